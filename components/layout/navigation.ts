@@ -1,0 +1,13 @@
+/** The app's sections, in the order the sidebar shows them. */
+export const NAVIGATION = [
+  { href: "/", label: "Dashboard" },
+  { href: "/alerts", label: "Alerts" },
+  { href: "/rules", label: "Rules" },
+  { href: "/exceptions", label: "Exceptions" },
+  { href: "/uploads", label: "Uploads" },
+  { href: "/settings", label: "Settings" },
+] as const;
+
+export function isActive(href: string, pathname: string): boolean {
+  return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
+}

@@ -1,0 +1,42 @@
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+// Debian's chromium: Playwright cannot download its own browsers on this network.
+const chromium = process.env.KEELWATCH_CHROMIUM ?? "/usr/bin/chromium";
+const port = Number(process.env.E2E_PORT ?? 3100);
+const e2eDatabase = path.join(import.meta.dirname, ".cache", "e2e", "keelwatch-e2e.db");
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: ".cache/test-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [["list"]],
+  globalSetup: "./e2e/global-setup.ts",
+  use: {
+    baseURL: `http://localhost:${port}`,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: chromium,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    command: `node_modules/.bin/next start -p ${port}`,
+    url: `http://localhost:${port}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: { NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: `file:${e2eDatabase}` },
+  },
+});

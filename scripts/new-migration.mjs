@@ -1,0 +1,48 @@
+// Creates the next migration, prisma/migrations/<UTC timestamp>_<name>/migration.sql:
+// the SQL that takes a database built from the committed migrations to what
+// prisma/schema.prisma describes. (`prisma migrate dev` needs a downloaded engine.)
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { schemaDiff } from "./schema-diff.mjs";
+
+const root = path.resolve(import.meta.dirname, "..");
+const migrationsDir = path.join(root, "prisma", "migrations");
+
+const name = process.argv[2];
+if (!name || !/^[a-z0-9_]+$/.test(name)) {
+  console.error("usage: npm run db:new-migration -- <name>   (lower-case letters, digits and _ only)");
+  process.exit(2);
+}
+
+const committed = fs.existsSync(migrationsDir)
+  ? fs
+      .readdirSync(migrationsDir)
+      .filter((entry) => fs.existsSync(path.join(migrationsDir, entry, "migration.sql")))
+      .sort()
+  : [];
+const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-migration-"));
+try {
+  const scratch = path.join(scratchDir, "scratch.db");
+  const db = new Database(scratch);
+  for (const dir of committed) db.exec(fs.readFileSync(path.join(migrationsDir, dir, "migration.sql"), "utf8"));
+  db.close();
+  const sql = await schemaDiff({
+    databaseFile: scratch,
+    schemaPath: path.join(root, "prisma", "schema.prisma"),
+    configDir: root,
+  });
+  if (sql === "") {
+    console.log("No changes: prisma/schema.prisma already matches the committed migrations.");
+  } else {
+    const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
+    const dir = path.join(migrationsDir, `${stamp}_${name}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "migration.sql"), `${sql}\n`);
+    fs.writeFileSync(path.join(migrationsDir, "migration_lock.toml"), 'provider = "sqlite"\n');
+    console.log(`Created ${path.relative(root, dir)}/migration.sql`);
+  }
+} finally {
+  fs.rmSync(scratchDir, { recursive: true, force: true });
+}

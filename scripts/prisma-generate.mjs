@@ -1,0 +1,23 @@
+// Generates the Prisma client into lib/generated/prisma.
+// The Prisma CLI tries to download a schema engine it does not need for `generate`;
+// pointing it at /bin/true keeps generation offline (see shared stack notes).
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+if (!existsSync(path.join(root, "prisma", "schema.prisma"))) {
+  console.log("prisma-generate: no prisma/schema.prisma yet, skipping");
+  process.exit(0);
+}
+const result = spawnSync("npx", ["--no-install", "prisma", "generate"], {
+  cwd: root,
+  stdio: "inherit",
+  env: {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: "/bin/true",
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+    CHECKPOINT_DISABLE: "1",
+  },
+});
+process.exit(result.status ?? 1);

@@ -1,0 +1,1 @@
+export function schemaDiff(input: { databaseFile: string; schemaPath: string; configDir: string }): Promise<string>;

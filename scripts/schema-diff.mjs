@@ -1,0 +1,47 @@
+// Asks Prisma's schema engine (the wasm build: the native one is a download we
+// cannot make here) for the SQL that takes an SQLite database to what
+// prisma/schema.prisma describes. Used to create migrations and, in tests, to
+// prove that the committed migrations build exactly the schema.
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+let enginePromise;
+
+async function loadEngineModule() {
+  const bg = await import("@prisma/schema-engine-wasm/schema_engine_bg");
+  // The package's exports hide the .wasm file: find it beside the JS glue.
+  const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+  const wasm = fs.readFileSync(path.join(path.dirname(gluePath), "schema_engine_bg.wasm"));
+  const { instance } = await WebAssembly.instantiate(wasm, { "./schema_engine_bg.js": bg });
+  bg.__wbg_set_wasm(instance.exports);
+  instance.exports.__wbindgen_start();
+  return bg;
+}
+
+/**
+ * @param {{ databaseFile: string, schemaPath: string, configDir: string }} input
+ * @returns {Promise<string>} the SQL script, or "" when the database already matches
+ */
+export async function schemaDiff({ databaseFile, schemaPath, configDir }) {
+  enginePromise ??= loadEngineModule();
+  const bg = await enginePromise;
+  const { bindMigrationAwareSqlAdapterFactory } = await import("@prisma/driver-adapter-utils");
+  const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
+  const engine = await bg.SchemaEngine.new(
+    { datamodels: undefined },
+    () => {},
+    bindMigrationAwareSqlAdapterFactory(new PrismaBetterSqlite3({ url: `file:${databaseFile}` })),
+  );
+  const files = [{ path: "prisma/schema.prisma", content: fs.readFileSync(schemaPath, "utf8") }];
+  const result = await engine.diff({
+    from: { tag: "schemaDatasource", files, configDir },
+    to: { tag: "schemaDatamodel", files },
+    script: true,
+    exitCode: null,
+    filters: { externalTables: [], externalEnums: [] },
+  });
+  const sql = String(result?.stdout ?? "").trim();
+  return /^-- This is an empty migration\.?$/i.test(sql) || sql === "" ? "" : sql;
+}

@@ -1,0 +1,98 @@
+// `npm test`: install what is missing (npm packages, Chromium), then run every
+// suite: lint, type check, unit + integration (vitest), end-to-end (Playwright).
+// Ends with one line "N passed, N failed" summing all suites.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { buildIfNeeded, ensureChromium, ensureInstalled, log, root } from "./lib/setup.mjs";
+
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
+const reports = path.join(root, ".cache", "test-reports");
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: process.env.FORCE_COLOR ?? "1" };
+
+ensureInstalled();
+ensureChromium();
+fs.rmSync(reports, { recursive: true, force: true });
+fs.mkdirSync(reports, { recursive: true });
+
+const results = [];
+
+function run(command, args, extraEnv = {}) {
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...env, ...extraEnv } });
+  return { status: result.status ?? 1, seconds: (Date.now() - started) / 1000 };
+}
+
+/** A check with no test count of its own (lint, types) counts as one test. */
+function check(name, command, args) {
+  log(`${name}: ${[path.basename(command), ...args].join(" ")}`);
+  const { status, seconds } = run(command, args);
+  results.push({ name, passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, seconds });
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+function vitest() {
+  const out = path.join(reports, "vitest.json");
+  log("unit and integration tests: vitest run");
+  const { status, seconds } = run(bin("vitest"), [
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile=${out}`,
+  ]);
+  const report = readJson(out);
+  if (!report) {
+    results.push({ name: "vitest", passed: 0, failed: 1, seconds, note: `no report (exit ${status})` });
+    return;
+  }
+  // A suite that fails to load has no tests in the counts but makes the run fail.
+  const brokenFiles = (report.testResults ?? []).filter(
+    (file) => file.status === "failed" && file.assertionResults?.length === 0,
+  ).length;
+  results.push({
+    name: "vitest",
+    passed: report.numPassedTests ?? 0,
+    failed:
+      (report.numFailedTests ?? 0) + brokenFiles + (status !== 0 && !report.numFailedTests && !brokenFiles ? 1 : 0),
+    seconds,
+  });
+}
+
+function playwright() {
+  buildIfNeeded();
+  const out = path.join(reports, "playwright.json");
+  log("end-to-end tests: playwright test");
+  const { status, seconds } = run(bin("playwright"), ["test", "--reporter=list,json"], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+  });
+  const stats = readJson(out)?.stats;
+  if (!stats) {
+    results.push({ name: "playwright", passed: 0, failed: 1, seconds, note: `no report (exit ${status})` });
+    return;
+  }
+  const failed = (stats.unexpected ?? 0) + (status !== 0 && !stats.unexpected ? 1 : 0);
+  results.push({ name: "playwright", passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed, seconds });
+}
+
+check("lint", bin("biome"), ["check", "."]);
+check("types", bin("tsc"), ["--noEmit"]);
+vitest();
+playwright();
+
+const passed = results.reduce((sum, r) => sum + r.passed, 0);
+const failed = results.reduce((sum, r) => sum + r.failed, 0);
+process.stdout.write("\nSuite        passed  failed  seconds\n");
+for (const r of results) {
+  process.stdout.write(
+    `${r.name.padEnd(12)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${r.seconds.toFixed(1).padStart(7)}${r.note ? `  ${r.note}` : ""}\n`,
+  );
+}
+process.stdout.write(`${passed} passed, ${failed} failed\n`);
+process.exit(failed === 0 ? 0 : 1);

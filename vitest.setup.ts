@@ -1,0 +1,2 @@
+// Tests never phone home.
+process.env.NEXT_TELEMETRY_DISABLED = "1";
