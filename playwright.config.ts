@@ -5,6 +5,8 @@ import { defineConfig } from "@playwright/test";
 const chromium = process.env.KEELWATCH_CHROMIUM ?? "/usr/bin/chromium";
 const port = Number(process.env.E2E_PORT ?? 3100);
 const e2eDatabase = path.join(import.meta.dirname, ".cache", "e2e", "keelwatch-e2e.db");
+/** The first admin's password on the throw-away end-to-end database. */
+export const E2E_ADMIN_PASSWORD = "e2e-admin-password-0123";
 
 export default defineConfig({
   testDir: "e2e",
@@ -37,6 +39,10 @@ export default defineConfig({
     url: `http://localhost:${port}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: `file:${e2eDatabase}` },
+    env: {
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: `file:${e2eDatabase}`,
+      KEELWATCH_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+    },
   },
 });

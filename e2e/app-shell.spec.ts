@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
+import { signInAsAdmin } from "./helpers";
 
 test("the dashboard shows the app shell and a healthy server", async ({ page }) => {
-  await page.goto("/");
+  await signInAsAdmin(page);
   await expect(page).toHaveTitle("Dashboard · Keelwatch");
   const nav = page.getByRole("navigation", { name: "Main" });
   for (const section of ["Dashboard", "Alerts", "Rules", "Exceptions", "Uploads", "Settings"]) {
@@ -12,7 +13,7 @@ test("the dashboard shows the app shell and a healthy server", async ({ page }) 
 });
 
 test("navigation leads to each section with an empty state that says what to do", async ({ page }) => {
-  await page.goto("/");
+  await signInAsAdmin(page);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Alerts" }).click();
   await expect(page).toHaveURL(/\/alerts$/);
   await expect(page.getByRole("heading", { level: 1, name: "Alerts" })).toBeVisible();

@@ -3,9 +3,10 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
+import { SignOutButton } from "@/components/auth/SignOutButton";
 import { isActive, NAVIGATION } from "./navigation";
 
-export function AppShell({ children }: { children: ReactNode }) {
+export function AppShell({ children, user }: { children: ReactNode; user: { displayName: string; role: string } }) {
   const pathname = usePathname();
   return (
     <div className="flex min-h-screen">
@@ -40,7 +41,15 @@ export function AppShell({ children }: { children: ReactNode }) {
             );
           })}
         </nav>
-        <p className="px-5 py-4 text-xs text-slate-500">Container runtime triage</p>
+        <div className="border-t border-slate-800 px-5 py-4 text-sm">
+          <p className="font-medium text-white" data-testid="signed-in-user">
+            {user.displayName}
+          </p>
+          <p className="text-xs text-slate-400">{user.role}</p>
+          <div className="mt-2">
+            <SignOutButton />
+          </div>
+        </div>
       </aside>
       <main id="main" className="min-w-0 flex-1 px-8 py-6">
         {children}

@@ -7,6 +7,7 @@ import { UsageError } from "./io";
  */
 const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   eql: async () => (await import("./commands/eql")).eqlCommand,
+  token: async () => (await import("./commands/token")).tokenCommand,
   db: async () => (await import("./commands/db")).dbCommand,
 };
 
