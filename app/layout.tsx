@@ -4,6 +4,9 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { QueryProvider } from "@/components/providers/QueryProvider";
 
+// Pages carry a per-request CSP nonce (proxy.ts), so none can be prerendered.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: "Keelwatch", template: "%s · Keelwatch" },
   description: "Triage dashboard for container runtime-security detections",
