@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { AncestryTracker, type ProcessInfo } from "./ancestry";
+
+function exec(id: string, parent: string | null, executable: string, extra: Record<string, unknown> = {}) {
+  return {
+    "@timestamp": "2026-11-23T06:00:00Z",
+    process: {
+      entity_id: id,
+      executable,
+      name: executable.split("/").pop(),
+      ...(parent ? { parent: { entity_id: parent } } : {}),
+      ...extra,
+    },
+  } as Record<string, unknown>;
+}
+
+const noStorage = async () => new Map<string, ProcessInfo>();
+
+function ancestors(event: Record<string, unknown>) {
+  return (event.keelwatch as { process: { ancestors: { executable: string[]; name: string[] } } } | undefined)?.process
+    .ancestors;
+}
+
+describe("AncestryTracker", () => {
+  it("lists ancestors nearest first from events of the same batch", async () => {
+    const events = [
+      exec("init", null, "/sbin/tini"),
+      exec("shell", "init", "/bin/sh"),
+      exec("dropper", "shell", "/tmp/.x/run"),
+      exec("nc", "dropper", "/usr/bin/nc"),
+    ];
+    await new AncestryTracker(noStorage).enrich(events);
+    expect(ancestors(events[3]!)).toEqual({
+      executable: ["/tmp/.x/run", "/bin/sh", "/sbin/tini"],
+      name: ["run", "sh", "tini"],
+    });
+    expect(ancestors(events[0]!)).toBeUndefined();
+  });
+
+  it("remembers processes across batches of one upload", async () => {
+    const tracker = new AncestryTracker(noStorage);
+    await tracker.enrich([exec("p1", null, "/tmp/stage")]);
+    const later = exec("p2", "p1", "/usr/bin/dig");
+    await tracker.enrich([later]);
+    expect(ancestors(later)?.executable).toEqual(["/tmp/stage"]);
+  });
+
+  it("looks up ancestors it has not seen among stored events, level by level", async () => {
+    const stored = new Map<string, ProcessInfo>([
+      ["a", { entityId: "a", parentEntityId: "b", executable: "/var/tmp/loader", name: "loader" }],
+      ["b", { entityId: "b", parentEntityId: null, executable: "/usr/sbin/cron", name: "cron" }],
+    ]);
+    const asked: string[][] = [];
+    const tracker = new AncestryTracker(async (ids) => {
+      asked.push(ids);
+      return new Map(ids.flatMap((id) => (stored.has(id) ? [[id, stored.get(id)!] as const] : [])));
+    });
+    const event = exec("c", "a", "/usr/bin/nslookup");
+    await tracker.enrich([event]);
+    expect(ancestors(event)?.executable).toEqual(["/var/tmp/loader", "/usr/sbin/cron"]);
+    expect(asked).toEqual([["a"], ["b"]]);
+  });
+
+  it("uses the parent fields of the event itself when nothing else is known", async () => {
+    const event = exec("x", "parent-1", "/usr/bin/nmap");
+    (event.process as Record<string, unknown>).parent = {
+      entity_id: "parent-1",
+      executable: "/tmp/scan.sh",
+      name: "scan.sh",
+    };
+    await new AncestryTracker(noStorage).enrich([event]);
+    expect(ancestors(event)).toEqual({ executable: ["/tmp/scan.sh"], name: ["scan.sh"] });
+  });
+
+  it("stops on a cycle instead of looping", async () => {
+    const events = [exec("a", "b", "/bin/a"), exec("b", "a", "/bin/b")];
+    await new AncestryTracker(noStorage).enrich(events);
+    expect(ancestors(events[0]!)?.executable).toEqual(["/bin/b", "/bin/a"]);
+  });
+
+  it("keeps ancestors a source format already supplied", async () => {
+    const event = exec("z", "y", "/usr/bin/nc", {});
+    event.keelwatch = { process: { ancestors: { executable: ["/tmp/from-falco"], name: ["from-falco"] } } };
+    await new AncestryTracker(noStorage).enrich([event]);
+    expect(ancestors(event)?.executable).toEqual(["/tmp/from-falco"]);
+  });
+
+  it("forgets the oldest processes beyond its memory bound", async () => {
+    const tracker = new AncestryTracker(noStorage, 2);
+    await tracker.enrich([exec("p1", null, "/tmp/one"), exec("p2", null, "/bin/two"), exec("p3", null, "/bin/three")]);
+    const child = exec("c", "p1", "/usr/bin/nc");
+    await tracker.enrich([child]);
+    expect(ancestors(child)).toBeUndefined();
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * Process ancestry. Rules such as "a network tool run under something started
+ * from /tmp" need each process's ancestors, which an exec event rarely carries
+ * beyond its parent. Keelwatch rebuilds them from the process events it has
+ * seen (this upload first, then stored events) by following
+ * process.parent.entity_id, and writes them nearest-first to
+ * `keelwatch.process.ancestors.executable` and `.name`.
+ */
+
+export interface ProcessInfo {
+  entityId: string;
+  parentEntityId: string | null;
+  executable: string | null;
+  name: string | null;
+}
+
+/** Finds stored processes by entity id (lib/db supplies it; tests pass a map). */
+export type StoredProcessLookup = (entityIds: string[]) => Promise<Map<string, ProcessInfo>>;
+
+type Json = Record<string, unknown>;
+
+const MAX_DEPTH = 64;
+
+function object(value: unknown): Json | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
+/** What an event says about its own process and its parent. */
+export function processInfoOf(event: Json): { self: ProcessInfo | null; parent: ProcessInfo | null } {
+  const process = object(event.process);
+  if (!process) return { self: null, parent: null };
+  const parent = object(process.parent);
+  const parentId = text(parent?.entity_id);
+  const selfId = text(process.entity_id);
+  return {
+    self: selfId
+      ? { entityId: selfId, parentEntityId: parentId, executable: text(process.executable), name: text(process.name) }
+      : null,
+    parent: parentId
+      ? {
+          entityId: parentId,
+          parentEntityId: null,
+          executable: text(parent?.executable),
+          name: text(parent?.name),
+        }
+      : null,
+  };
+}
+
+export class AncestryTracker {
+  private readonly known = new Map<string, ProcessInfo>();
+
+  constructor(
+    private readonly lookupStored: StoredProcessLookup,
+    private readonly maxRemembered = 200_000,
+  ) {}
+
+  /** Adds ancestry to every process event of the batch, in place. */
+  async enrich(events: readonly Json[]): Promise<void> {
+    for (const event of events) this.remember(event);
+    await this.fetchMissingAncestors(events);
+    for (const event of events) this.annotate(event);
+  }
+
+  private remember(event: Json): void {
+    const { self, parent } = processInfoOf(event);
+    if (parent && !this.known.has(parent.entityId)) this.store(parent);
+    if (self) {
+      const previous = this.known.get(self.entityId);
+      // A later event of the same process may lack fields an earlier one had.
+      this.store({
+        entityId: self.entityId,
+        parentEntityId: self.parentEntityId ?? previous?.parentEntityId ?? null,
+        executable: self.executable ?? previous?.executable ?? null,
+        name: self.name ?? previous?.name ?? null,
+      });
+    }
+  }
+
+  private store(info: ProcessInfo): void {
+    if (this.known.size >= this.maxRemembered && !this.known.has(info.entityId)) {
+      // Forget the oldest entry: Map iteration order is insertion order.
+      const oldest = this.known.keys().next().value;
+      if (oldest !== undefined) this.known.delete(oldest);
+    }
+    this.known.set(info.entityId, info);
+  }
+
+  /** Walks up every chain; ids with no known parent link are looked up in storage, level by level. */
+  private async fetchMissingAncestors(events: readonly Json[]): Promise<void> {
+    const asked = new Set<string>();
+    for (let round = 0; round < MAX_DEPTH; round++) {
+      const wanted = new Set<string>();
+      for (const event of events) {
+        let id = processInfoOf(event).self?.entityId ?? null;
+        for (let depth = 0; id && depth < MAX_DEPTH; depth++) {
+          const info = this.known.get(id);
+          if (!info || (info.parentEntityId === null && !asked.has(id))) {
+            if (!asked.has(id)) wanted.add(id);
+            break;
+          }
+          id = info.parentEntityId;
+        }
+      }
+      if (wanted.size === 0) return;
+      for (const id of wanted) asked.add(id);
+      const found = await this.lookupStored([...wanted]);
+      for (const info of found.values()) {
+        const current = this.known.get(info.entityId);
+        this.store({
+          entityId: info.entityId,
+          parentEntityId: current?.parentEntityId ?? info.parentEntityId,
+          executable: current?.executable ?? info.executable,
+          name: current?.name ?? info.name,
+        });
+      }
+    }
+  }
+
+  private annotate(event: Json): void {
+    const { self, parent } = processInfoOf(event);
+    if (!self && !parent) return;
+    const existing = object(object(object(event.keelwatch)?.process)?.ancestors);
+    if (existing && Array.isArray(existing.executable) && existing.executable.length > 0) return;
+    const executables: string[] = [];
+    const names: string[] = [];
+    const seen = new Set<string>();
+    let id = self?.parentEntityId ?? parent?.entityId ?? null;
+    for (let depth = 0; id && depth < MAX_DEPTH && !seen.has(id); depth++) {
+      seen.add(id);
+      const info = this.known.get(id);
+      if (!info) break;
+      if (info.executable) executables.push(info.executable);
+      if (info.name) names.push(info.name);
+      id = info.parentEntityId;
+    }
+    if (executables.length === 0 && names.length === 0) return;
+    const keelwatch = object(event.keelwatch) ?? {};
+    const processPart = object(keelwatch.process) ?? {};
+    processPart.ancestors = { executable: executables, name: names };
+    keelwatch.process = processPart;
+    event.keelwatch = keelwatch;
+  }
+}
