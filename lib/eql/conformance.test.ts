@@ -65,6 +65,11 @@ function isTable(value: unknown): value is Table {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
+/** TOML has no null: an empty inline table `{}` stands for it in join_keys. */
+function tomlValue(value: unknown): unknown {
+  return isTable(value) && Object.keys(value).length === 0 ? null : value;
+}
+
 function unknownKeys(table: Table, allowed: Set<string>): string[] {
   return Object.keys(table).filter((key) => !allowed.has(key));
 }
@@ -140,7 +145,7 @@ function toCase(raw: unknown, index: number, fileFixture: unknown, fileOptions: 
     options: { ...fileOptions, ...toOptions(raw.options, label) },
     expected: raw.expected === undefined ? null : toIds(raw.expected, label),
     error: raw.error === undefined ? null : toError(raw.error, label),
-    joinKeys: (raw.join_keys as unknown[][] | undefined) ?? null,
+    joinKeys: raw.join_keys === undefined ? null : (raw.join_keys as unknown[][]).map((keys) => keys.map(tomlValue)),
     knownGap: (raw.known_gap as string | undefined) ?? null,
   };
 }
