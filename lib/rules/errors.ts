@@ -54,8 +54,8 @@ export class UnsupportedRuleError extends RuleError {
     const what =
       ruleType === "eql"
         ? `language "${language}" is not supported for type "eql"`
-        : language && language !== ruleType
-          ? `type "${ruleType}" (language "${language}") is not supported`
+        : ruleType === "query" && language
+          ? `type "query" (language "${language}") is not supported`
           : `type "${ruleType}" is not supported`;
     super("unsupported_rule", `rule "${ruleName}": ${what}; Keelwatch runs EQL rules`, where);
     this.name = "UnsupportedRuleError";

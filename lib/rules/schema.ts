@@ -36,6 +36,8 @@ const ruleId = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "expected letters, digits, '.', '_' or '-' (a UUID works)");
 
 const nonEmptyText = z.string().trim().min(1);
+/** Queries are kept exactly as written (no trimming): rules from Elastic must run byte for byte. */
+const queryText = z.string().refine((text) => text.trim() !== "", "must not be empty");
 const textList = z.array(nonEmptyText);
 
 export const RuleSchema = z.object({
@@ -43,7 +45,7 @@ export const RuleSchema = z.object({
   name: nonEmptyText,
   description: nonEmptyText,
   type: z.literal("eql"),
-  query: nonEmptyText,
+  query: queryText,
   eventCategoryField: nonEmptyText.default("event.category"),
   timestampField: nonEmptyText.default("@timestamp"),
   tiebreakerField: nonEmptyText.optional(),
