@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseElasticRuleToml, unwrapParagraphs } from "./elastic-toml";
+import { unwrapParagraphs } from "./elastic-fields";
+import { parseElasticRuleToml } from "./elastic-toml";
 import { RuleError, UnsupportedRuleError } from "./errors";
 
 const fixtures = path.join(import.meta.dirname, "fixtures");
