@@ -257,7 +257,12 @@ function requireConstantType(call: FunctionCall, expr: ScriptExpr, position: num
   if (!expr.constant) return;
   const value = constantOf(expr);
   if (value !== null && typeof value !== kind) {
-    throw typeError(expr, `argument ${position} of ${call.name}() must be a ${kind}, found ${JSON.stringify(value)}`);
+    // reported at the call, as Elasticsearch does ("first argument of [length(1)] must be [string]")
+    throw new EqlError(
+      "type",
+      `argument ${position} of ${call.name}() must be a ${kind}, found ${JSON.stringify(value)}`,
+      call.span,
+    );
   }
 }
 
@@ -339,7 +344,11 @@ export function compileCall(call: FunctionCall, args: readonly ScriptExpr[], cas
       if (greedy?.constant) {
         const value = constantOf(greedy);
         if (value !== null && typeof value !== "boolean") {
-          throw typeError(greedy, `argument 4 of between() must be a boolean, found ${JSON.stringify(value)}`);
+          throw new EqlError(
+            "type",
+            `argument 4 of between() must be a boolean, found ${JSON.stringify(value)}`,
+            call.span,
+          );
         }
       }
       return make((slots) =>

@@ -70,12 +70,15 @@ function collectPath(node: unknown, path: readonly string[], from: number, out: 
   }
 }
 
+/** Reused by every lookup (they never nest), so a missing field costs no allocation. */
+const scratch: FieldScalar[] = [];
+
 function slowLookup(event: EqlEvent, path: readonly string[]): FieldValue {
-  const out: FieldScalar[] = [];
-  collectPath(event, path, 0, out);
-  if (out.length === 0) return undefined;
-  if (out.length === 1) return out[0];
-  return out;
+  scratch.length = 0;
+  collectPath(event, path, 0, scratch);
+  if (scratch.length === 0) return undefined;
+  if (scratch.length === 1) return scratch[0];
+  return scratch.slice();
 }
 
 /** Resolve a field path once into a getter that reads it from any event. */
