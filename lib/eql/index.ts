@@ -1,0 +1,11 @@
+/**
+ * The public surface of Keelwatch's EQL engine. Callers import from here only;
+ * the engine imports nothing from the rest of the project.
+ */
+export type * from "./ast";
+export { EqlError, type EqlErrorCode, isEqlError } from "./errors";
+export { compareEvents, sortEvents } from "./event-order";
+export { parse, parseExpression } from "./parser";
+export { print } from "./printer";
+export { type CompiledQuery, compile, createRunner, run } from "./runner";
+export type { EqlEvent, EqlOptions, EqlResult, EqlRunner } from "./types";
