@@ -1,0 +1,592 @@
+import type { Prisma } from "../generated/prisma/client";
+import { prisma } from "./client";
+
+/**
+ * Everything the alert detail screen shows, in one JSON-ready value (dates as
+ * ISO strings) so the API returns it as is and the UI shares its type.
+ * Rule fields stored as JSON text are parsed here, at the edge, and anything
+ * malformed degrades to an empty list rather than failing the whole page.
+ */
+
+export const RELATED_ALERTS_LIMIT = 10;
+export const ANCESTORS_LIMIT = 32;
+export const CHILDREN_LIMIT = 50;
+
+export type JsonObject = Record<string, unknown>;
+
+export interface PersonRef {
+  id: string;
+  name: string;
+}
+
+export interface AttackEntry {
+  id: string;
+  name: string;
+  reference: string | null;
+}
+
+export interface AlertRuleSummary {
+  id: string;
+  name: string;
+  description: string;
+  severity: string;
+  riskScore: number;
+  enabled: boolean;
+  tactics: AttackEntry[];
+  /** techniques and sub-techniques, each once, in rule order */
+  techniques: AttackEntry[];
+  tags: string[];
+  references: string[];
+  guide: string;
+  triageSteps: string[];
+  responseSteps: string[];
+  falsePositives: string[];
+}
+
+export interface TriggeringEvent {
+  id: number;
+  position: number;
+  timestamp: string;
+  document: JsonObject;
+}
+
+export interface StepState {
+  kind: "triage" | "response";
+  stepIndex: number;
+  checked: boolean;
+  checkedBy: PersonRef | null;
+  checkedAt: string | null;
+  note: string | null;
+  updatedAt: string;
+}
+
+export interface AlertNoteView {
+  id: string;
+  body: string;
+  author: PersonRef | null;
+  createdAt: string;
+}
+
+export interface AlertChangeView {
+  id: string;
+  field: string;
+  fromValue: string | null;
+  toValue: string | null;
+  reason: string | null;
+  actor: PersonRef | null;
+  createdAt: string;
+}
+
+export interface RelatedAlert {
+  id: string;
+  ruleName: string;
+  severity: string;
+  riskScore: number;
+  status: string;
+  timestamp: string;
+  processName: string | null;
+  containerName: string | null;
+  hostName: string | null;
+}
+
+export interface RelatedAlerts {
+  container: RelatedAlert[];
+  host: RelatedAlert[];
+  session: RelatedAlert[];
+}
+
+export interface ProcessNode {
+  entityId: string | null;
+  name: string | null;
+  executable: string | null;
+  commandLine: string | null;
+  pid: number | null;
+  userName: string | null;
+  timestamp: string | null;
+  /** the stored event this node was read from; null when only a child's parent fields named it */
+  eventId: number | null;
+}
+
+export interface ProcessTree {
+  /** root first, the direct parent last */
+  ancestors: ProcessNode[];
+  process: ProcessNode | null;
+  children: ProcessNode[];
+  ancestorsTruncated: boolean;
+  childrenTruncated: boolean;
+}
+
+export interface AlertDetail {
+  id: string;
+  version: number;
+  status: string;
+  closingReason: string | null;
+  assignee: PersonRef | null;
+  ruleName: string;
+  severity: string;
+  riskScore: number;
+  timestamp: string;
+  createdAt: string;
+  updatedAt: string;
+  acknowledgedAt: string | null;
+  closedAt: string | null;
+  closedByExceptionId: string | null;
+  uploadId: string | null;
+  context: {
+    containerId: string | null;
+    containerName: string | null;
+    imageName: string | null;
+    hostName: string | null;
+    processName: string | null;
+    processExecutable: string | null;
+    commandLine: string | null;
+    userName: string | null;
+    entityId: string | null;
+    entryLeaderEntityId: string | null;
+    sessionLeaderEntityId: string | null;
+  };
+  rule: AlertRuleSummary;
+  events: TriggeringEvent[];
+  steps: StepState[];
+  notes: AlertNoteView[];
+  history: AlertChangeView[];
+  related: RelatedAlerts;
+  processTree: ProcessTree;
+}
+
+export async function getAlertDetail(id: string): Promise<AlertDetail | null> {
+  const db = prisma();
+  const alert = await db.alert.findUnique({
+    where: { id },
+    include: {
+      rule: true,
+      assignee: { select: { id: true, displayName: true } },
+      events: { orderBy: { position: "asc" }, include: { event: true } },
+      stepStates: { orderBy: [{ kind: "asc" }, { stepIndex: "asc" }] },
+      notes: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+      changes: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+    },
+  });
+  if (!alert) return null;
+
+  const events = alert.events.map((link) => ({
+    id: link.event.id,
+    position: link.position,
+    timestamp: link.event.timestamp.toISOString(),
+    document: parseObject(link.event.document),
+  }));
+  const people = await resolvePeople([
+    ...alert.stepStates.map((s) => s.checkedById),
+    ...alert.notes.map((n) => n.authorId),
+    ...alert.changes.map((c) => c.actorId),
+    ...alert.changes.filter((c) => c.field === "assignee").flatMap((c) => [c.fromValue, c.toValue]),
+  ]);
+  const person = (personId: string | null) => (personId ? (people.get(personId) ?? unknownPerson(personId)) : null);
+
+  const [related, processTree] = await Promise.all([
+    findRelatedAlerts(alert),
+    buildProcessTree(alert.entityId ?? firstEntityId(events), events[0] ?? null),
+  ]);
+
+  return {
+    id: alert.id,
+    version: alert.version,
+    status: alert.status,
+    closingReason: alert.closingReason,
+    assignee: alert.assignee ? { id: alert.assignee.id, name: alert.assignee.displayName } : null,
+    ruleName: alert.ruleName,
+    severity: alert.severity,
+    riskScore: alert.riskScore,
+    timestamp: alert.timestamp.toISOString(),
+    createdAt: alert.createdAt.toISOString(),
+    updatedAt: alert.updatedAt.toISOString(),
+    acknowledgedAt: iso(alert.acknowledgedAt),
+    closedAt: iso(alert.closedAt),
+    closedByExceptionId: alert.closedByExceptionId,
+    uploadId: alert.uploadId,
+    context: {
+      containerId: alert.containerId,
+      containerName: alert.containerName,
+      imageName: alert.imageName,
+      hostName: alert.hostName,
+      processName: alert.processName,
+      processExecutable: alert.processExecutable,
+      commandLine: alert.commandLine,
+      userName: alert.userName,
+      entityId: alert.entityId,
+      entryLeaderEntityId: alert.entryLeaderEntityId,
+      sessionLeaderEntityId: alert.sessionLeaderEntityId,
+    },
+    rule: summariseRule(alert.rule),
+    events,
+    steps: alert.stepStates.map((state) => ({
+      kind: state.kind === "response" ? "response" : "triage",
+      stepIndex: state.stepIndex,
+      checked: state.checked,
+      checkedBy: person(state.checkedById),
+      checkedAt: iso(state.checkedAt),
+      note: state.note,
+      updatedAt: state.updatedAt.toISOString(),
+    })),
+    notes: alert.notes.map((note) => ({
+      id: note.id,
+      body: note.body,
+      author: person(note.authorId),
+      createdAt: note.createdAt.toISOString(),
+    })),
+    history: alert.changes.map((change) => ({
+      id: change.id,
+      field: change.field,
+      // Assignee changes store user ids; people read names.
+      fromValue: change.field === "assignee" ? nameOf(person(change.fromValue)) : change.fromValue,
+      toValue: change.field === "assignee" ? nameOf(person(change.toValue)) : change.toValue,
+      reason: change.reason,
+      actor: person(change.actorId),
+      createdAt: change.createdAt.toISOString(),
+    })),
+    related,
+    processTree,
+  };
+}
+
+// ------------------------------------------------------------------ rule
+
+type RuleRow = Prisma.RuleGetPayload<object>;
+
+export function summariseRule(rule: RuleRow): AlertRuleSummary {
+  const { tactics, techniques } = parseThreat(rule.threat);
+  return {
+    id: rule.id,
+    name: rule.name,
+    description: rule.description,
+    severity: rule.severity,
+    riskScore: rule.riskScore,
+    enabled: rule.enabled,
+    tactics,
+    techniques,
+    tags: parseStringList(rule.tags),
+    references: parseStringList(rule.references),
+    guide: rule.guide,
+    triageSteps: parseStringList(rule.triageSteps),
+    responseSteps: parseStringList(rule.responseSteps),
+    falsePositives: parseStringList(rule.falsePositives),
+  };
+}
+
+/** Tactics and techniques from Elastic's threat array (tactic, technique[], technique.subtechnique[]). */
+export function parseThreat(text: string): { tactics: AttackEntry[]; techniques: AttackEntry[] } {
+  const tactics = new Map<string, AttackEntry>();
+  const techniques = new Map<string, AttackEntry>();
+  for (const entry of parseArray(text)) {
+    const threat = asObject(entry);
+    const tactic = attackEntry(threat?.tactic);
+    if (tactic && !tactics.has(tactic.id)) tactics.set(tactic.id, tactic);
+    for (const rawTechnique of asArray(threat?.technique)) {
+      const technique = attackEntry(rawTechnique);
+      if (technique && !techniques.has(technique.id)) techniques.set(technique.id, technique);
+      for (const rawSub of asArray(asObject(rawTechnique)?.subtechnique)) {
+        const sub = attackEntry(rawSub);
+        if (sub && !techniques.has(sub.id)) techniques.set(sub.id, sub);
+      }
+    }
+  }
+  return { tactics: [...tactics.values()], techniques: [...techniques.values()] };
+}
+
+function attackEntry(value: unknown): AttackEntry | null {
+  const object = asObject(value);
+  const id = text(object?.id);
+  const name = text(object?.name);
+  if (!id || !name) return null;
+  return { id, name, reference: text(object?.reference) };
+}
+
+// ------------------------------------------------------------------ people
+
+/**
+ * Names for actor ids. People are User ids; API tokens act as "token:<id>"
+ * (see actorIdOf in alert-updates.ts) and read as "token:<name>".
+ */
+async function resolvePeople(ids: (string | null)[]): Promise<Map<string, PersonRef>> {
+  const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
+  const tokenIds = wanted.filter((id) => id.startsWith("token:")).map((id) => id.slice("token:".length));
+  const userIds = wanted.filter((id) => !id.startsWith("token:"));
+  const [users, tokens] = await Promise.all([
+    userIds.length
+      ? prisma().user.findMany({ where: { id: { in: userIds } }, select: { id: true, displayName: true } })
+      : [],
+    tokenIds.length
+      ? prisma().apiToken.findMany({ where: { id: { in: tokenIds } }, select: { id: true, name: true } })
+      : [],
+  ]);
+  const people = new Map<string, PersonRef>();
+  for (const user of users) people.set(user.id, { id: user.id, name: user.displayName });
+  for (const token of tokens) people.set(`token:${token.id}`, { id: `token:${token.id}`, name: `token:${token.name}` });
+  return people;
+}
+
+function unknownPerson(id: string): PersonRef {
+  return { id, name: "(deleted user)" };
+}
+
+function nameOf(person: PersonRef | null): string | null {
+  return person ? person.name : null;
+}
+
+// ------------------------------------------------------------------ related alerts
+
+const RELATED_SELECT = {
+  id: true,
+  ruleName: true,
+  severity: true,
+  riskScore: true,
+  status: true,
+  timestamp: true,
+  processName: true,
+  containerName: true,
+  hostName: true,
+} as const;
+
+async function findRelatedAlerts(alert: {
+  id: string;
+  containerId: string | null;
+  hostName: string | null;
+  entryLeaderEntityId: string | null;
+  sessionLeaderEntityId: string | null;
+}): Promise<RelatedAlerts> {
+  const find = async (where: Prisma.AlertWhereInput | null): Promise<RelatedAlert[]> => {
+    if (!where) return [];
+    const rows = await prisma().alert.findMany({
+      where: { AND: [where, { id: { not: alert.id } }] },
+      orderBy: { timestamp: "desc" },
+      take: RELATED_ALERTS_LIMIT,
+      select: RELATED_SELECT,
+    });
+    return rows.map((row) => ({ ...row, timestamp: row.timestamp.toISOString() }));
+  };
+  const sessionKeys: Prisma.AlertWhereInput[] = [];
+  if (alert.entryLeaderEntityId) sessionKeys.push({ entryLeaderEntityId: alert.entryLeaderEntityId });
+  if (alert.sessionLeaderEntityId) sessionKeys.push({ sessionLeaderEntityId: alert.sessionLeaderEntityId });
+  const [container, host, session] = await Promise.all([
+    find(alert.containerId ? { containerId: alert.containerId } : null),
+    find(alert.hostName ? { hostName: alert.hostName } : null),
+    find(sessionKeys.length ? { OR: sessionKeys } : null),
+  ]);
+  return { container, host, session };
+}
+
+// ------------------------------------------------------------------ process tree
+
+type EventRow = {
+  id: number;
+  timestamp: Date;
+  entityId: string | null;
+  parentEntityId: string | null;
+  document: string;
+};
+const EVENT_SELECT = { id: true, timestamp: true, entityId: true, parentEntityId: true, document: true } as const;
+
+/**
+ * The triggering process with its ancestors and children, read from stored
+ * events. Ancestors follow process.parent.entity_id through the Event table;
+ * where the chain leaves what is stored, the last child's parent fields (or
+ * the ancestry Keelwatch added at ingest, keelwatch.process.ancestors) still
+ * name the processes above it.
+ */
+export async function buildProcessTree(
+  entityId: string | null,
+  triggering: { id: number; timestamp: string; document: JsonObject } | null,
+): Promise<ProcessTree> {
+  const empty: ProcessTree = {
+    ancestors: [],
+    process: null,
+    children: [],
+    ancestorsTruncated: false,
+    childrenTruncated: false,
+  };
+  if (!entityId) {
+    if (!triggering) return empty;
+    const self = nodeFromDocument(triggering.document, triggering.id, triggering.timestamp);
+    return { ...empty, process: self, ancestors: enrichmentAncestors(triggering.document) };
+  }
+  const selfRow = await firstEventOf(entityId);
+  const process = selfRow
+    ? nodeFromRow(selfRow)
+    : triggering
+      ? nodeFromDocument(triggering.document, triggering.id, triggering.timestamp)
+      : { ...emptyNode(), entityId };
+
+  const ancestors: ProcessNode[] = [];
+  const seen = new Set<string>([entityId]);
+  let childDocument = selfRow ? parseObject(selfRow.document) : (triggering?.document ?? {});
+  let parentId = selfRow?.parentEntityId ?? text(path(childDocument, ["process", "parent", "entity_id"]));
+  let ancestorsTruncated = false;
+  while (parentId && !seen.has(parentId)) {
+    if (ancestors.length >= ANCESTORS_LIMIT) {
+      ancestorsTruncated = true;
+      break;
+    }
+    seen.add(parentId);
+    const row = await firstEventOf(parentId);
+    if (!row) {
+      ancestors.push(parentNodeFromChild(childDocument, parentId));
+      break;
+    }
+    ancestors.push(nodeFromRow(row));
+    childDocument = parseObject(row.document);
+    parentId = row.parentEntityId;
+  }
+  ancestors.reverse();
+  if (ancestors.length === 0 && triggering) ancestors.push(...enrichmentAncestors(triggering.document));
+
+  const childRows = await prisma().event.findMany({
+    where: { parentEntityId: entityId, entityId: { not: null } },
+    orderBy: [{ timestamp: "asc" }, { id: "asc" }],
+    take: CHILDREN_LIMIT * 4,
+    select: EVENT_SELECT,
+  });
+  const children: ProcessNode[] = [];
+  const childIds = new Set<string>();
+  let childrenTruncated = childRows.length === CHILDREN_LIMIT * 4;
+  for (const row of childRows) {
+    if (!row.entityId || childIds.has(row.entityId) || row.entityId === entityId) continue;
+    if (children.length >= CHILDREN_LIMIT) {
+      childrenTruncated = true;
+      break;
+    }
+    childIds.add(row.entityId);
+    children.push(nodeFromRow(row));
+  }
+  return { ancestors, process, children, ancestorsTruncated, childrenTruncated };
+}
+
+/** The earliest stored event of a process: usually its exec, with the fullest description. */
+function firstEventOf(entityId: string): Promise<EventRow | null> {
+  return prisma().event.findFirst({
+    where: { entityId },
+    orderBy: [{ timestamp: "asc" }, { id: "asc" }],
+    select: EVENT_SELECT,
+  });
+}
+
+function emptyNode(): ProcessNode {
+  return {
+    entityId: null,
+    name: null,
+    executable: null,
+    commandLine: null,
+    pid: null,
+    userName: null,
+    timestamp: null,
+    eventId: null,
+  };
+}
+
+function nodeFromRow(row: EventRow): ProcessNode {
+  return {
+    ...nodeFromDocument(parseObject(row.document), row.id, row.timestamp.toISOString()),
+    entityId: row.entityId,
+  };
+}
+
+function nodeFromDocument(document: JsonObject, eventId: number, timestamp: string): ProcessNode {
+  const process = asObject(document.process) ?? {};
+  return {
+    entityId: text(process.entity_id),
+    name: text(process.name),
+    executable: text(process.executable),
+    commandLine: commandLineOf(process),
+    pid: typeof process.pid === "number" ? process.pid : null,
+    userName: text(path(document, ["user", "name"])) ?? text(path(process, ["user", "name"])),
+    timestamp,
+    eventId,
+  };
+}
+
+function parentNodeFromChild(childDocument: JsonObject, parentId: string): ProcessNode {
+  const parent = asObject(path(childDocument, ["process", "parent"])) ?? {};
+  return {
+    ...emptyNode(),
+    entityId: parentId,
+    name: text(parent.name),
+    executable: text(parent.executable),
+    commandLine: commandLineOf(parent),
+    pid: typeof parent.pid === "number" ? parent.pid : null,
+  };
+}
+
+/** Ancestors recorded at ingest (nearest first, executables and names only), returned root first. */
+function enrichmentAncestors(document: JsonObject): ProcessNode[] {
+  const ancestry = asObject(path(document, ["keelwatch", "process", "ancestors"]));
+  const executables = asArray(ancestry?.executable);
+  const names = asArray(ancestry?.name);
+  const count = Math.min(Math.max(executables.length, names.length), ANCESTORS_LIMIT);
+  const nodes: ProcessNode[] = [];
+  for (let index = 0; index < count; index++) {
+    nodes.push({ ...emptyNode(), executable: text(executables[index]), name: text(names[index]) });
+  }
+  return nodes.reverse();
+}
+
+function commandLineOf(process: JsonObject): string | null {
+  const line = text(process.command_line);
+  if (line) return line;
+  const args = asArray(process.args).filter((arg): arg is string => typeof arg === "string");
+  return args.length ? args.join(" ") : null;
+}
+
+function firstEntityId(events: TriggeringEvent[]): string | null {
+  const first = events[0];
+  return first ? text(path(first.document, ["process", "entity_id"])) : null;
+}
+
+// ------------------------------------------------------------------ JSON helpers
+
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
+
+function parseJson(textValue: string): unknown {
+  try {
+    return JSON.parse(textValue);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseObject(textValue: string): JsonObject {
+  return asObject(parseJson(textValue)) ?? {};
+}
+
+function parseArray(textValue: string): unknown[] {
+  return asArray(parseJson(textValue));
+}
+
+export function parseStringList(textValue: string): string[] {
+  return parseArray(textValue).filter((item): item is string => typeof item === "string");
+}
+
+function asObject(value: unknown): JsonObject | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as JsonObject) : undefined;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function text(value: unknown): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
+/** A nested value by keys, also accepting dotted keys as some exporters write them ("process.parent"). */
+function path(root: JsonObject, keys: string[]): unknown {
+  let current: unknown = root;
+  for (let index = 0; index < keys.length; index++) {
+    const object = asObject(current);
+    if (!object) return undefined;
+    const dotted = keys.slice(index).join(".");
+    if (dotted in object && index < keys.length - 1) return object[dotted];
+    current = object[keys[index] as string];
+  }
+  return current;
+}
