@@ -50,3 +50,19 @@ export async function revokeApiToken(id: string): Promise<boolean> {
   });
   return result.count === 1;
 }
+
+export interface ApiTokenListing extends ApiTokenRecord {
+  createdBy: { id: string; username: string } | null;
+}
+
+/** Every token, newest first, with who created it; the hash never leaves the database. */
+export async function listApiTokens(): Promise<ApiTokenListing[]> {
+  return prisma().apiToken.findMany({
+    select: { ...PUBLIC_FIELDS, createdBy: { select: { id: true, username: true } } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
+}
+
+export async function findApiTokenById(id: string): Promise<ApiTokenRecord | null> {
+  return prisma().apiToken.findUnique({ where: { id }, select: PUBLIC_FIELDS });
+}

@@ -55,3 +55,12 @@ export async function revokeSessionsOfUser(userId: string): Promise<number> {
   });
   return result.count;
 }
+
+/** Signs a person out everywhere except the session making the request (own password change). */
+export async function revokeOtherSessionsOfUser(userId: string, keepIdHash: string | null): Promise<number> {
+  const result = await prisma().session.updateMany({
+    where: { userId, revokedAt: null, ...(keepIdHash ? { id: { not: keepIdHash } } : {}) },
+    data: { revokedAt: new Date() },
+  });
+  return result.count;
+}

@@ -46,3 +46,75 @@ export async function recordFailedLogin(id: string, maxFailures: number, lockFor
 export async function recordSuccessfulLogin(id: string): Promise<void> {
   await prisma().user.update({ where: { id }, data: { failedLogins: 0, lockedUntil: null } });
 }
+
+/** What the settings page shows about an account: never the password hash or failure counters. */
+export interface UserSummary {
+  id: string;
+  username: string;
+  displayName: string;
+  role: UserRole;
+  disabled: boolean;
+  lockedUntil: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const SUMMARY_FIELDS = {
+  id: true,
+  username: true,
+  displayName: true,
+  role: true,
+  disabled: true,
+  lockedUntil: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+export async function listUsers(): Promise<UserSummary[]> {
+  return (await prisma().user.findMany({ select: SUMMARY_FIELDS, orderBy: { username: "asc" } })) as UserSummary[];
+}
+
+export type UserChange = Partial<{
+  role: UserRole;
+  disabled: boolean;
+  displayName: string;
+  passwordHash: string;
+}>;
+
+export type UserChangeOutcome =
+  | { ok: true; before: UserSummary; after: UserSummary }
+  | { ok: false; reason: "not_found" | "last_admin" };
+
+/**
+ * Applies a change to one account, refusing it when it would leave no enabled
+ * admin. The count and the write share one transaction so two admins demoting
+ * each other at the same moment cannot both succeed. A new password or
+ * re-enabling also clears a sign-in lockout, since an admin vouched for it.
+ */
+export async function updateUserUnlessLastAdmin(id: string, change: UserChange): Promise<UserChangeOutcome> {
+  return prisma().$transaction(async (tx) => {
+    const before = (await tx.user.findUnique({ where: { id }, select: SUMMARY_FIELDS })) as UserSummary | null;
+    if (!before) return { ok: false, reason: "not_found" } as const;
+    const wasActiveAdmin = before.role === "admin" && !before.disabled;
+    const staysActiveAdmin = (change.role ?? before.role) === "admin" && !(change.disabled ?? before.disabled);
+    if (wasActiveAdmin && !staysActiveAdmin) {
+      const otherAdmins = await tx.user.count({ where: { role: "admin", disabled: false, id: { not: id } } });
+      if (otherAdmins === 0) return { ok: false, reason: "last_admin" } as const;
+    }
+    const unlock = change.passwordHash !== undefined || (before.disabled && change.disabled === false);
+    const after = (await tx.user.update({
+      where: { id },
+      data: { ...change, ...(unlock ? { failedLogins: 0, lockedUntil: null } : {}) },
+      select: SUMMARY_FIELDS,
+    })) as UserSummary;
+    return { ok: true, before, after } as const;
+  });
+}
+
+export async function updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+  await prisma().user.update({ where: { id }, data: { passwordHash } });
+}
+
+export async function findUserSummary(id: string): Promise<UserSummary | null> {
+  return (await prisma().user.findUnique({ where: { id }, select: SUMMARY_FIELDS })) as UserSummary | null;
+}
