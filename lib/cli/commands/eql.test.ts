@@ -1,0 +1,102 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import type { CliIO } from "../io";
+import { UsageError } from "../io";
+import { eqlCommand } from "./eql";
+
+const events = [
+  {
+    id: 3,
+    "@timestamp": "2026-01-01T00:00:03Z",
+    event: { category: "process" },
+    process: { name: "nc", entity_id: "A" },
+  },
+  {
+    id: 1,
+    "@timestamp": "2026-01-01T00:00:01Z",
+    event: { category: "process" },
+    process: { name: "bash", entity_id: "A" },
+  },
+  { id: 2, "@timestamp": "2026-01-01T00:00:02Z", event: { category: "network" }, process: { entity_id: "A" } },
+];
+
+function workspace(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "keelwatch-eql-"));
+  writeFileSync(path.join(dir, "events.ndjson"), `${events.map((e) => JSON.stringify(e)).join("\n")}\nnot json\n`);
+  writeFileSync(path.join(dir, "events.json.gz"), gzipSync(JSON.stringify(events)));
+  return dir;
+}
+
+async function runEql(argv: string[], cwd: string, stdin = ""): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (chunk) => {
+    out += chunk;
+  });
+  stderr.on("data", (chunk) => {
+    err += chunk;
+  });
+  const io: CliIO = { stdin: Readable.from([Buffer.from(stdin)]), stdout, stderr, env: {}, cwd };
+  const code = await eqlCommand.run(argv, io);
+  return { code, out, err };
+}
+
+const ids = (out: string) =>
+  out
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+
+describe("keelwatch eql", () => {
+  it("prints matching events in time order and reports bad lines on stderr", async () => {
+    const dir = workspace();
+    const { code, out, err } = await runEql(["--events", "events.ndjson", "--query", "process where true"], dir);
+    expect(code).toBe(0);
+    expect(ids(out).map((event) => event.id)).toEqual([1, 3]);
+    expect(err).toMatch(/^events\.ndjson line 4(, column \d+)?: invalid JSON/);
+  });
+
+  it("prints sequences with their join keys, from a gzipped JSON array", async () => {
+    const dir = workspace();
+    const query = 'sequence by process.entity_id [process where process.name == "bash"] [network where true]';
+    const { code, out } = await runEql(["--events", "events.json.gz", "--query", query], dir);
+    expect(code).toBe(0);
+    expect(ids(out).map((line) => [line.sequence.map((e: { id: number }) => e.id), line.join_keys])).toEqual([
+      [[1, 2], ["A"]],
+    ]);
+  });
+
+  it("reads the query from a file and events from stdin, and honours --size", async () => {
+    const dir = workspace();
+    writeFileSync(path.join(dir, "query.eql"), "any where true");
+    const stdin = events.map((e) => JSON.stringify(e)).join("\n");
+    const { out } = await runEql(["--events", "-", "--query-file", "query.eql", "--size", "2"], dir, stdin);
+    expect(ids(out).map((event) => event.id)).toEqual([1, 2]);
+  });
+
+  it("exits 2 with line and column for a bad query, before reading events", async () => {
+    const { code, out, err } = await runEql(["--events", "missing.ndjson", "--query", "process wher true"], tmpdir());
+    expect(code).toBe(2);
+    expect(out).toBe("");
+    expect(err).toMatch(/^line 1, column 9: /);
+  });
+
+  it("exits 1 for a file that does not exist and refuses unclear usage", async () => {
+    expect((await runEql(["--events", "nope.ndjson", "--query", "any where true"], tmpdir())).code).toBe(1);
+    await expect(runEql(["--events", "x"], tmpdir())).rejects.toBeInstanceOf(UsageError);
+    await expect(runEql(["--events", "x", "--query", "a", "--size", "-1"], tmpdir())).rejects.toThrow(/--size/);
+  });
+
+  it("prints stats on request", async () => {
+    const dir = workspace();
+    const { err } = await runEql(["--events", "events.json.gz", "--query", "any where true", "--stats"], dir);
+    expect(err).toMatch(/events read: 3, skipped: 0, results: 3, elapsed: [\d.]+ s/);
+  });
+});
