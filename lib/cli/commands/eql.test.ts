@@ -42,7 +42,7 @@ async function runEql(argv: string[], cwd: string, stdin = ""): Promise<{ code: 
   stderr.on("data", (chunk) => {
     err += chunk;
   });
-  const io: CliIO = { stdin: Readable.from([Buffer.from(stdin)]), stdout, stderr, env: {}, cwd };
+  const io: CliIO = { stdin: Readable.from([Buffer.from(stdin)]), stdout, stderr, env: { NODE_ENV: "test" }, cwd };
   const code = await eqlCommand.run(argv, io);
   return { code, out, err };
 }
