@@ -1,0 +1,155 @@
+/**
+ * Samples: `sample by k [t1] [t2] ...` finds, for each join key, one event
+ * per term, with no ordering between the terms (unlike sequences) and no
+ * event used for two terms.
+ *
+ * As in Elasticsearch (one sample per key, the default max_samples_per_key):
+ * - samples come ordered by join key, the way a composite aggregation orders
+ *   its buckets: missing (null) values first, then by value; strings by
+ *   code point, numbers numerically;
+ * - the events of a sample come in term order; for each term the earliest
+ *   event not already taken by an earlier term is used, backtracking when a
+ *   later term would otherwise be left without an event;
+ * - a multi-valued key gives the event one key per value; a missing key keeps
+ *   the event out unless the key is optional (see join-keys.ts).
+ *
+ * Key order means no sample can be returned before the end of input, so
+ * everything comes out of finish(). Memory is bounded per key: with n terms,
+ * the first n events of each term are enough to find the same sample (at
+ * most n - 1 of them can be taken by the other terms).
+ */
+import type { Expr, QueryTerm, SampleQuery } from "./ast";
+import { type CompileContext, compileFilter, type Predicate } from "./compile-expr";
+import { EqlError } from "./errors";
+import { compareCodePoints } from "./event-order";
+import { compileJoinKeys, type JoinKey, type JoinKeyReader, type JoinKeyValue } from "./join-keys";
+import type { EqlEvent, EqlResult } from "./types";
+
+interface SampleTermPlan {
+  matches: Predicate;
+  keys: JoinKeyReader;
+}
+
+export interface SamplePlan {
+  terms: SampleTermPlan[];
+}
+
+export function compileSample(query: SampleQuery, ctx: CompileContext): SamplePlan {
+  if (query.terms.length === 0) throw new EqlError("invalid", "a sample needs at least one term", query.span);
+  const keyCount = query.by.length + (query.terms[0] as QueryTerm).by.length;
+  for (const term of query.terms) {
+    if (term.missing) {
+      throw new EqlError("invalid", "missing events (![...]) are only allowed in sequences", term.span);
+    }
+    const count = query.by.length + term.by.length;
+    if (count !== keyCount) {
+      throw new EqlError(
+        "invalid",
+        `every sample term needs the same number of join keys: expected ${keyCount} but found ${count}`,
+        term.by.length > 0 ? (term.by[0] as Expr).span : term.span,
+      );
+    }
+  }
+  return {
+    terms: query.terms.map((term) => ({
+      matches: compileFilter(term.filter, ctx),
+      keys: compileJoinKeys([...query.by, ...term.by], ctx),
+    })),
+  };
+}
+
+/** Composite-aggregation order of key values: null first, then numbers, booleans, strings. */
+function valueRank(value: JoinKeyValue): number {
+  if (value === null) return 0;
+  if (typeof value === "number") return 1;
+  if (typeof value === "boolean") return 2;
+  return 3;
+}
+
+export function compareJoinKeys(a: readonly JoinKeyValue[], b: readonly JoinKeyValue[]): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const left = a[i] as JoinKeyValue;
+    const right = b[i] as JoinKeyValue;
+    if (left === right) continue;
+    const byRank = valueRank(left) - valueRank(right);
+    if (byRank !== 0) return byRank;
+    if (typeof left === "string" && typeof right === "string") return compareCodePoints(left, right);
+    if (typeof left === "number" && typeof right === "number") return left - right;
+    return left === false ? -1 : 1; // booleans: false before true
+  }
+  return a.length - b.length;
+}
+
+/**
+ * One event per term, distinct, earliest first in term order; null when no
+ * such choice exists. Depth-first with backtracking; n is small (the terms).
+ */
+export function pickDistinct(candidates: readonly (readonly EqlEvent[])[]): EqlEvent[] | null {
+  const chosen: EqlEvent[] = [];
+  const used = new Set<EqlEvent>();
+  const tryFrom = (term: number): boolean => {
+    if (term === candidates.length) return true;
+    for (const event of candidates[term] as readonly EqlEvent[]) {
+      if (used.has(event)) continue;
+      used.add(event);
+      chosen.push(event);
+      if (tryFrom(term + 1)) return true;
+      chosen.pop();
+      used.delete(event);
+    }
+    return false;
+  };
+  return tryFrom(0) ? chosen : null;
+}
+
+interface KeyState {
+  key: JoinKey;
+  /** Per term, its first matching events for this key, at most as many as there are terms. */
+  candidates: EqlEvent[][];
+}
+
+export interface SampleMatcher {
+  push(event: EqlEvent): EqlResult[];
+  finish(): EqlResult[];
+}
+
+const NOTHING: EqlResult[] = [];
+
+export function createSampleMatcher(plan: SamplePlan): SampleMatcher {
+  const { terms } = plan;
+  const limit = terms.length;
+  const byKey = new Map<string, KeyState>();
+
+  function stateFor(key: JoinKey): KeyState {
+    let state = byKey.get(key.id);
+    if (state === undefined) {
+      state = { key, candidates: terms.map(() => []) };
+      byKey.set(key.id, state);
+    }
+    return state;
+  }
+
+  return {
+    push(event) {
+      terms.forEach((term, index) => {
+        if (!term.matches(event)) return;
+        for (const key of term.keys(event)) {
+          const list = stateFor(key).candidates[index] as EqlEvent[];
+          if (list.length < limit && !list.includes(event)) list.push(event);
+        }
+      });
+      return NOTHING;
+    },
+    finish() {
+      const states = [...byKey.values()].sort((a, b) => compareJoinKeys(a.key.values, b.key.values));
+      byKey.clear();
+      const results: EqlResult[] = [];
+      for (const state of states) {
+        const events = pickDistinct(state.candidates);
+        if (events) results.push({ kind: "sample", events, joinKeys: state.key.values });
+      }
+      return results;
+    },
+  };
+}
