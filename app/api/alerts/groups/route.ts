@@ -1,0 +1,32 @@
+import { NextResponse } from "next/server";
+import { errorResponse } from "@/lib/app/http";
+import { guard } from "@/lib/auth/guard";
+import {
+  AlertGroupQuerySchema,
+  countAlerts,
+  describeIssues,
+  groupAlerts,
+  searchParamsObject,
+} from "@/lib/db/alert-list";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * GET /api/alerts/groups?by=rule|container|host&groupLimit=&<alert filters>
+ * → {total, by, groups: [{key, label, count}]}. Without `by`, only the total.
+ */
+export async function GET(request: Request): Promise<NextResponse> {
+  const auth = await guard(request, "alerts:read");
+  if (!auth.ok) return auth.response;
+  const query = AlertGroupQuerySchema.safeParse(searchParamsObject(new URL(request.url).searchParams));
+  if (!query.success) {
+    const { message, details } = describeIssues(query.error);
+    return errorResponse(400, "invalid_request", `Invalid query parameter ${message}`, details);
+  }
+  const { by, groupLimit, ...filter } = query.data;
+  const [total, groups] = await Promise.all([
+    countAlerts(filter),
+    by ? groupAlerts(filter, by, groupLimit) : Promise.resolve([]),
+  ]);
+  return NextResponse.json({ total, by: by ?? null, groups });
+}

@@ -1,0 +1,439 @@
+import { z } from "zod";
+import { Prisma } from "../generated/prisma/client";
+import {
+  ALERT_GROUP_BYS,
+  ALERT_SORTS,
+  type AlertFilter,
+  AlertFilterSchema,
+  type AlertGroupBy,
+  type AlertSort,
+  type BulkAlertAction,
+  BulkAlertActionSchema,
+  DEFAULT_LIST_LIMIT,
+  MAX_LIST_LIMIT,
+  MAX_SEARCH_TERMS,
+  optionalText,
+  SEVERITIES,
+} from "./alert-list-query";
+import { prisma } from "./client";
+
+export * from "./alert-list-query";
+
+// ------------------------------------------------------------------ query schemas
+
+/** Keyset position: the sort key values and id of the last row of the previous page. */
+export const AlertCursorSchema = z.object({
+  sort: z.enum(ALERT_SORTS),
+  /** the row's rank for severity/risk sorts, null for time sorts */
+  rank: z.number().int().nullable(),
+  timestamp: z.iso.datetime({ offset: true }),
+  id: z.string().min(1).max(100),
+});
+export type AlertCursor = z.infer<typeof AlertCursorSchema>;
+
+export function encodeCursor(cursor: AlertCursor): string {
+  return Buffer.from(JSON.stringify(cursor), "utf8").toString("base64url");
+}
+
+/** Null for anything that is not a cursor this server wrote. */
+export function decodeCursor(text: string): AlertCursor | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+  } catch {
+    return null;
+  }
+  const parsed = AlertCursorSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
+export const AlertListQuerySchema = AlertFilterSchema.and(
+  z.object({
+    sort: z.preprocess((raw) => (raw === "" ? undefined : raw), z.enum(ALERT_SORTS).default("newest")),
+    cursor: optionalText(1000),
+    limit: z.preprocess(
+      (raw) => (raw === "" ? undefined : raw),
+      z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(DEFAULT_LIST_LIMIT),
+    ),
+  }),
+).superRefine((query, context) => {
+  if (query.cursor === undefined) return;
+  const cursor = decodeCursor(query.cursor);
+  if (!cursor) {
+    context.addIssue({ code: "custom", path: ["cursor"], message: "is not a cursor from this API (use nextCursor)" });
+  } else if (cursor.sort !== query.sort) {
+    context.addIssue({
+      code: "custom",
+      path: ["cursor"],
+      message: `belongs to sort "${cursor.sort}", not "${query.sort}"`,
+    });
+  }
+});
+export type AlertListQuery = z.output<typeof AlertListQuerySchema>;
+export type AlertListQueryInput = z.input<typeof AlertListQuerySchema>;
+
+export const AlertGroupQuerySchema = AlertFilterSchema.and(
+  z.object({
+    by: z.preprocess((raw) => (raw === "" ? undefined : raw), z.enum(ALERT_GROUP_BYS).optional()),
+    groupLimit: z.preprocess(
+      (raw) => (raw === "" ? undefined : raw),
+      z.coerce.number().int().min(1).max(500).default(50),
+    ),
+  }),
+);
+export type AlertGroupQuery = z.output<typeof AlertGroupQuerySchema>;
+
+// ------------------------------------------------------------------ result types
+
+export interface AlertListItem {
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  severity: string;
+  severityRank: number;
+  riskScore: number;
+  status: string;
+  closingReason: string | null;
+  timestamp: Date;
+  acknowledgedAt: Date | null;
+  closedAt: Date | null;
+  version: number;
+  containerId: string | null;
+  containerName: string | null;
+  imageName: string | null;
+  hostName: string | null;
+  processName: string | null;
+  processExecutable: string | null;
+  commandLine: string | null;
+  userName: string | null;
+  assignee: { id: string; displayName: string } | null;
+}
+
+export interface AlertPage {
+  items: AlertListItem[];
+  nextCursor: string | null;
+}
+
+export interface AlertGroup {
+  /** the value filtered on (rule id, container id, host name); null gathers alerts without one */
+  key: string | null;
+  label: string;
+  count: number;
+}
+
+// ------------------------------------------------------------------ SQL pieces
+
+/** Columns the free text searches: what an analyst types to find "that shell in web-1". */
+const SEARCHED_COLUMNS = [
+  "ruleName",
+  "containerName",
+  "imageName",
+  "hostName",
+  "processName",
+  "commandLine",
+  "userName",
+] as const;
+
+/** LIKE treats % and _ as wildcards; a search for "50%" means the text "50%". */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+function severityRanks(severities: readonly string[]): number[] {
+  return severities.map((severity) => SEVERITIES.indexOf(severity as (typeof SEVERITIES)[number]) + 1);
+}
+
+/**
+ * Every condition binds its values as parameters. Severity filters on the
+ * indexed rank rather than the text. SQLite's LIKE ignores ASCII case, which
+ * is what analysts expect; PostgreSQL would need ILIKE here.
+ */
+function filterConditions(filter: AlertFilter): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  if (filter.status?.length) conditions.push(Prisma.sql`a."status" IN (${Prisma.join(filter.status)})`);
+  if (filter.severity?.length) {
+    conditions.push(Prisma.sql`a."severityRank" IN (${Prisma.join(severityRanks(filter.severity))})`);
+  }
+  if (filter.rule) conditions.push(Prisma.sql`a."ruleId" = ${filter.rule}`);
+  if (filter.container) conditions.push(Prisma.sql`a."containerId" = ${filter.container}`);
+  if (filter.host) conditions.push(Prisma.sql`a."hostName" = ${filter.host}`);
+  if (filter.from) conditions.push(Prisma.sql`a."timestamp" >= ${filter.from}`);
+  if (filter.to) conditions.push(Prisma.sql`a."timestamp" <= ${filter.to}`);
+  for (const term of searchTerms(filter.q)) {
+    const pattern = `%${escapeLike(term)}%`;
+    const anyColumn = SEARCHED_COLUMNS.map(
+      (column) => Prisma.sql`${Prisma.raw(`a."${column}"`)} LIKE ${pattern} ESCAPE '\\'`,
+    );
+    conditions.push(Prisma.sql`(${Prisma.join(anyColumn, " OR ")})`);
+  }
+  return conditions;
+}
+
+function searchTerms(q: string | undefined): string[] {
+  if (!q) return [];
+  return [...new Set(q.split(/\s+/).filter((term) => term !== ""))].slice(0, MAX_SEARCH_TERMS);
+}
+
+function whereSql(conditions: Prisma.Sql[]): Prisma.Sql {
+  return conditions.length === 0 ? Prisma.empty : Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}`;
+}
+
+/**
+ * Each sort is a total order ending in the id, so a page boundary falls
+ * between two rows even when many share a timestamp. The leading columns
+ * match the (x, timestamp) indexes in the schema.
+ */
+const ORDER_BY: Record<AlertSort, string> = {
+  newest: `a."timestamp" DESC, a."id" DESC`,
+  oldest: `a."timestamp" ASC, a."id" ASC`,
+  severity: `a."severityRank" DESC, a."timestamp" DESC, a."id" DESC`,
+  risk: `a."riskScore" DESC, a."timestamp" DESC, a."id" DESC`,
+};
+
+/** Rows strictly after the cursor in the sort's order, as one row-value comparison. */
+function afterCursor(cursor: AlertCursor): Prisma.Sql {
+  const timestamp = new Date(cursor.timestamp);
+  switch (cursor.sort) {
+    case "newest":
+      return Prisma.sql`(a."timestamp", a."id") < (${timestamp}, ${cursor.id})`;
+    case "oldest":
+      return Prisma.sql`(a."timestamp", a."id") > (${timestamp}, ${cursor.id})`;
+    case "severity":
+      return Prisma.sql`(a."severityRank", a."timestamp", a."id") < (${cursor.rank ?? 0}, ${timestamp}, ${cursor.id})`;
+    case "risk":
+      return Prisma.sql`(a."riskScore", a."timestamp", a."id") < (${cursor.rank ?? 0}, ${timestamp}, ${cursor.id})`;
+  }
+}
+
+function cursorAfter(sort: AlertSort, row: AlertListItem): AlertCursor {
+  const rank = sort === "severity" ? row.severityRank : sort === "risk" ? row.riskScore : null;
+  return { sort, rank, timestamp: row.timestamp.toISOString(), id: row.id };
+}
+
+// ------------------------------------------------------------------ queries
+
+interface AlertRow extends Omit<AlertListItem, "assignee" | "timestamp" | "acknowledgedAt" | "closedAt"> {
+  timestamp: Date | string;
+  acknowledgedAt: Date | string | null;
+  closedAt: Date | string | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
+}
+
+function toDate(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+function toItem(row: AlertRow): AlertListItem {
+  const { assigneeId, assigneeName, ...rest } = row;
+  return {
+    ...rest,
+    severityRank: Number(row.severityRank),
+    riskScore: Number(row.riskScore),
+    version: Number(row.version),
+    timestamp: toDate(row.timestamp),
+    acknowledgedAt: row.acknowledgedAt === null ? null : toDate(row.acknowledgedAt),
+    closedAt: row.closedAt === null ? null : toDate(row.closedAt),
+    assignee: assigneeId ? { id: assigneeId, displayName: assigneeName ?? assigneeId } : null,
+  };
+}
+
+/** One page of alerts in the requested order; `nextCursor` is null on the last page. */
+export async function listAlerts(input: AlertListQueryInput): Promise<AlertPage> {
+  const query = AlertListQuerySchema.parse(input);
+  const conditions = filterConditions(query);
+  const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
+  if (cursor) conditions.push(afterCursor(cursor));
+  const limit = query.limit ?? DEFAULT_LIST_LIMIT;
+  const rows = await prisma().$queryRaw<AlertRow[]>`
+    SELECT a."id", a."ruleId", a."ruleName", a."severity", a."severityRank", a."riskScore", a."status",
+           a."closingReason", a."timestamp", a."acknowledgedAt", a."closedAt", a."version",
+           a."containerId", a."containerName", a."imageName", a."hostName", a."processName",
+           a."processExecutable", a."commandLine", a."userName",
+           a."assigneeId", u."displayName" AS "assigneeName"
+    FROM "Alert" a LEFT JOIN "User" u ON u."id" = a."assigneeId"
+    ${whereSql(conditions)}
+    ORDER BY ${Prisma.raw(ORDER_BY[query.sort])}
+    LIMIT ${limit + 1}`;
+  const items = rows.slice(0, limit).map(toItem);
+  const last = items[items.length - 1];
+  const nextCursor = rows.length > limit && last ? encodeCursor(cursorAfter(query.sort, last)) : null;
+  return { items, nextCursor };
+}
+
+/** How many alerts match; counted by the database, never by loading rows. */
+export async function countAlerts(input: z.input<typeof AlertFilterSchema> | AlertFilter): Promise<number> {
+  const filter = AlertFilterSchema.parse(input);
+  const rows = await prisma().$queryRaw<{ count: bigint | number }[]>`
+    SELECT COUNT(*) AS "count" FROM "Alert" a ${whereSql(filterConditions(filter))}`;
+  return Number(rows[0]?.count ?? 0);
+}
+
+const GROUP_COLUMNS: Record<AlertGroupBy, { key: string; label: string; none: string }> = {
+  rule: { key: `a."ruleId"`, label: `MAX(a."ruleName")`, none: "(no rule)" },
+  container: { key: `a."containerId"`, label: `MAX(a."containerName")`, none: "(no container)" },
+  host: { key: `a."hostName"`, label: `a."hostName"`, none: "(no host)" },
+};
+
+/** Matching alerts counted per rule, container or host, biggest groups first. */
+export async function groupAlerts(
+  input: z.input<typeof AlertFilterSchema> | AlertFilter,
+  by: AlertGroupBy,
+  limit = 50,
+): Promise<AlertGroup[]> {
+  const filter = AlertFilterSchema.parse(input);
+  const column = GROUP_COLUMNS[by];
+  const rows = await prisma().$queryRaw<{ key: string | null; label: string | null; count: bigint | number }[]>`
+    SELECT ${Prisma.raw(column.key)} AS "key", ${Prisma.raw(column.label)} AS "label", COUNT(*) AS "count"
+    FROM "Alert" a ${whereSql(filterConditions(filter))}
+    GROUP BY ${Prisma.raw(column.key)}
+    ORDER BY "count" DESC, "key" ASC
+    LIMIT ${Math.max(1, Math.min(MAX_LIST_LIMIT, Math.trunc(limit)))}`;
+  return rows.map((row) => ({
+    key: row.key,
+    label: row.label ?? row.key ?? column.none,
+    count: Number(row.count),
+  }));
+}
+
+// ------------------------------------------------------------------ bulk triage
+
+/** A request the caller can fix: names the field and says what is wrong. */
+export class AlertInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = "AlertInputError";
+  }
+}
+
+export interface BulkUpdateResult {
+  /** alerts that changed (their version went up by one) */
+  updated: string[];
+  /** alerts already in the requested state */
+  unchanged: string[];
+  /** ids that name no alert */
+  missing: string[];
+}
+
+type AlertState = { id: string; status: string; assigneeId: string | null };
+
+/** What one action changes: which field, its new value, and the update that sets it. */
+interface Transition {
+  field: "status" | "assignee";
+  to: string | null;
+  from: (alert: AlertState) => string | null;
+  applies: (alert: AlertState) => boolean;
+  data: (now: Date) => Prisma.AlertUncheckedUpdateManyInput;
+  reason: string | null;
+}
+
+function transitionFor(action: BulkAlertAction): Transition {
+  const status = (alert: AlertState) => alert.status;
+  switch (action.action) {
+    case "acknowledge":
+      return {
+        field: "status",
+        to: "acknowledged",
+        from: status,
+        applies: (alert) => alert.status === "open",
+        data: (now) => ({ status: "acknowledged", acknowledgedAt: now }),
+        reason: null,
+      };
+    case "close":
+      return {
+        field: "status",
+        to: "closed",
+        from: status,
+        applies: (alert) => alert.status !== "closed",
+        data: (now) => ({ status: "closed", closingReason: action.closingReason ?? null, closedAt: now }),
+        reason: action.closingReason ?? null,
+      };
+    case "reopen":
+      return {
+        field: "status",
+        to: "open",
+        from: status,
+        applies: (alert) => alert.status !== "open",
+        data: () => ({ status: "open", closingReason: null, closedAt: null, acknowledgedAt: null }),
+        reason: null,
+      };
+    case "assign": {
+      const assigneeId = action.assigneeId ?? null;
+      return {
+        field: "assignee",
+        to: assigneeId,
+        from: (alert) => alert.assigneeId,
+        applies: (alert) => alert.assigneeId !== assigneeId,
+        data: () => ({ assigneeId }),
+        reason: null,
+      };
+    }
+  }
+}
+
+/**
+ * Applies one triage action to many alerts in a single transaction: every
+ * changed alert gets its version bumped and one AlertChange row, or nothing
+ * changes at all. Alerts already in the target state are left untouched.
+ */
+export async function bulkUpdateAlerts(input: BulkAlertAction, actorId: string | null): Promise<BulkUpdateResult> {
+  const parsed = BulkAlertActionSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AlertInputError(issue?.path.join(".") || "(body)", issue?.message ?? "invalid");
+  }
+  const action = parsed.data;
+  const ids = [...new Set(action.ids)];
+  const transition = transitionFor(action);
+  return prisma().$transaction(async (tx) => {
+    if (action.action === "assign" && action.assigneeId) {
+      const user = await tx.user.findUnique({ where: { id: action.assigneeId }, select: { disabled: true } });
+      if (!user || user.disabled)
+        throw new AlertInputError("assigneeId", `no active user has id "${action.assigneeId}"`);
+    }
+    const alerts: AlertState[] = await tx.alert.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, status: true, assigneeId: true },
+    });
+    const found = new Set(alerts.map((alert) => alert.id));
+    const changing = alerts.filter(transition.applies);
+    // Grouped by the previous value so each UPDATE also checks that value is still there.
+    const byPrevious = new Map<string | null, string[]>();
+    for (const alert of changing) {
+      const previous = transition.from(alert);
+      byPrevious.set(previous, [...(byPrevious.get(previous) ?? []), alert.id]);
+    }
+    const now = new Date();
+    for (const [previous, group] of byPrevious) {
+      const still = transition.field === "status" ? { status: previous ?? "" } : { assigneeId: previous };
+      const result = await tx.alert.updateMany({
+        where: { id: { in: group }, ...still },
+        data: { ...transition.data(now), version: { increment: 1 } },
+      });
+      if (result.count !== group.length) {
+        throw new Error("Some alerts changed while this bulk action ran; nothing was changed. Reload and try again.");
+      }
+    }
+    await tx.alertChange.createMany({
+      data: changing.map((alert) => ({
+        alertId: alert.id,
+        actorId,
+        field: transition.field,
+        fromValue: transition.from(alert),
+        toValue: transition.to,
+        reason: transition.reason,
+        createdAt: now,
+      })),
+    });
+    const changed = new Set(changing.map((alert) => alert.id));
+    return {
+      updated: ids.filter((id) => changed.has(id)),
+      unchanged: ids.filter((id) => found.has(id) && !changed.has(id)),
+      missing: ids.filter((id) => !found.has(id)),
+    };
+  });
+}
