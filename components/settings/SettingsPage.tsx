@@ -1,13 +1,25 @@
-import { EmptyState } from "@/components/ui/EmptyState";
 import { PageHeader } from "@/components/ui/PageHeader";
+import { requireSignedIn } from "@/lib/auth/page-guard";
+import { can } from "@/lib/auth/roles";
+import { SettingsTabs } from "./SettingsTabs";
 
-export function SettingsPage() {
+/**
+ * Admins manage users, tokens and read the audit log; everyone manages their
+ * own account. Hiding the admin tabs is only courtesy: the API refuses others.
+ */
+export async function SettingsPage() {
+  const user = await requireSignedIn("/settings");
+  const isAdmin = can(user.role, "users:manage");
   return (
     <>
-      <PageHeader title="Settings" description="Users, roles and API tokens." />
-      <EmptyState title="Accounts and tokens are on their way">
-        Administrators will manage users and API tokens for ingest scripts here.
-      </EmptyState>
+      <PageHeader
+        title="Settings"
+        description={isAdmin ? "Users, roles, API tokens, the audit log and your account." : "Your account."}
+      />
+      <SettingsTabs
+        isAdmin={isAdmin}
+        user={{ id: user.id, username: user.username, displayName: user.displayName, role: user.role }}
+      />
     </>
   );
 }
