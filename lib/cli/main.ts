@@ -7,6 +7,8 @@ import { UsageError } from "./io";
  */
 const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   eql: async () => (await import("./commands/eql")).eqlCommand,
+  detect: async () => (await import("./commands/detect")).detectCommand,
+  ingest: async () => (await import("./commands/ingest")).ingestCommand,
   token: async () => (await import("./commands/token")).tokenCommand,
   db: async () => (await import("./commands/db")).dbCommand,
 };

@@ -1,0 +1,45 @@
+import { NextResponse } from "next/server";
+import { errorResponse } from "@/lib/app/http";
+import { guard } from "@/lib/auth/guard";
+import { ReadEventsError } from "@/lib/events/read-events";
+import { UploadTooLargeError } from "@/lib/ingest/byte-limit";
+import { ingestEvents } from "@/lib/ingest/ingest";
+import { maxUploadBytes, publicReport, reportStatus, UploadQuerySchema } from "@/lib/ingest/upload-request";
+
+export const dynamic = "force-dynamic";
+
+/** Streams an events file (NDJSON, JSON array, gzip of either) through detection into the database. */
+export async function POST(request: Request): Promise<NextResponse> {
+  const auth = await guard(request, "events:ingest");
+  if (!auth.ok) return auth.response;
+  const query = UploadQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!query.success) {
+    const issue = query.error.issues[0];
+    return errorResponse(400, "invalid_request", `Invalid query parameter ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  const limit = maxUploadBytes();
+  if (Number(request.headers.get("content-length") ?? 0) > limit) {
+    return errorResponse(413, "upload_too_large", new UploadTooLargeError(limit).message);
+  }
+  if (!request.body) return errorResponse(400, "empty_upload", "The upload is empty: send NDJSON or a JSON array.");
+  try {
+    // Node's web streams are async iterable; the DOM typings do not say so.
+    const report = await ingestEvents(request.body as unknown as AsyncIterable<Uint8Array>, {
+      fileName: query.data.filename,
+      format: query.data.format,
+      createdById: auth.principal.kind === "user" ? auth.principal.id : null,
+      maxBytes: limit,
+    });
+    if (report.events.received === 0 && report.errorCount === 0) {
+      return errorResponse(400, "empty_upload", "The upload holds no events: send NDJSON or a JSON array of objects.", {
+        uploadId: report.uploadId,
+      });
+    }
+    return NextResponse.json(publicReport(report), { status: reportStatus(report) });
+  } catch (error) {
+    if (error instanceof UploadTooLargeError) return errorResponse(413, "upload_too_large", error.message);
+    if (error instanceof ReadEventsError)
+      return errorResponse(400, "unreadable_upload", `The upload cannot be read: ${error.message}`);
+    throw error;
+  }
+}

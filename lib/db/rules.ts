@@ -1,0 +1,86 @@
+import type { DetectionRule } from "../detection/detector";
+import type { Rule } from "../rules/schema";
+import { prisma } from "./client";
+
+/** The enabled rules, in the shape detection runs them. */
+export async function listEnabledDetectionRules(): Promise<DetectionRule[]> {
+  const rows = await prisma().rule.findMany({
+    where: { enabled: true, type: "eql" },
+    orderBy: { name: "asc" },
+    select: {
+      id: true,
+      name: true,
+      severity: true,
+      riskScore: true,
+      maxAlertsPerRun: true,
+      query: true,
+      eventCategoryField: true,
+      timestampField: true,
+      tiebreakerField: true,
+    },
+  });
+  return rows;
+}
+
+/** The database columns for a rule (JSON-valued fields as text). */
+function ruleColumns(rule: Rule) {
+  return {
+    name: rule.name,
+    description: rule.description,
+    type: rule.type,
+    query: rule.query,
+    eventCategoryField: rule.eventCategoryField,
+    timestampField: rule.timestampField,
+    tiebreakerField: rule.tiebreakerField ?? null,
+    severity: rule.severity,
+    riskScore: rule.riskScore,
+    tags: JSON.stringify(rule.tags),
+    threat: JSON.stringify(rule.threat),
+    interval: rule.interval,
+    lookback: rule.lookback,
+    maxAlertsPerRun: rule.maxAlertsPerRun,
+    guide: rule.guide,
+    triageSteps: JSON.stringify(rule.triageSteps),
+    responseSteps: JSON.stringify(rule.responseSteps),
+    falsePositives: JSON.stringify(rule.falsePositives),
+    references: JSON.stringify(rule.references),
+    authors: JSON.stringify(rule.authors),
+    license: rule.license ?? null,
+    origin: rule.origin,
+    version: rule.version,
+  };
+}
+
+/**
+ * Loads the built-in pack into the database: new rules are inserted, rules
+ * whose pack version or text changed are updated (keeping the previous version
+ * in RuleVersion), and an analyst's enable/disable choice is never overwritten.
+ * Returns the ids it inserted or updated.
+ */
+export async function syncBuiltinRules(rules: readonly Rule[]): Promise<{ inserted: string[]; updated: string[] }> {
+  const inserted: string[] = [];
+  const updated: string[] = [];
+  const db = prisma();
+  for (const rule of rules) {
+    const columns = ruleColumns(rule);
+    const existing = await db.rule.findUnique({ where: { id: rule.id } });
+    if (!existing) {
+      await db.rule.create({ data: { id: rule.id, ...columns, enabled: rule.enabled, builtin: true } });
+      inserted.push(rule.id);
+      continue;
+    }
+    const changed = (Object.keys(columns) as (keyof typeof columns)[]).some((key) => existing[key] !== columns[key]);
+    if (!changed) continue;
+    const { enabled: _keep, createdAt: _c, updatedAt: _u, ...previous } = existing;
+    await db.$transaction([
+      db.ruleVersion.upsert({
+        where: { ruleId_version: { ruleId: rule.id, version: existing.version } },
+        create: { ruleId: rule.id, version: existing.version, snapshot: JSON.stringify(previous) },
+        update: {},
+      }),
+      db.rule.update({ where: { id: rule.id }, data: { ...columns, builtin: true } }),
+    ]);
+    updated.push(rule.id);
+  }
+  return { inserted, updated };
+}

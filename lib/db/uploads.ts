@@ -1,0 +1,141 @@
+import { prisma } from "./client";
+
+/** Kept in the Upload row and returned by POST /api/events (see the public contract). */
+export interface UploadReport {
+  uploadId: string;
+  fileName: string;
+  format: string;
+  status: "done" | "failed";
+  bytes: number;
+  events: { received: number; accepted: number; rejected: number; duplicate: number };
+  errors: { line: number; message: string }[];
+  errorCount: number;
+  alerts: {
+    created: number;
+    /** Matches not raised: over the rule's max alerts per run, or covered by an exception. */
+    suppressed: number;
+    /** Matches that an earlier upload already raised (same rule, same events). */
+    duplicate: number;
+    /** Alerts created per rule name (the contract's shape). */
+    byRule: Record<string, number>;
+    /** The same per rule id, for links to the rule's alerts. */
+    rules: { ruleId: string; ruleName: string; created: number }[];
+  };
+  failure?: string;
+}
+
+export async function createUpload(input: {
+  fileName: string;
+  format: string;
+  createdById: string | null;
+}): Promise<string> {
+  const upload = await prisma().upload.create({ data: { ...input, status: "receiving" }, select: { id: true } });
+  return upload.id;
+}
+
+export async function recordUploadProgress(
+  id: string,
+  progress: { bytes: number; received: number; accepted: number; rejected: number; duplicate: number; format: string },
+): Promise<void> {
+  await prisma().upload.update({
+    where: { id },
+    data: {
+      bytesReceived: progress.bytes,
+      eventsReceived: progress.received,
+      eventsAccepted: progress.accepted,
+      eventsRejected: progress.rejected,
+      eventsDuplicate: progress.duplicate,
+      format: progress.format,
+    },
+  });
+}
+
+export async function finishUpload(report: UploadReport): Promise<void> {
+  await prisma().upload.update({
+    where: { id: report.uploadId },
+    data: {
+      status: report.status,
+      format: report.format,
+      bytesReceived: report.bytes,
+      eventsReceived: report.events.received,
+      eventsAccepted: report.events.accepted,
+      eventsRejected: report.events.rejected,
+      eventsDuplicate: report.events.duplicate,
+      alertsCreated: report.alerts.created,
+      alertsSuppressed: report.alerts.suppressed,
+      errors: JSON.stringify(report.errors),
+      errorCount: report.errorCount,
+      report: JSON.stringify(report),
+      failureReason: report.failure ?? null,
+      finishedAt: new Date(),
+    },
+  });
+}
+
+/**
+ * Uploads still "receiving" when a server starts were cut off by a crash or a
+ * restart: mark them failed so nobody waits on them. What they stored stays,
+ * and re-uploading the file fills in the rest without duplicates.
+ */
+export async function failInterruptedUploads(): Promise<number> {
+  const result = await prisma().upload.updateMany({
+    where: { status: "receiving" },
+    data: {
+      status: "failed",
+      failureReason: "interrupted: the server stopped during the upload",
+      finishedAt: new Date(),
+    },
+  });
+  return result.count;
+}
+
+export async function findUpload(id: string) {
+  return prisma().upload.findUnique({ where: { id } });
+}
+
+const UPLOAD_SUMMARY = {
+  id: true,
+  fileName: true,
+  format: true,
+  status: true,
+  bytesReceived: true,
+  eventsReceived: true,
+  eventsAccepted: true,
+  eventsRejected: true,
+  eventsDuplicate: true,
+  alertsCreated: true,
+  alertsSuppressed: true,
+  errorCount: true,
+  failureReason: true,
+  createdAt: true,
+  finishedAt: true,
+} as const;
+
+/** Newest first, cursor-paginated by id. */
+export async function listUploads(limit: number, cursor?: string) {
+  const rows = await prisma().upload.findMany({
+    select: UPLOAD_SUMMARY,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+  });
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
+}
+
+/** One upload with its kept errors and, once finished, its report: while it runs, the counts show its progress. */
+export async function getUploadDetail(id: string) {
+  const row = await prisma().upload.findUnique({
+    where: { id },
+    select: { ...UPLOAD_SUMMARY, errors: true, report: true },
+  });
+  if (!row) return null;
+  const { errors, report, ...rest } = row;
+  const finished = report ? (JSON.parse(report) as UploadReport) : null;
+  return {
+    ...rest,
+    errors: JSON.parse(errors) as { line: number; message: string }[],
+    alertsDuplicate: finished?.alerts.duplicate ?? 0,
+    alertRules: finished?.alerts.rules ?? [],
+  };
+}

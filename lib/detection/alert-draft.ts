@@ -1,0 +1,60 @@
+import { createHash } from "node:crypto";
+import type { AlertDraft } from "../db/alerts";
+import { commandLine, ecsText } from "./ecs-fields";
+
+export const SEVERITY_RANK: Record<string, number> = { low: 1, medium: 2, high: 3, critical: 4 };
+
+export interface AlertRuleFacts {
+  id: string;
+  name: string;
+  severity: string;
+  riskScore: number;
+}
+
+export interface MatchedEvent {
+  event: Record<string, unknown>;
+  contentHash: string;
+  timestamp: Date;
+}
+
+/**
+ * The dedup key names the rule and the exact events (by content hash, which
+ * does not change when a file is uploaded again), so the same detection never
+ * becomes two alerts.
+ */
+export function dedupKey(ruleId: string, contentHashes: readonly string[]): string {
+  const hash = createHash("sha256").update(contentHashes.join("\n")).digest("hex");
+  return `${ruleId}:${hash}`;
+}
+
+/** Builds the stored alert for a rule match; context comes from the last event (the one that completed it). */
+export function alertDraft(rule: AlertRuleFacts, events: readonly MatchedEvent[]): AlertDraft {
+  const first = events[0];
+  const last = events[events.length - 1];
+  if (!first || !last) throw new Error(`rule ${rule.id}: a match without events`);
+  const event = last.event;
+  return {
+    ruleId: rule.id,
+    ruleName: rule.name,
+    severity: rule.severity,
+    severityRank: SEVERITY_RANK[rule.severity] ?? 0,
+    riskScore: rule.riskScore,
+    dedupKey: dedupKey(
+      rule.id,
+      events.map((matched) => matched.contentHash),
+    ),
+    timestamp: first.timestamp,
+    containerId: ecsText(event, "container.id"),
+    containerName: ecsText(event, "container.name"),
+    imageName: ecsText(event, "container.image.name"),
+    hostName: ecsText(event, "host.name"),
+    processName: ecsText(event, "process.name"),
+    processExecutable: ecsText(event, "process.executable"),
+    commandLine: commandLine(event),
+    userName: ecsText(event, "user.name"),
+    entityId: ecsText(event, "process.entity_id"),
+    entryLeaderEntityId: ecsText(event, "process.entry_leader.entity_id"),
+    sessionLeaderEntityId: ecsText(event, "process.session_leader.entity_id"),
+    eventHashes: events.map((matched) => matched.contentHash),
+  };
+}

@@ -1,0 +1,104 @@
+import {
+  type CompiledQuery,
+  compile,
+  createRunner,
+  type EqlEvent,
+  type EqlResult,
+  type EqlRunner,
+  sortEvents,
+} from "../eql";
+
+/** What detection needs of a rule (lib/rules has the full model). */
+export interface DetectionRule {
+  id: string;
+  name: string;
+  severity: string;
+  riskScore: number;
+  maxAlertsPerRun: number;
+  query: string;
+  eventCategoryField: string;
+  timestampField: string;
+  tiebreakerField: string | null;
+}
+
+/** One rule match: a single event, or the events of a sequence or sample in order. */
+export interface Detection {
+  rule: DetectionRule;
+  events: EqlEvent[];
+}
+
+export class RuleCompileError extends Error {
+  constructor(
+    readonly rule: DetectionRule,
+    override readonly cause: unknown,
+  ) {
+    super(`rule "${rule.name}" (${rule.id}) cannot run: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "RuleCompileError";
+  }
+}
+
+interface ArmedRule {
+  rule: DetectionRule;
+  compiled: CompiledQuery;
+  runner: EqlRunner;
+  needsOrder: boolean;
+}
+
+/**
+ * Runs every rule over a stream of event batches. Each rule keeps its own
+ * streaming runner, so a sequence can complete across batches. Events of a
+ * batch are put in time order first for sequence and sample rules, whose
+ * meaning depends on it.
+ */
+export class Detector {
+  private readonly armed: ArmedRule[];
+
+  constructor(rules: readonly DetectionRule[]) {
+    this.armed = rules.map((rule) => {
+      let compiled: CompiledQuery;
+      try {
+        compiled = compile(rule.query, {
+          eventCategoryField: rule.eventCategoryField,
+          timestampField: rule.timestampField,
+          tiebreakerField: rule.tiebreakerField ?? undefined,
+        });
+      } catch (error) {
+        throw new RuleCompileError(rule, error);
+      }
+      return { rule, compiled, runner: createRunner(compiled), needsOrder: compiled.query.kind !== "event" };
+    });
+  }
+
+  get rules(): DetectionRule[] {
+    return this.armed.map((armed) => armed.rule);
+  }
+
+  detect(batch: readonly EqlEvent[]): Detection[] {
+    const detections: Detection[] = [];
+    // Rules may order by different timestamp fields: sort once per ordering.
+    const orderings = new Map<string, EqlEvent[]>();
+    for (const armed of this.armed) {
+      let input: readonly EqlEvent[] = batch;
+      if (armed.needsOrder) {
+        const key = `${armed.rule.timestampField}\n${armed.rule.tiebreakerField ?? ""}`;
+        let ordered = orderings.get(key);
+        if (!ordered) {
+          ordered = sortEvents([...batch], armed.compiled.options);
+          orderings.set(key, ordered);
+        }
+        input = ordered;
+      }
+      for (const result of armed.runner.pushAll(input)) detections.push(toDetection(armed.rule, result));
+    }
+    return detections;
+  }
+
+  /** Results only the end of input can decide (e.g. `| tail`). */
+  finish(): Detection[] {
+    return this.armed.flatMap((armed) => armed.runner.finish().map((result) => toDetection(armed.rule, result)));
+  }
+}
+
+function toDetection(rule: DetectionRule, result: EqlResult): Detection {
+  return { rule, events: result.kind === "event" ? [result.event] : result.events };
+}

@@ -1,0 +1,187 @@
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { prisma } from "../db/client";
+import { createTestDatabase } from "../db/test-database";
+import type { DetectionRule } from "../detection/detector";
+import { ingestEvents } from "./ingest";
+
+const database = createTestDatabase();
+process.env.DATABASE_URL = database.url;
+afterAll(async () => {
+  await prisma().$disconnect();
+  database.cleanup();
+});
+
+const NETWORK_TOOL: DetectionRule = {
+  id: "test-network-tool",
+  name: "Network tool in a container",
+  severity: "medium",
+  riskScore: 47,
+  maxAlertsPerRun: 100,
+  query: 'process where container.id : "*" and process.name : ("nc", "nmap")',
+  eventCategoryField: "event.category",
+  timestampField: "@timestamp",
+  tiebreakerField: null,
+};
+
+const UNDER_TMP: DetectionRule = {
+  ...NETWORK_TOOL,
+  id: "test-under-tmp",
+  name: "Tool under /tmp",
+  severity: "high",
+  riskScore: 73,
+  query: 'process where process.name == "nc" and keelwatch.process.ancestors.executable : "/tmp/*"',
+};
+
+function processEvent(second: number, id: string, parent: string | null, executable: string, container = "c1") {
+  return {
+    "@timestamp": `2026-11-23T06:00:${String(second).padStart(2, "0")}.000Z`,
+    event: { category: ["process"], type: ["start"], action: "exec" },
+    container: { id: container, image: { name: "nginx" } },
+    host: { name: "node-1" },
+    process: {
+      entity_id: id,
+      executable,
+      name: executable.split("/").pop(),
+      args: [executable],
+      ...(parent ? { parent: { entity_id: parent } } : {}),
+    },
+  };
+}
+
+function ndjson(lines: unknown[]): string {
+  return `${lines.map((line) => (typeof line === "string" ? line : JSON.stringify(line))).join("\n")}\n`;
+}
+
+async function* bytes(text: string | Buffer, chunkSize = 7): AsyncGenerator<Uint8Array> {
+  const buffer = typeof text === "string" ? Buffer.from(text) : text;
+  for (let start = 0; start < buffer.length; start += chunkSize) yield buffer.subarray(start, start + chunkSize);
+}
+
+beforeEach(async () => {
+  await prisma().alert.deleteMany();
+  await prisma().event.deleteMany();
+  await prisma().upload.deleteMany();
+  await prisma().rule.deleteMany();
+  for (const rule of [NETWORK_TOOL, UNDER_TMP]) {
+    await prisma().rule.create({ data: { ...rule, description: "test", tiebreakerField: null } });
+  }
+});
+
+const story = [
+  processEvent(1, "shell", null, "/bin/sh"),
+  processEvent(2, "dropper", "shell", "/tmp/.cache/run"),
+  processEvent(3, "nc", "dropper", "/usr/bin/nc"),
+  processEvent(4, "nginx", null, "/usr/sbin/nginx"),
+];
+
+describe("ingestEvents", () => {
+  it("stores every event and raises one alert per rule match, with ancestry from earlier events", async () => {
+    const report = await ingestEvents(bytes(ndjson(story)), {
+      fileName: "story.ndjson",
+      format: "auto",
+      createdById: null,
+      rules: [NETWORK_TOOL, UNDER_TMP],
+    });
+    expect(report).toMatchObject({
+      status: "done",
+      format: "ecs",
+      events: { received: 4, accepted: 4, rejected: 0, duplicate: 0 },
+      alerts: { created: 2, suppressed: 0, byRule: { "Network tool in a container": 1, "Tool under /tmp": 1 } },
+    });
+    expect(await prisma().event.count()).toBe(4);
+    const alerts = await prisma().alert.findMany({ include: { events: { include: { event: true } } } });
+    expect(alerts.map((alert) => alert.processName)).toEqual(["nc", "nc"]);
+    expect(alerts[0]?.events[0]?.event.line).toBe(3);
+    const stored = JSON.parse(alerts[0]!.events[0]!.event.document);
+    expect(stored.keelwatch.process.ancestors.executable).toEqual(["/tmp/.cache/run", "/bin/sh"]);
+    const upload = await prisma().upload.findUniqueOrThrow({ where: { id: report.uploadId } });
+    expect(upload).toMatchObject({ status: "done", eventsAccepted: 4, alertsCreated: 2 });
+  });
+
+  it("uploading the same file again stores nothing twice and says so", async () => {
+    const options = { fileName: "a.ndjson", format: "auto" as const, createdById: null, rules: [NETWORK_TOOL] };
+    await ingestEvents(bytes(ndjson(story)), options);
+    const again = await ingestEvents(bytes(ndjson(story)), options);
+    expect(again.events).toEqual({ received: 4, accepted: 4, rejected: 0, duplicate: 4 });
+    expect(again.alerts.created).toBe(0);
+    expect(await prisma().event.count()).toBe(4);
+    expect(await prisma().alert.count()).toBe(1);
+  });
+
+  it("reports bad lines with their line numbers and keeps every good line", async () => {
+    const text = ndjson([
+      story[0],
+      "{not json",
+      '"a string"',
+      { event: { category: ["process"] }, process: { name: "nc" } },
+      story[2],
+    ]);
+    const report = await ingestEvents(bytes(text), {
+      fileName: "bad.ndjson",
+      format: "ecs",
+      createdById: null,
+      rules: [NETWORK_TOOL],
+    });
+    expect(report.events).toMatchObject({ received: 5, accepted: 2, rejected: 3 });
+    expect(report.errors.map((error) => error.line)).toEqual([2, 3, 4]);
+    expect(report.errors[2]?.message).toMatch(/@timestamp/);
+    expect(await prisma().event.count()).toBe(2);
+    expect(report.alerts.created).toBe(1);
+  });
+
+  it("reads gzip and JSON arrays", async () => {
+    const gz = gzipSync(Buffer.from(JSON.stringify(story, null, 2)));
+    const report = await ingestEvents(bytes(gz, 64), {
+      fileName: "story.json.gz",
+      format: "auto",
+      createdById: null,
+      rules: [NETWORK_TOOL],
+    });
+    expect(report.events).toMatchObject({ received: 4, accepted: 4, rejected: 0 });
+    expect(report.alerts.created).toBe(1);
+  });
+
+  it("caps alerts per rule and batch at maxAlertsPerRun, counting the rest as suppressed", async () => {
+    const many = Array.from({ length: 7 }, (_, index) => processEvent(index, `nc-${index}`, null, "/usr/bin/nc"));
+    const report = await ingestEvents(bytes(ndjson(many)), {
+      fileName: "many.ndjson",
+      format: "ecs",
+      createdById: null,
+      rules: [{ ...NETWORK_TOOL, maxAlertsPerRun: 3 }],
+      batchSize: 100,
+    });
+    expect(report.alerts).toMatchObject({ created: 3, suppressed: 4 });
+  });
+
+  it("works across batch boundaries: ancestry from an earlier batch still counts", async () => {
+    const report = await ingestEvents(bytes(ndjson(story)), {
+      fileName: "small-batches.ndjson",
+      format: "ecs",
+      createdById: null,
+      rules: [UNDER_TMP],
+      batchSize: 1,
+    });
+    expect(report.alerts.created).toBe(1);
+  });
+
+  it("stops at the size limit, marks the upload failed and keeps the batches already stored", async () => {
+    const text = ndjson(
+      Array.from({ length: 50 }, (_, index) => processEvent(index % 60, `p${index}`, null, "/bin/true")),
+    );
+    await expect(
+      ingestEvents(bytes(text, 256), {
+        fileName: "big.ndjson",
+        format: "ecs",
+        createdById: null,
+        rules: [],
+        maxBytes: 4096,
+        batchSize: 5,
+      }),
+    ).rejects.toThrow(/larger than the limit of 4.0 KiB/);
+    const upload = await prisma().upload.findFirstOrThrow({ where: { fileName: "big.ndjson" } });
+    expect(upload.status).toBe("failed");
+    expect(upload.failureReason).toMatch(/limit/);
+    expect(await prisma().event.count()).toBeGreaterThan(0);
+  });
+});

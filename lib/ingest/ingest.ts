@@ -1,0 +1,211 @@
+import type { AlertDraft } from "../db/alerts";
+import { storeBatch } from "../db/batches";
+import { findStoredProcesses } from "../db/processes";
+import { listEnabledDetectionRules } from "../db/rules";
+import { createUpload, finishUpload, recordUploadProgress, type UploadReport } from "../db/uploads";
+import { alertDraft, type MatchedEvent } from "../detection/alert-draft";
+import { type Detection, type DetectionRule, Detector } from "../detection/detector";
+import { AncestryTracker } from "../enrich/ancestry";
+import type { EventFormat } from "../events/formats/types";
+import { normalizeEvents } from "../events/normalize";
+import { readEvents } from "../events/read-events";
+import { countBytes } from "./byte-limit";
+import { contentHash } from "./content-hash";
+import { eventTime, toEventRow } from "./event-row";
+
+export const DEFAULT_BATCH_SIZE = 2_000;
+export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
+const MAX_KEPT_ERRORS = 1_000;
+
+export interface IngestOptions {
+  fileName: string;
+  format: EventFormat | "auto";
+  createdById: string | null;
+  maxBytes?: number;
+  batchSize?: number;
+  /** Rules to run; by default the enabled rules in the database. */
+  rules?: DetectionRule[];
+}
+
+type Json = Record<string, unknown>;
+
+interface PendingEvent {
+  event: Json;
+  line: number;
+  hash: string;
+  timestamp: Date;
+}
+
+/**
+ * Reads an events file as a stream, normalises every event to ECS, rebuilds
+ * process ancestry, runs the rules, and stores events and alerts one batch
+ * per transaction. Memory holds one batch plus rule state, whatever the file
+ * size. Bad lines are reported and skipped; nothing good is lost.
+ */
+export async function ingestEvents(input: AsyncIterable<Uint8Array>, options: IngestOptions): Promise<UploadReport> {
+  const rules = options.rules ?? (await listEnabledDetectionRules());
+  const uploadId = await createUpload({
+    fileName: options.fileName,
+    format: options.format,
+    createdById: options.createdById,
+  });
+  const counter = { bytes: 0 };
+  const run = new IngestRun(uploadId, options, new Detector(rules), counter);
+  try {
+    const raw = readEvents(countBytes(input, options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES, counter));
+    for await (const item of normalizeEvents(raw, options.format, (format) => run.setFormat(format))) {
+      if ("error" in item) run.reject(item.line, item.error);
+      else await run.accept(item.line, item.event);
+    }
+    await run.finish();
+  } catch (error) {
+    await finishUpload(run.report("failed", error instanceof Error ? error.message : String(error)));
+    throw error;
+  }
+  const report = run.report("done");
+  await finishUpload(report);
+  return report;
+}
+
+class IngestRun {
+  private format: EventFormat | "auto";
+  private batch: PendingEvent[] = [];
+  /** Which stored event each in-flight event object is; weak so finished events can be collected. */
+  private readonly identities = new WeakMap<object, PendingEvent>();
+  private readonly tracker = new AncestryTracker(findStoredProcesses);
+  private readonly errors: { line: number; message: string }[] = [];
+  private errorCount = 0;
+  private received = 0;
+  private accepted = 0;
+  private duplicate = 0;
+  private alertsCreated = 0;
+  private alertsSuppressed = 0;
+  private alertsDuplicate = 0;
+  /** Alerts created per rule id, with the rule's name. */
+  private readonly createdByRule = new Map<string, { ruleName: string; created: number }>();
+
+  constructor(
+    private readonly uploadId: string,
+    private readonly options: IngestOptions,
+    private readonly detector: Detector,
+    private readonly counter: { bytes: number },
+  ) {
+    this.format = options.format;
+  }
+
+  setFormat(format: EventFormat): void {
+    this.format = format;
+  }
+
+  reject(line: number, message: string): void {
+    this.received++;
+    this.errorCount++;
+    if (this.errors.length < MAX_KEPT_ERRORS) this.errors.push({ line, message });
+  }
+
+  async accept(line: number, event: Json): Promise<void> {
+    const timestamp = eventTime(event);
+    if (!timestamp) {
+      this.reject(line, "@timestamp: missing or not a date (ISO-8601 or epoch milliseconds expected)");
+      return;
+    }
+    this.received++;
+    const pending = { event, line, hash: contentHash(event), timestamp };
+    this.identities.set(event, pending);
+    this.batch.push(pending);
+    if (this.batch.length >= (this.options.batchSize ?? DEFAULT_BATCH_SIZE)) await this.flush([]);
+  }
+
+  async finish(): Promise<void> {
+    await this.flush([]);
+    // Sequences that only the end of input completes refer to stored events.
+    await this.flush(this.detector.finish());
+  }
+
+  private async flush(extraDetections: Detection[]): Promise<void> {
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length === 0 && extraDetections.length === 0) return;
+    const events = batch.map((pending) => pending.event);
+    const rows = batch.map((pending) => toEventRow(pending.event, pending.line, pending.hash, pending.timestamp));
+    await this.tracker.enrich(events);
+    // Enrichment changed the documents: store them as enriched, keyed by the original hash.
+    for (let index = 0; index < rows.length; index++) rows[index]!.document = JSON.stringify(events[index]);
+    const detections = [...this.detector.detect(events), ...extraDetections];
+    const drafts = this.capPerRule(detections.flatMap((detection) => this.draft(detection)));
+    const stored = await storeBatch(this.uploadId, rows, drafts);
+    this.accepted += stored.inserted + stored.duplicates;
+    this.duplicate += stored.duplicates;
+    for (const draft of drafts) {
+      if (stored.createdAlerts.has(draft.dedupKey)) {
+        this.alertsCreated++;
+        const entry = this.createdByRule.get(draft.ruleId) ?? { ruleName: draft.ruleName, created: 0 };
+        entry.created++;
+        this.createdByRule.set(draft.ruleId, entry);
+      } else {
+        this.alertsDuplicate++;
+      }
+    }
+    await this.recordProgress();
+  }
+
+  private draft(detection: Detection): AlertDraft[] {
+    const matched: MatchedEvent[] = [];
+    for (const event of detection.events) {
+      const pending = this.identities.get(event);
+      if (!pending) return [];
+      matched.push({ event: pending.event, contentHash: pending.hash, timestamp: pending.timestamp });
+    }
+    return [alertDraft(detection.rule, matched)];
+  }
+
+  /** A rule raises at most `maxAlertsPerRun` alerts per batch; the rest are counted as suppressed. */
+  private capPerRule(drafts: AlertDraft[]): AlertDraft[] {
+    const limits = new Map(this.detector.rules.map((rule) => [rule.id, rule.maxAlertsPerRun]));
+    const counts = new Map<string, number>();
+    return drafts.filter((draft) => {
+      const count = (counts.get(draft.ruleId) ?? 0) + 1;
+      counts.set(draft.ruleId, count);
+      if (count <= (limits.get(draft.ruleId) ?? Number.POSITIVE_INFINITY)) return true;
+      this.alertsSuppressed++;
+      return false;
+    });
+  }
+
+  private async recordProgress(): Promise<void> {
+    await recordUploadProgress(this.uploadId, {
+      bytes: this.counter.bytes,
+      received: this.received,
+      accepted: this.accepted,
+      rejected: this.errorCount,
+      duplicate: this.duplicate,
+      format: this.format,
+    });
+  }
+
+  report(status: "done" | "failed", failure?: string): UploadReport {
+    return {
+      uploadId: this.uploadId,
+      fileName: this.options.fileName,
+      format: this.format,
+      status,
+      bytes: this.counter.bytes,
+      events: {
+        received: this.received,
+        accepted: this.accepted,
+        rejected: this.errorCount,
+        duplicate: this.duplicate,
+      },
+      errors: this.errors,
+      errorCount: this.errorCount,
+      alerts: {
+        created: this.alertsCreated,
+        suppressed: this.alertsSuppressed,
+        duplicate: this.alertsDuplicate,
+        byRule: Object.fromEntries([...this.createdByRule.values()].map((rule) => [rule.ruleName, rule.created])),
+        rules: [...this.createdByRule].map(([ruleId, rule]) => ({ ruleId, ...rule })),
+      },
+      ...(failure ? { failure } : {}),
+    };
+  }
+}
