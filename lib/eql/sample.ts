@@ -35,7 +35,9 @@ export interface SamplePlan {
 }
 
 export function compileSample(query: SampleQuery, ctx: CompileContext): SamplePlan {
-  if (query.terms.length === 0) throw new EqlError("invalid", "a sample needs at least one term", query.span);
+  if (query.terms.length < 2) {
+    throw new EqlError("invalid", `a sample needs at least 2 queries, found ${query.terms.length}`, query.span);
+  }
   const keyCount = query.by.length + (query.terms[0] as QueryTerm).by.length;
   for (const term of query.terms) {
     if (term.missing) {

@@ -158,6 +158,8 @@ interface Partial {
   /** Time of the first and of the latest positive event. */
   start: number;
   last: number;
+  /** Latest event of a leading missing term before `start` (read when the partial starts). */
+  lastLeading: number | undefined;
   /** Time of the earliest middle missing event seen since `last`, if any. */
   gapMissing: number | undefined;
   /** A middle missing event was found between two of its positives. */
@@ -244,10 +246,24 @@ export function createSequenceMatcher(plan: SequencePlan): SequenceMatcher {
 
   const exceeds = (from: number, to: number): boolean => maxspan !== null && to - from > maxspan;
 
+  /**
+   * The latest leading missing event before `time`. Read when a partial starts: every event before
+   * it has been seen by then, and later ones no longer change the answer.
+   */
+  function leadingBefore(keyId: string, time: number): number | undefined {
+    let latest: number | undefined;
+    for (let index = 0; index < firstPositive; index++) {
+      const found = latestBefore(leadingTracks[index]?.get(keyId), time);
+      if (found !== undefined && (latest === undefined || found > latest)) latest = found;
+    }
+    return latest;
+  }
+
   function newPartial(key: JoinKey, event: EqlEvent, time: number): Partial {
     const events = new Array<EqlEvent>(termCount).fill(MISSING_EVENT);
     events[firstPositive] = event;
-    return { key, events, start: time, last: time, gapMissing: undefined, doomed: false };
+    const lastLeading = hasLeading ? leadingBefore(key.id, time) : undefined;
+    return { key, events, start: time, last: time, lastLeading, gapMissing: undefined, doomed: false };
   }
 
   function toResult(partial: Partial): EqlResult {
@@ -264,13 +280,7 @@ export function createSequenceMatcher(plan: SequencePlan): SequenceMatcher {
       last: partial.last,
       keyId: partial.key.id,
     };
-    let lastLeading: number | undefined;
-    if (hasLeading) {
-      for (let index = 0; index < firstPositive; index++) {
-        const found = latestBefore(leadingTracks[index]?.get(partial.key.id), partial.start);
-        if (found !== undefined && (lastLeading === undefined || found > lastLeading)) lastLeading = found;
-      }
-    }
+    const lastLeading = partial.lastLeading;
     if (hasLeading && lastLeading === undefined) {
       outcome.state = "accepted"; // no leading event: kept whatever follows
     } else if (!hasTrailing) {
