@@ -129,7 +129,7 @@ function UserRowView({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
       <td className="px-3 py-2 whitespace-nowrap">{formatDate(user.createdAt)}</td>
       <td className="px-3 py-2 text-right">
         <div className="flex items-center justify-end gap-2">
-          {user.disabled ? (
+          {isSelf ? null : user.disabled ? (
             <button
               type="button"
               className={secondaryButtonClass}

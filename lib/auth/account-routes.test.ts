@@ -102,13 +102,21 @@ describe("users API", () => {
 
   it("protects the last active admin with a clear 409", async () => {
     const response = await userRoute.PATCH(
-      write(`/api/users/${admin.user.id}`, "PATCH", admin, { disabled: true }),
+      write(`/api/users/${admin.user.id}`, "PATCH", admin, { role: "analyst" }),
       params(admin.user.id),
     );
     expect(response.status).toBe(409);
     expect(await json(response)).toMatchObject({
       error: { code: "last_admin", message: expect.stringContaining("last active admin") },
     });
+    const byToken = await issueApiToken({ name: "ops-2", role: "admin", expiresAt: null, createdById: null });
+    const disable = await userRoute.PATCH(
+      apiRequest(`/api/users/${admin.user.id}`, { method: "PATCH", token: byToken.token, body: { disabled: true } }),
+      params(admin.user.id),
+    );
+    expect(disable.status).toBe(409);
+    expect(await json(disable)).toMatchObject({ error: { code: "last_admin" } });
+    expect((await guard(apiRequest("/api/users", { cookie: admin.cookie }), "users:manage")).ok).toBe(true);
   });
 
   it("a disabled user's session is refused at once", async () => {

@@ -79,7 +79,12 @@ describe("updateUserAccount", () => {
     // root is the only admin in this file's database so far.
     const demote = await updateUserAccount(rootActor, root.user.id, { role: "analyst" });
     expect(demote).toMatchObject({ ok: false, status: 409, code: "last_admin" });
-    const disable = await updateUserAccount(rootActor, root.user.id, { disabled: true });
+    const tokenActor: Actor = {
+      principal: { kind: "token", id: "t", name: "ops", role: "admin" },
+      ip: null,
+      sessionIdHash: null,
+    };
+    const disable = await updateUserAccount(tokenActor, root.user.id, { disabled: true });
     expect(disable).toMatchObject({ ok: false, status: 409, code: "last_admin" });
     expect((await listUsers()).find((u) => u.id === root.user.id)).toMatchObject({ role: "admin", disabled: false });
 
@@ -92,6 +97,29 @@ describe("updateUserAccount", () => {
     expect(await updateUserAccount(rootActor, root.user.id, { role: "viewer" })).toMatchObject({
       ok: false,
       code: "last_admin",
+    });
+  });
+
+  it("two admins demoting each other at once: exactly one succeeds", async () => {
+    const a = await signedInUser("duel-a", "admin");
+    const b = await signedInUser("duel-b", "admin");
+    // Leave only a and b as active admins.
+    await updateUserAccount(actorFor(a), root.user.id, { role: "analyst" });
+    const outcomes = await Promise.all([
+      updateUserAccount(actorFor(a), b.user.id, { role: "viewer" }),
+      updateUserAccount(actorFor(b), a.user.id, { role: "viewer" }),
+    ]);
+    expect(outcomes.map((o) => o.ok).sort()).toEqual([false, true]);
+    expect(await prisma().user.count({ where: { role: "admin", disabled: false } })).toBe(1);
+    const survivor = outcomes[0]?.ok ? a : b;
+    await updateUserAccount(actorFor(survivor), root.user.id, { role: "admin" });
+  });
+
+  it("an admin cannot disable their own account", async () => {
+    expect(await updateUserAccount(rootActor, root.user.id, { disabled: true })).toMatchObject({
+      ok: false,
+      status: 409,
+      code: "self_disable",
     });
   });
 

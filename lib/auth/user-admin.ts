@@ -79,6 +79,10 @@ export async function updateUserAccount(
   id: string,
   patch: UserPatch,
 ): Promise<Outcome<{ user: UserSummary; sessionsRevoked: number }>> {
+  // Disabling yourself would end the session you are using mid-change; another admin must do it.
+  if (patch.disabled === true && actor.principal.kind === "user" && actor.principal.id === id) {
+    return refuse(409, "self_disable", "You cannot disable your own account; ask another admin to do it.");
+  }
   const change: UserChange = {};
   if (patch.role !== undefined) change.role = patch.role;
   if (patch.disabled !== undefined) change.disabled = patch.disabled;
