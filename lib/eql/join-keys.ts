@@ -78,6 +78,19 @@ export function compileJoinKeys(exprs: readonly Expr[], ctx: CompileContext): Jo
   };
 }
 
+/** The map id of a one-value key: a type tag keeps 7, "7" and true apart without JSON encoding. */
+function singleId(value: JoinKeyValue): string {
+  if (value === null) return "z";
+  switch (typeof value) {
+    case "string":
+      return `s${value}`;
+    case "number":
+      return `n${value}`;
+    default:
+      return `b${value}`;
+  }
+}
+
 export function makeKey(values: JoinKeyValue[]): JoinKey {
-  return { values, id: JSON.stringify(values) };
+  return { values, id: values.length === 1 ? singleId(values[0] as JoinKeyValue) : JSON.stringify(values) };
 }

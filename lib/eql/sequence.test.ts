@@ -92,6 +92,10 @@ describe("maxspan", () => {
     expect(seq("sequence with maxspan=9999ms [a where true] [b where true] [c where true]", events)).toEqual([]);
   });
 
+  it("sets no limit when it is zero, as Elasticsearch does", () => {
+    expect(seq("sequence with maxspan=0s [a where true] [b where true] [c where true]", events)).toEqual([[1, 2, 3]]);
+  });
+
   it("bounds memory: partials older than maxspan are dropped while streaming", () => {
     const compiled = compile("sequence by host with maxspan=5s [a where true] [b where true]");
     if (compiled.plan.kind !== "sequence") throw new Error("expected a sequence plan");
@@ -122,9 +126,15 @@ describe("until", () => {
     expect(seq(query, events)).toEqual([[2, 3]]);
   });
 
-  it("applies before the same event extends a partial", () => {
-    const events = [ev(1, 1, "a", "x"), { ...ev(2, 2, "b", "x"), event: { category: ["b", "u"] } }];
-    expect(seq(query, events)).toEqual([]);
+  it("lets an until event extend a sequence itself, but not a partial it leaves behind", () => {
+    const both = (id: number, second: number, categories: string[]) => ({
+      ...ev(id, second, "", "x"),
+      event: { category: categories },
+    });
+    expect(seq(query, [ev(1, 1, "a", "x"), both(2, 2, ["b", "u"])])).toEqual([[1, 2]]);
+    expect(seq(query, [both(1, 1, ["a", "u"]), ev(2, 2, "b", "x")])).toEqual([]);
+    const three = "sequence by host [a where true] [b where true] [c where true] until [u where true]";
+    expect(seq(three, [ev(1, 1, "a", "x"), both(2, 2, ["b", "u"]), ev(3, 3, "c", "x")])).toEqual([]);
   });
 });
 
@@ -213,9 +223,9 @@ describe("compileSequence", () => {
  * An independent, batch model of Elasticsearch's matcher: stage by stage over
  * all events, each stage's group a list of candidates ordered by ordinal; a
  * hit takes the latest candidate before it and trims it and all older ones
- * (SequenceGroup.trimBefore); maxspan against the first event; until rejects
- * when a marker lies after the candidate's last event and no later than the
- * hit. Missing terms are skipped by the matching and checked afterwards on
+ * (SequenceGroup.trimBefore); maxspan (if above 0) against the first event; until rejects
+ * when the nearest marker before the hit is at or after the candidate's last
+ * event. Missing terms are skipped by the matching and checked afterwards on
  * each candidate with queries over all events, as
  * TumblingWindow.doCheckMissingEvents does.
  */
@@ -279,9 +289,9 @@ function model(params: ModelParams, events: ModelEvent[]): number[][] {
       if (index < 0) return;
       const candidate = list[index] as Candidate;
       list.splice(0, index + 1);
-      if (params.maxspan !== null && e.second - candidate.start > params.maxspan) return;
-      const nearest = Math.max(-1, ...(markers.get(key) ?? []).filter((m) => m <= ordinal));
-      if (nearest > candidate.ordinal) return;
+      if (params.maxspan && e.second - candidate.start > params.maxspan) return;
+      const nearest = Math.max(-1, ...(markers.get(key) ?? []).filter((m) => m < ordinal));
+      if (nearest >= candidate.ordinal) return;
       const next = { events: [...candidate.events, e], start: candidate.start, ordinal };
       if (stage === positives.length - 1) {
         completed.push(next);
@@ -315,7 +325,7 @@ function passesMissingChecks(
   const lastPositive = stages.length - 1 - [...stages].reverse().findIndex((stage) => !stage.missing);
   const times = candidate.events.map((e) => e.second);
   const exceeds = (from: number | undefined, to: number | undefined) =>
-    from === undefined || to === undefined || (params.maxspan !== null && to - from > params.maxspan);
+    from === undefined || to === undefined || (!!params.maxspan && to - from > params.maxspan);
   let lastLeading: number | undefined;
   let firstTrailing: number | undefined;
   let positivesSeen = 0;
@@ -391,11 +401,11 @@ describe("the streaming matcher agrees with the batch model of Elasticsearch", (
     check(
       fc.record({
         stages: fc.array(positive, { minLength: 2, maxLength: 4 }),
-        until: fc.option(fc.constant("u"), { nil: null }),
+        until: fc.option(fc.constantFrom("u", "a", "b"), { nil: null }),
         maxspan: fc.option(fc.integer({ min: 0, max: 8 }), { nil: null }),
         optionalKey: fc.boolean(),
       }),
-      300,
+      400,
     );
   });
 

@@ -20,10 +20,13 @@
  * by a strictly increasing ordinal, which gives the same result).
  *
  * - maxspan: a partial is rejected when the extending event is more than
- *   maxspan after the partial's FIRST event (equal is allowed).
- * - until: an until event for key k drops every partial of k; it is applied
- *   before the event is offered to the terms, so an event that is both an
- *   until and a term match cannot extend a partial of its own key.
+ *   maxspan after the partial's FIRST event (equal is allowed); maxspan=0
+ *   sets no limit, as in Elasticsearch.
+ * - until: an until event for key k drops every partial of k. It is applied
+ *   after the event is offered to the terms: an event that is both an until
+ *   and a term match still extends (or completes) a sequence, but a partial
+ *   it leaves behind is dropped, as Elasticsearch's inclusive
+ *   Ordinal.between(partial's last, hit) check on the nearest earlier until does.
  * - runs=N: the term is repeated N times.
  *
  * # Missing events (`![...]`)
@@ -143,7 +146,8 @@ export function compileSequence(query: SequenceQuery, ctx: CompileContext, optio
     terms: expanded.map(plan),
     until: query.until ? plan(query.until) : null,
     planCount: compiled.size,
-    maxspan: query.maxspan ? query.maxspan.millis : null,
+    // Elasticsearch only enforces a maxspan greater than zero (SequenceMatcher.exceedsMaxSpan), so 0 means none.
+    maxspan: query.maxspan && query.maxspan.millis > 0 ? query.maxspan.millis : null,
     timestamp: compileTimestampReader(options),
   };
 }
@@ -419,11 +423,6 @@ export function createSequenceMatcher(plan: SequencePlan): SequenceMatcher {
     if (time === undefined) return NOTHING;
     if (time > watermark) watermark = time;
 
-    if (until?.matches(event)) {
-      for (const key of until.keys(event)) {
-        for (const slot of slots) slot.delete(key.id);
-      }
-    }
     generation++;
     for (let index = termCount - 1; index >= 0; index--) {
       const term = terms[index] as TermPlan;
@@ -433,6 +432,14 @@ export function createSequenceMatcher(plan: SequencePlan): SequenceMatcher {
     for (let rank = positives.length - 1; rank >= 0; rank--) {
       const term = terms[positives[rank] as number] as TermPlan;
       for (const key of keysOf(term, event)) advance(rank, event, time, key);
+    }
+    // After the terms: an until event may still extend (even complete) a sequence itself, but every
+    // partial of its key, including one it just extended, is dead (Elasticsearch rejects when an
+    // until lies in [partial's last event, extending event), both ends by ordinal, the right open).
+    if (until?.matches(event)) {
+      for (const key of until.keys(event)) {
+        for (const slot of slots) slot.delete(key.id);
+      }
     }
     acceptExpired();
     sweep();
