@@ -1,0 +1,143 @@
+/**
+ * Elastic Common Schema events, as Elastic Defend for Containers (cloud_defend)
+ * writes them. This is the format the Elastic rules are written for, so events
+ * are kept as given (nested or dotted keys, extra fields and all); the adapter
+ * only checks that the fields rules and the UI rely on have usable types, and
+ * writes @timestamp as ISO 8601 UTC.
+ */
+import type { AdaptResult, FormatAdapter } from "./types";
+import { isoTimestamp, lookup, object } from "./util";
+
+type Kind = "object" | "string" | "id" | "integer" | "boolean";
+
+const PROCESS_LIKE = ["", ".parent", ".entry_leader", ".session_leader", ".group_leader", ".previous"];
+
+/** Fields whose type is checked; anything else passes through untouched. */
+const CHECKED: readonly (readonly [string, Kind])[] = [
+  ["event", "object"],
+  ["event.category", "string"],
+  ["event.type", "string"],
+  ["event.action", "string"],
+  ["event.kind", "string"],
+  ["process", "object"],
+  ...PROCESS_LIKE.flatMap((suffix): [string, Kind][] => [
+    ...(suffix ? ([[`process${suffix}`, "object"]] as [string, Kind][]) : []),
+    [`process${suffix}.name`, "string"],
+    [`process${suffix}.executable`, "string"],
+    [`process${suffix}.args`, "string"],
+    [`process${suffix}.args_count`, "integer"],
+    [`process${suffix}.command_line`, "string"],
+    [`process${suffix}.entity_id`, "string"],
+    [`process${suffix}.pid`, "integer"],
+    [`process${suffix}.interactive`, "boolean"],
+    [`process${suffix}.working_directory`, "string"],
+  ]),
+  ["process.entry_leader.same_as_process", "boolean"],
+  ["process.session_leader.same_as_process", "boolean"],
+  ["container", "object"],
+  ["container.id", "string"],
+  ["container.name", "string"],
+  ["container.image", "object"],
+  ["container.image.name", "string"],
+  ["container.image.tag", "string"],
+  ["orchestrator", "object"],
+  ["orchestrator.namespace", "string"],
+  ["orchestrator.resource.name", "string"],
+  ["orchestrator.resource.type", "string"],
+  ["orchestrator.cluster.name", "string"],
+  ["host", "object"],
+  ["host.name", "string"],
+  ["host.id", "id"],
+  ["user", "object"],
+  ["user.name", "string"],
+  ["user.id", "id"],
+  ["keelwatch.process.ancestors.executable", "string"],
+  ["keelwatch.process.ancestors.name", "string"],
+];
+
+const CHECKED_SPLIT = CHECKED.map(([field, kind]) => [field, kind, field.split(".")] as const);
+
+function typeName(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return "a string";
+  if (typeof value === "number") return "a number";
+  return `a ${typeof value}`;
+}
+
+/**
+ * Elasticsearch semantics: any field may hold one value or an array of them,
+ * and null means absent. Integers and booleans may come as strings, which
+ * Elasticsearch coerces too.
+ */
+function checkValue(value: unknown, kind: Kind): string | null {
+  if (value === null || value === undefined) return null;
+  if (kind === "object") return object(value) ? null : `expected an object, found ${typeName(value)}`;
+  const values = Array.isArray(value) ? value : [value];
+  for (const item of values) {
+    if (item === null) continue;
+    switch (kind) {
+      case "string":
+        if (typeof item !== "string") return `expected a string or an array of strings, found ${typeName(value)}`;
+        break;
+      case "id":
+        if (typeof item !== "string" && typeof item !== "number") {
+          return `expected a string or a number, found ${typeName(value)}`;
+        }
+        break;
+      case "integer":
+        if (
+          !(typeof item === "number" && Number.isInteger(item)) &&
+          !(typeof item === "string" && /^-?\d+$/.test(item))
+        ) {
+          return `expected an integer, found ${typeName(value)}${typeof item === "number" ? ` (${item})` : ""}`;
+        }
+        break;
+      case "boolean":
+        if (typeof item !== "boolean" && item !== "true" && item !== "false") {
+          return `expected true or false, found ${typeName(value)}`;
+        }
+        break;
+    }
+  }
+  return null;
+}
+
+export const ecsAdapter: FormatAdapter = {
+  format: "ecs",
+  label: "Elastic ECS (Defend for Containers)",
+
+  detect(sample) {
+    let score = 0;
+    if (Object.hasOwn(sample, "@timestamp")) score += 0.5;
+    const event = object(sample.event);
+    if (event && (event.category !== undefined || event.action !== undefined || event.kind !== undefined)) score += 0.3;
+    else if (Object.hasOwn(sample, "event.category") || Object.hasOwn(sample, "event.action")) score += 0.3;
+    if (object(sample.ecs) || Object.hasOwn(sample, "ecs.version") || object(sample.data_stream)) score += 0.2;
+    else if (object(sample.process) || Object.hasOwn(sample, "process.name")) score += 0.1;
+    const dataset = lookup(sample, "event.dataset") ?? lookup(sample, "data_stream.dataset");
+    if (typeof dataset === "string" && dataset.startsWith("cloud_defend")) score = 1;
+    return Math.min(1, score);
+  },
+
+  toEcs(raw): AdaptResult {
+    const timestamp = lookup(raw, "@timestamp");
+    if (timestamp === undefined || timestamp === null || timestamp === "") {
+      return { ok: false, field: "@timestamp", message: "missing; every ECS event needs a @timestamp" };
+    }
+    const iso = isoTimestamp(timestamp);
+    if (!iso) {
+      return {
+        ok: false,
+        field: "@timestamp",
+        message: `not a date: ${JSON.stringify(timestamp).slice(0, 60)} (expected ISO 8601 or epoch milliseconds)`,
+      };
+    }
+    for (const [field, kind, segments] of CHECKED_SPLIT) {
+      const problem = checkValue(lookup(raw, segments), kind);
+      if (problem) return { ok: false, field, message: problem };
+    }
+    return { ok: true, event: timestamp === iso ? raw : { ...raw, "@timestamp": iso } };
+  },
+};

@@ -1,0 +1,20 @@
+/** The event formats Keelwatch reads; each has an adapter in this folder that turns it into ECS. */
+export type EventFormat = "ecs" | "falco" | "tetragon" | "datadog";
+
+export const EVENT_FORMATS: readonly EventFormat[] = ["ecs", "falco", "tetragon", "datadog"];
+
+export type AdaptResult = { ok: true; event: Record<string, unknown> } | { ok: false; message: string; field?: string };
+
+export interface FormatAdapter {
+  format: EventFormat;
+  /** Human name for the UI and reports. */
+  label: string;
+  /** How sure the adapter is that this one raw event is in its format, 0..1. */
+  detect(sample: Record<string, unknown>): number;
+  /** Maps one raw event to a nested ECS event, or says which field is wrong. */
+  toEcs(raw: Record<string, unknown>): AdaptResult;
+}
+
+export function isEventFormat(value: string): value is EventFormat {
+  return (EVENT_FORMATS as readonly string[]).includes(value);
+}
