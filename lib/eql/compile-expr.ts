@@ -259,11 +259,8 @@ class QueryCompiler {
       case "literal":
         if (typeof expr.value === "boolean") return expr.value ? ALWAYS : NEVER;
         return expr.value === null ? NEVER : null;
-      case "and": {
-        const left = this.condition(expr.left);
-        const right = this.condition(expr.right);
-        return (event) => left(event) && right(event);
-      }
+      case "and":
+        return this.conjunction(expr);
       case "or": {
         const left = this.condition(expr.left);
         const right = this.condition(expr.right);
@@ -286,6 +283,65 @@ class QueryCompiler {
       default:
         return null;
     }
+  }
+
+  /**
+   * `a and b and …`. Elasticsearch's optimizer merges a lower and an upper bound
+   * on the same field (`f >= "a" and f <= "m"`) into ONE range query, which a
+   * multi-valued field passes only when a single value lies within both bounds.
+   */
+  private conjunction(expr: Expr): Predicate {
+    const conjuncts: Expr[] = [];
+    const flatten = (node: Expr): void => {
+      if (node.kind === "and") {
+        flatten(node.left);
+        flatten(node.right);
+      } else {
+        conjuncts.push(node);
+      }
+    };
+    flatten(expr);
+    const bounds = new Map<string, { path: string[]; lower: ValueTest[]; upper: ValueTest[]; parts: Expr[] }>();
+    for (const conjunct of conjuncts) {
+      const bound = this.bound(conjunct);
+      if (!bound) continue;
+      const key = JSON.stringify(bound.path);
+      const group = bounds.get(key) ?? { path: bound.path, lower: [], upper: [], parts: [] };
+      (bound.side === "lower" ? group.lower : group.upper).push(bound.test);
+      group.parts.push(conjunct);
+      bounds.set(key, group);
+    }
+    const merged = new Set<Expr>();
+    const predicates: Predicate[] = [];
+    for (const group of bounds.values()) {
+      if (group.lower.length === 0 || group.upper.length === 0) continue;
+      for (const part of group.parts) merged.add(part);
+      const tests = [...group.lower, ...group.upper];
+      predicates.push(anyValue(compileFieldGetter(group.path), (value) => tests.every((test) => test(value))));
+    }
+    for (const conjunct of conjuncts) if (!merged.has(conjunct)) predicates.push(this.condition(conjunct));
+    if (predicates.length === 2) {
+      const [first, second] = predicates as [Predicate, Predicate];
+      return (event) => first(event) && second(event);
+    }
+    return (event) => {
+      for (const predicate of predicates) if (!predicate(event)) return false;
+      return true;
+    };
+  }
+
+  /** A range bound on a plain field (`f > c`, `c <= f`), or null. */
+  private bound(expr: Expr): { path: string[]; side: "lower" | "upper"; test: ValueTest } | null {
+    if (expr.kind !== "compare") return null;
+    let { left, right, op } = expr;
+    if (isConstant(left) && !isConstant(right)) {
+      [left, right] = [right, left];
+      op = FLIPPED[op];
+    }
+    if (left.kind !== "field" || !isConstant(right) || op === "==" || op === "!=") return null;
+    const constant = foldConstant(right, this.ctx);
+    if (constant.value === null) return null;
+    return { path: left.path, side: op === ">" || op === ">=" ? "lower" : "upper", test: rangeTest(op, constant) };
   }
 
   private comparison(expr: Comparison): Predicate | null {

@@ -35,3 +35,42 @@ export const FUNCTION_SIGNATURES: readonly FunctionSignature[] = [
 export const FUNCTIONS_BY_NAME: ReadonlyMap<string, FunctionSignature> = new Map(
   FUNCTION_SIGNATURES.map((signature) => [signature.name, signature]),
 );
+
+/** Names from other languages (and Endgame EQL) that authors reach for, mapped to the EQL function. */
+const FAMILIAR_NAMES: Record<string, string> = {
+  strlen: "length",
+  len: "length",
+  contains: "stringContains",
+  substr: "substring",
+  tostring: "string",
+  tonumber: "number",
+  cidrmatch: "cidrMatch",
+};
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The function an unknown name most likely meant, or null when nothing is close. */
+export function suggestFunction(name: string): string | null {
+  const lower = name.toLowerCase();
+  const sameLetters = FUNCTION_SIGNATURES.find((signature) => signature.name.toLowerCase() === lower);
+  if (sameLetters) return sameLetters.name;
+  const familiar = FAMILIAR_NAMES[lower];
+  if (familiar) return familiar;
+  let best: { name: string; distance: number } | null = null;
+  for (const signature of FUNCTION_SIGNATURES) {
+    const distance = editDistance(lower, signature.name.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { name: signature.name, distance };
+  }
+  return best?.name ?? null;
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EqlError } from "./errors";
 import {
   arithmetic,
   between,
@@ -15,6 +16,7 @@ import {
   toNumber,
 } from "./functions";
 import { parseCidr } from "./ip";
+import { compile } from "./runner";
 
 describe("between", () => {
   const path = "C:\\Windows\\System32\\cmd.exe";
@@ -209,5 +211,37 @@ describe("cidrMatch", () => {
     expect(cidrMatch("11.1.1.1", [block])).toBe(false);
     expect(cidrMatch("not-an-ip", [block])).toBe(false);
     expect(cidrMatch(null, [block])).toBeNull();
+  });
+});
+
+describe("unknown functions and wrong arity", () => {
+  const rejection = (condition: string) => {
+    try {
+      compile(`process where ${condition}`);
+    } catch (error) {
+      if (error instanceof EqlError) return { code: error.code, message: error.reason };
+      throw error;
+    }
+    throw new Error(`${condition} should be rejected`);
+  };
+
+  it("suggests the function a name most likely meant", () => {
+    expect(rejection("strlen(process.name) == 3").message).toBe('unknown function "strlen", did you mean "length"?');
+    expect(rejection('startswith(process.name, "a")').message).toContain(
+      'did you mean "startsWith"? (function names are case-sensitive)',
+    );
+    expect(rejection("lenght(process.name) == 1").message).toContain('did you mean "length"?');
+    expect(rejection("frobnicate(process.name)").message).toBe('unknown function "frobnicate"');
+  });
+
+  it("refuses ~ on functions that have no case-insensitive form, and too many arguments", () => {
+    expect(rejection("length~(process.name) == 1")).toMatchObject({ code: "unknown_function" });
+    expect(rejection("length(process.name, 2) == 1")).toEqual({
+      code: "arity",
+      message: "length() takes 1 argument, found 2",
+    });
+    expect(rejection('between(process.name, "a", "b", true, 1) == ""').message).toBe(
+      "between() takes at most 4 arguments, found 5",
+    );
   });
 });

@@ -18,6 +18,7 @@
  */
 import type { FunctionCall, Span } from "./ast";
 import { EqlError } from "./errors";
+import { FUNCTIONS_BY_NAME, suggestFunction } from "./function-signatures";
 import { type CidrBlock, ipInBlocks, parseCidr } from "./ip";
 import { compileWildcard } from "./wildcard";
 
@@ -321,6 +322,18 @@ export function compileCall(call: FunctionCall, args: readonly ScriptExpr[], cas
   const span = call.span;
   const constant = args.every((expr) => expr.constant);
   const make = (evaluate: Evaluate, float = false): ScriptExpr => ({ evaluate, float, constant, span });
+  const signature = FUNCTIONS_BY_NAME.get(call.name);
+  if (call.caseInsensitive && signature && !signature.caseInsensitiveForm) {
+    throw new EqlError("unknown_function", `${call.name}() has no case-insensitive form; remove the ~`, call.nameSpan);
+  }
+  if (signature && args.length > signature.maxArgs) {
+    const most = signature.maxArgs === signature.minArgs ? `${signature.maxArgs}` : `at most ${signature.maxArgs}`;
+    throw new EqlError(
+      "arity",
+      `${call.name}() takes ${most} argument${signature.maxArgs === 1 ? "" : "s"}, found ${args.length}`,
+      call.span,
+    );
+  }
 
   switch (call.name) {
     case "add":
@@ -430,7 +443,7 @@ export function compileCall(call: FunctionCall, args: readonly ScriptExpr[], cas
       );
     }
     default:
-      throw new EqlError("unknown_function", `unknown function ${call.name}()`, call.nameSpan);
+      throw unknownFunction(call);
   }
 }
 
@@ -446,4 +459,13 @@ export function compileFieldSubstringQuery(
 ): (value: string) => boolean {
   const pattern = name === "endsWith" ? `*${argument}` : `*${argument}*`;
   return compileWildcard(pattern, { caseInsensitive, backslashEscapes: true });
+}
+
+function unknownFunction(call: FunctionCall): EqlError {
+  const suggestion = suggestFunction(call.name);
+  const caseOnly = suggestion !== null && suggestion.toLowerCase() === call.name.toLowerCase();
+  const hint = suggestion
+    ? `, did you mean "${suggestion}"?${caseOnly ? " (function names are case-sensitive)" : ""}`
+    : "";
+  return new EqlError("unknown_function", `unknown function "${call.name}"${hint}`, call.nameSpan);
 }

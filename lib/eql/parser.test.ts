@@ -260,3 +260,73 @@ until [process where event.type == "end"] by process.entity_id
     expect(print(parse(text))).toBe(text);
   });
 });
+
+describe("robustness", () => {
+  const fragments = fc.constantFrom(
+    "process",
+    "where",
+    "and",
+    "or",
+    "not",
+    "sequence",
+    "sample",
+    "by",
+    "with",
+    "maxspan=",
+    "runs=",
+    "until",
+    "[",
+    "]",
+    "![",
+    "(",
+    ")",
+    "|",
+    "head",
+    ",",
+    ":",
+    "==",
+    "!=",
+    "<",
+    "like~",
+    "regex",
+    "in",
+    "in~",
+    '"x*"',
+    '"""raw"""',
+    "`q`",
+    "?",
+    "f.g",
+    "1",
+    "-2.5",
+    "null",
+    "true",
+    "length(",
+    "5s",
+    "/*",
+    "*/",
+    "//",
+    "\n",
+    "'",
+    "\\",
+  );
+
+  it("rejects any input it cannot parse with an EqlError and nothing else", () => {
+    const inputs = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.array(fragments, { maxLength: 25 }).map((parts) => parts.join(" ")),
+    );
+    fc.assert(
+      fc.property(inputs, (text) => {
+        try {
+          parse(text);
+        } catch (error) {
+          expect(error).toBeInstanceOf(EqlError);
+          const { line, column } = error as EqlError;
+          expect(line).toBeGreaterThanOrEqual(1);
+          expect(column).toBeGreaterThanOrEqual(1);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
