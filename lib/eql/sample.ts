@@ -9,7 +9,10 @@
  *   code point, numbers numerically;
  * - the events of a sample come in term order; for each term the earliest
  *   event not already taken by an earlier term is used, backtracking when a
- *   later term would otherwise be left without an event;
+ *   later term would otherwise be left without an event (Elasticsearch's
+ *   SampleIterator fetches the first n hits of each term, n = number of
+ *   terms, in index order, and backtracks the same way; for events indexed
+ *   in time order, index order is our time order);
  * - a multi-valued key gives the event one key per value; a missing key keeps
  *   the event out unless the key is optional (see join-keys.ts).
  *
