@@ -112,6 +112,7 @@ export function AlertDetailPage({ id, me, canTriage }: { id: string; me: PersonR
       {problem ? (
         <div
           role="alert"
+          data-testid="patch-problem"
           className={`flex items-start justify-between gap-3 rounded-md border px-3 py-2 text-sm ${
             problem.kind === "conflict"
               ? "border-amber-300 bg-amber-50 text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
