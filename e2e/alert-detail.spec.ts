@@ -53,6 +53,11 @@ test("an analyst reads the alert, works the checklist, acknowledges, closes and 
     await page.evaluate(() => (window as unknown as { __keelwatchPwned?: string }).__keelwatchPwned),
   ).toBeUndefined();
 
+  await expect(page.getByRole("link", { name: "Add exception" })).toHaveAttribute(
+    "href",
+    `/exceptions/new?fromAlert=${seeded.alertId}`,
+  );
+
   // the field table filters
   await page.getByLabel("Filter fields").fill("command_line");
   await expect(fields.getByRole("row")).toHaveCount(2);
@@ -124,6 +129,24 @@ test("a change made elsewhere meanwhile is reported and the alert reloaded", asy
   await expect(page.getByTestId("patch-problem")).toContainText("Someone else changed this alert");
   await expect(status).toContainText("open");
   await expect(page.getByTestId("alert-assignee")).toHaveText("Unassigned");
+
+  // after the reload the analyst carries on from the keyboard: "a" acknowledges
+  await page.getByTestId("patch-problem").getByRole("button", { name: "Dismiss" }).click();
+  await page.keyboard.press("a");
+  await expect(status).toContainText("acknowledged");
+  await page.reload();
+  await expect(status).toContainText("acknowledged");
+});
+
+test("related alerts link to each other", async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.goto(`/alerts/${seeded.alertId}`);
+  const related = page.getByRole("region", { name: "Related alerts" });
+  await expect(related).toContainText("Same container (1)");
+  await related.getByRole("link", { name: new RegExp(seeded.relatedRuleName) }).click();
+  await expect(page).toHaveURL(new RegExp(`/alerts/${seeded.relatedAlertId}$`));
+  await expect(page.getByRole("heading", { level: 1, name: seeded.relatedRuleName })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Related alerts" }).getByRole("link")).toHaveCount(1);
 });
 
 test("an unknown alert says so", async ({ page }) => {

@@ -33,6 +33,8 @@ A network tool connected out with a shell attached. See [MITRE T1059](https://at
 
 export interface SeededAlert {
   alertId: string;
+  relatedAlertId: string;
+  relatedRuleName: string;
   cleanup: () => Promise<void>;
 }
 
@@ -85,6 +87,8 @@ export async function seedAlertDetail(): Promise<SeededAlert> {
   const alert = await seedAlert(db, {
     ruleId: rule.id,
     ruleName: rule.name,
+    severity: "high",
+    riskScore: 73,
     eventIds: [trigger.id],
     containerId: "c0ffee",
     containerName: "web",
@@ -94,8 +98,23 @@ export async function seedAlertDetail(): Promise<SeededAlert> {
     commandLine: HOSTILE_COMMAND_LINE,
     entityId: nc,
   });
+  // an earlier alert from the same container, for the related-alerts links
+  const earlier = await seedAlert(db, {
+    ruleId: rule.id,
+    ruleName: `Earlier probe ${suffix}`,
+    severity: "medium",
+    riskScore: 47,
+    eventIds: [],
+    containerId: "c0ffee",
+    containerName: "web",
+    hostName: "node-2",
+    processName: "dig",
+    timestamp: new Date("2026-11-23T05:00:00Z"),
+  });
   return {
     alertId: alert.id,
+    relatedAlertId: earlier.id,
+    relatedRuleName: earlier.ruleName,
     cleanup: async () => {
       // other specs expect an empty database; rule and upload deletions cascade to the rest
       await db.rule.delete({ where: { id: rule.id } });

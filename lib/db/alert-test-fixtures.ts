@@ -7,6 +7,8 @@ import type { PrismaClient } from "../generated/prisma/client";
  * every column. Takes the client so the e2e seed can point at its own file.
  */
 
+const SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 } as const;
+
 export type Document = Record<string, unknown>;
 
 export async function seedRule(
@@ -78,6 +80,8 @@ export async function seedAlert(
   input: {
     ruleId: string;
     ruleName?: string;
+    severity?: "low" | "medium" | "high" | "critical";
+    riskScore?: number;
     eventIds: number[];
     timestamp?: Date;
     containerId?: string | null;
@@ -91,14 +95,14 @@ export async function seedAlert(
     sessionLeaderEntityId?: string | null;
   },
 ) {
-  const { eventIds, ruleName, timestamp, ...columns } = input;
+  const { eventIds, ruleName, timestamp, severity = "medium", riskScore = 47, ...columns } = input;
   const alert = await db.alert.create({
     data: {
       ...columns,
       ruleName: ruleName ?? "Network tool in container",
-      severity: "medium",
-      severityRank: 2,
-      riskScore: 47,
+      severity,
+      severityRank: SEVERITY_RANK[severity],
+      riskScore,
       dedupKey: `${input.ruleId}:${randomUUID()}`,
       timestamp: timestamp ?? new Date("2026-11-23T06:00:00Z"),
     },

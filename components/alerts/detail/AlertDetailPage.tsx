@@ -19,7 +19,17 @@ import { StatusControls } from "./StatusControls";
 import { TriageChecklist } from "./TriageChecklist";
 
 /** One alert, everything an analyst needs to decide on it. */
-export function AlertDetailPage({ id, me, canTriage }: { id: string; me: PersonRef; canTriage: boolean }) {
+export function AlertDetailPage({
+  id,
+  me,
+  canTriage,
+  canAddException,
+}: {
+  id: string;
+  me: PersonRef;
+  canTriage: boolean;
+  canAddException: boolean;
+}) {
   const query = useAlertDetail(id);
   const { patch, pending, problem, dismissProblem } = useAlertPatch(id, me);
   const alert = query.data;
@@ -103,9 +113,11 @@ export function AlertDetailPage({ id, me, canTriage }: { id: string; me: PersonR
               close
             </span>
           ) : null}
-          <Link href={`/exceptions/new?fromAlert=${encodeURIComponent(alert.id)}`} className={BUTTON}>
-            Add exception
-          </Link>
+          {canAddException ? (
+            <Link href={`/exceptions/new?fromAlert=${encodeURIComponent(alert.id)}`} className={BUTTON}>
+              Add exception
+            </Link>
+          ) : null}
         </div>
       </header>
 

@@ -9,5 +9,12 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
   const { id } = await params;
   const user = await requireSignedIn(`/alerts/${encodeURIComponent(id)}`);
   const me = { id: user.id, name: user.displayName };
-  return <AlertDetailPage id={id} me={me} canTriage={can(user.role, "alerts:write")} />;
+  return (
+    <AlertDetailPage
+      id={id}
+      me={me}
+      canTriage={can(user.role, "alerts:write")}
+      canAddException={can(user.role, "exceptions:write")}
+    />
+  );
 }
