@@ -1,0 +1,126 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { prisma } from "./client";
+import { dashboardFigures } from "./dashboard";
+import { createTestDatabase } from "./test-database";
+
+const database = createTestDatabase();
+process.env.DATABASE_URL = database.url;
+afterAll(async () => {
+  await prisma().$disconnect();
+  database.cleanup();
+});
+
+const RANK = { low: 1, medium: 2, high: 3, critical: 4 } as const;
+const NOW = new Date("2026-11-23T12:00:00Z");
+let sequence = 0;
+
+async function seed(options: {
+  timestamp: string;
+  severity?: keyof typeof RANK;
+  ruleId?: string;
+  status?: string;
+  imageName?: string | null;
+  containerName?: string | null;
+  acknowledgedAfterMinutes?: number;
+  closedAfterMinutes?: number;
+}): Promise<void> {
+  sequence++;
+  const createdAt = new Date("2026-11-23T09:00:00Z");
+  const severity = options.severity ?? "medium";
+  const ruleId = options.ruleId ?? "rule-net";
+  await prisma().rule.upsert({
+    where: { id: ruleId },
+    create: { id: ruleId, name: `Rule ${ruleId}`, description: "", query: "any where true", severity, riskScore: 50 },
+    update: {},
+  });
+  await prisma().alert.create({
+    data: {
+      ruleId,
+      ruleName: `Rule ${ruleId}`,
+      severity,
+      severityRank: RANK[severity],
+      riskScore: 50,
+      status: options.status ?? "open",
+      dedupKey: `dashboard-${sequence}`,
+      timestamp: new Date(options.timestamp),
+      createdAt,
+      acknowledgedAt:
+        options.acknowledgedAfterMinutes === undefined
+          ? null
+          : new Date(createdAt.getTime() + options.acknowledgedAfterMinutes * 60_000),
+      closedAt:
+        options.closedAfterMinutes === undefined
+          ? null
+          : new Date(createdAt.getTime() + options.closedAfterMinutes * 60_000),
+      imageName: options.imageName === undefined ? "nginx" : options.imageName,
+      containerName: options.containerName === undefined ? "web-1" : options.containerName,
+      containerId: options.containerName === undefined ? "c-web-1" : `c-${options.containerName}`,
+    },
+  });
+}
+
+beforeEach(async () => {
+  await prisma().alert.deleteMany();
+  await prisma().rule.deleteMany();
+});
+
+describe("dashboardFigures", () => {
+  it("buckets alerts by day and severity, ranks rules, images and containers, within the range", async () => {
+    await seed({ timestamp: "2026-11-22T08:00:00Z", severity: "high", ruleId: "rule-shell", imageName: "alpine" });
+    await seed({ timestamp: "2026-11-22T09:30:00Z", severity: "medium", ruleId: "rule-shell", imageName: "alpine" });
+    await seed({ timestamp: "2026-11-23T01:00:00Z", severity: "medium", containerName: "api-2" });
+    await seed({ timestamp: "2026-10-01T00:00:00Z", severity: "critical", ruleId: "rule-old" }); // outside 7d
+
+    const figures = await dashboardFigures("7d", NOW);
+    expect(figures.bucket).toBe("day");
+    expect(figures.total).toBe(3);
+    expect(figures.overTime).toEqual([
+      { start: "2026-11-22T00:00:00.000Z", low: 0, medium: 1, high: 1, critical: 0 },
+      { start: "2026-11-23T00:00:00.000Z", low: 0, medium: 1, high: 0, critical: 0 },
+    ]);
+    expect(figures.topRules).toEqual([
+      { ruleId: "rule-shell", ruleName: "Rule rule-shell", count: 2 },
+      { ruleId: "rule-net", ruleName: "Rule rule-net", count: 1 },
+    ]);
+    expect(figures.topImages).toEqual([
+      { imageName: "alpine", count: 2 },
+      { imageName: "nginx", count: 1 },
+    ]);
+    expect(figures.topContainers[0]).toEqual({ containerId: "c-web-1", containerName: "web-1", count: 2 });
+
+    const all = await dashboardFigures("all", NOW);
+    expect(all.total).toBe(4);
+    expect(all.topRules.map((rule) => rule.ruleId)).toContain("rule-old");
+  });
+
+  it("uses hours for the last day", async () => {
+    await seed({ timestamp: "2026-11-23T10:15:00Z" });
+    await seed({ timestamp: "2026-11-23T10:45:00Z", severity: "low" });
+    const figures = await dashboardFigures("24h", NOW);
+    expect(figures.overTime).toEqual([{ start: "2026-11-23T10:00:00.000Z", low: 1, medium: 1, high: 0, critical: 0 }]);
+  });
+
+  it("counts every alert by status and averages the time to acknowledge and to close", async () => {
+    await seed({ timestamp: "2026-11-23T10:00:00Z", status: "acknowledged", acknowledgedAfterMinutes: 10 });
+    await seed({
+      timestamp: "2026-11-23T10:00:00Z",
+      status: "closed",
+      acknowledgedAfterMinutes: 20,
+      closedAfterMinutes: 60,
+    });
+    await seed({ timestamp: "2026-11-23T10:00:00Z" });
+    const figures = await dashboardFigures("24h", NOW);
+    expect(Object.fromEntries(figures.byStatus.map((entry) => [entry.status, entry.count]))).toEqual({
+      acknowledged: 1,
+      closed: 1,
+      open: 1,
+    });
+    expect(figures.meanMinutesToAcknowledge).toBe(15);
+    expect(figures.meanMinutesToClose).toBe(60);
+  });
+
+  it("answers with empty figures when there are no alerts", async () => {
+    const figures = await dashboardFigures("30d", NOW);
+    expect(figures).toMatchObject({ total: 0, overTime: [], topRules: [], byStatus: [], meanMinutesToClose: null });
+  });
+});
