@@ -196,7 +196,8 @@ class IngestRun {
         rejected: this.errorCount,
         duplicate: this.duplicate,
       },
-      errors: this.errors,
+      // Format detection holds the first events back, so their errors may arrive after later lines'.
+      errors: [...this.errors].sort((a, b) => a.line - b.line),
       errorCount: this.errorCount,
       alerts: {
         created: this.alertsCreated,
