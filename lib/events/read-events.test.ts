@@ -154,6 +154,15 @@ describe("readEvents: gzip and unreadable bodies", () => {
     ]);
   });
 
+  it("reads concatenated gzip members as one stream", async () => {
+    const joined = Buffer.concat([gzipSync('{"a":1}\n{"b"'), gzipSync(':2}\n{"c":3}\n')]);
+    expect(await collect(joined, [5])).toEqual([
+      { line: 1, event: { a: 1 } },
+      { line: 2, event: { b: 2 } },
+      { line: 3, event: { c: 3 } },
+    ]);
+  });
+
   it("throws ReadEventsError for truncated gzip, after the events before the cut", async () => {
     const lines = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ i, pad: "p".repeat(i % 50) })).join("\n");
     const full = gzipSync(lines);

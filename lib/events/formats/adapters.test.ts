@@ -139,6 +139,30 @@ describe("ECS adapter (Elastic Defend for Containers)", () => {
     }
   });
 
+  it("checks objects given as arrays of objects, element by element", () => {
+    const base = { "@timestamp": "2024-04-01T10:00:00Z" };
+    const previous = [{ args: ["sh"], executable: "/bin/sh" }, null];
+    expect(ecsAdapter.toEcs({ ...base, process: { previous } }).ok).toBe(true);
+    expect(ecsAdapter.toEcs({ ...base, process: { previous: [{ args: 5 }] } })).toMatchObject({
+      ok: false,
+      field: "process.previous.args",
+    });
+    expect(ecsAdapter.toEcs({ ...base, process: { previous: ["sh"] } })).toMatchObject({
+      ok: false,
+      field: "process.previous",
+    });
+  });
+
+  it("finds wrong types behind dotted keys at any level", () => {
+    const base = { "@timestamp": "2024-04-01T10:00:00Z" };
+    expect(ecsAdapter.toEcs({ ...base, process: { pid: 3, "parent.pid": "x" } })).toMatchObject({
+      ok: false,
+      field: "process.parent.pid",
+    });
+    expect(ecsAdapter.toEcs({ ...base, "container.id": ["a", 1] })).toMatchObject({ ok: false, field: "container.id" });
+    expect(ecsAdapter.toEcs({ ...base, "process.parent": { pid: 7 }, process: { name: "nc" } }).ok).toBe(true);
+  });
+
   it("accepts what Elasticsearch would coerce or treat as absent", () => {
     const base = { "@timestamp": "2024-04-01T10:00:00Z" };
     for (const fields of [

@@ -6,7 +6,7 @@
  * writes @timestamp as ISO 8601 UTC.
  */
 import type { AdaptResult, FormatAdapter } from "./types";
-import { isoTimestamp, lookup, object } from "./util";
+import { isoTimestamp, type Json, lookup, object } from "./util";
 
 type Kind = "object" | "string" | "id" | "integer" | "boolean";
 
@@ -57,6 +57,63 @@ const CHECKED: readonly (readonly [string, Kind])[] = [
 
 const CHECKED_SPLIT = CHECKED.map(([field, kind]) => [field, kind, field.split(".")] as const);
 
+/** The checked fields as a tree, to check a nested event in one walk instead of one lookup per field. */
+interface CheckNode {
+  field: string;
+  kind?: Kind;
+  children: Map<string, CheckNode>;
+}
+
+const CHECK_TREE: CheckNode = { field: "", children: new Map() };
+for (const [, kind, segments] of CHECKED_SPLIT) {
+  let node = CHECK_TREE;
+  segments.forEach((segment, index) => {
+    let child = node.children.get(segment);
+    if (!child) {
+      child = { field: segments.slice(0, index + 1).join("."), children: new Map() };
+      node.children.set(segment, child);
+    }
+    node = child;
+  });
+  node.kind = kind;
+}
+
+type Problem = { field: string; message: string };
+
+/**
+ * Checks a nested event against CHECK_TREE. Returns "dotted" when an object on
+ * the way has a dotted key, since then a field may live elsewhere and the
+ * slower path-by-path lookup must decide.
+ */
+function checkNested(source: Json, node: CheckNode): Problem | "dotted" | null {
+  for (const key in source) if (key.includes(".")) return "dotted";
+  for (const [key, child] of node.children) {
+    if (!Object.hasOwn(source, key)) continue;
+    const value = source[key];
+    if (child.kind) {
+      const message = checkValue(value, child.kind);
+      if (message) return { field: child.field, message };
+    }
+    if (child.children.size === 0 || value === null || typeof value !== "object") continue;
+    // Objects may come as arrays of objects (process.previous does); each element is checked.
+    for (const inner of Array.isArray(value) ? value : [value]) {
+      const innerObject = object(inner);
+      if (!innerObject) continue;
+      const found = checkNested(innerObject, child);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+function checkByLookup(source: Json): Problem | null {
+  for (const [field, kind, segments] of CHECKED_SPLIT) {
+    const message = checkValue(lookup(source, segments), kind);
+    if (message) return { field, message };
+  }
+  return null;
+}
+
 function typeName(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   if (value === null) return "null";
@@ -73,7 +130,11 @@ function typeName(value: unknown): string {
  */
 function checkValue(value: unknown, kind: Kind): string | null {
   if (value === null || value === undefined) return null;
-  if (kind === "object") return object(value) ? null : `expected an object, found ${typeName(value)}`;
+  if (kind === "object") {
+    const values = Array.isArray(value) ? value : [value];
+    if (values.every((item) => item === null || object(item))) return null;
+    return `expected an object, found ${typeName(value)}`;
+  }
   const values = Array.isArray(value) ? value : [value];
   for (const item of values) {
     if (item === null) continue;
@@ -134,10 +195,9 @@ export const ecsAdapter: FormatAdapter = {
         message: `not a date: ${JSON.stringify(timestamp).slice(0, 60)} (expected ISO 8601 or epoch milliseconds)`,
       };
     }
-    for (const [field, kind, segments] of CHECKED_SPLIT) {
-      const problem = checkValue(lookup(raw, segments), kind);
-      if (problem) return { ok: false, field, message: problem };
-    }
+    const nested = checkNested(raw, CHECK_TREE);
+    const problem = nested === "dotted" ? checkByLookup(raw) : nested;
+    if (problem) return { ok: false, field: problem.field, message: problem.message };
     return { ok: true, event: timestamp === iso ? raw : { ...raw, "@timestamp": iso } };
   },
 };
