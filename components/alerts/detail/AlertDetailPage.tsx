@@ -138,16 +138,19 @@ export function AlertDetailPage({
         </div>
       ) : null}
 
-      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
-        <div className="min-w-0 space-y-4">
+      {/* Status comes first on narrow screens; on wide ones it heads the side column. */}
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_22rem] lg:grid-rows-[auto_1fr]">
+        <div className="min-w-0 lg:col-start-2 lg:row-start-1">
+          <StatusControls alert={alert} me={me} canTriage={canTriage} onPatch={patch} />
+        </div>
+        <div className="min-w-0 space-y-4 lg:col-start-1 lg:row-span-2 lg:row-start-1">
           <RuleSummary rule={alert.rule} />
           <TriageChecklist alert={alert} canTriage={canTriage} onPatch={patch} />
           <EventFields events={alert.events} />
           <ProcessTree tree={alert.processTree} />
           <InvestigationGuide guide={alert.rule.guide} />
         </div>
-        <div className="min-w-0 space-y-4">
-          <StatusControls alert={alert} me={me} canTriage={canTriage} onPatch={patch} />
+        <div className="min-w-0 space-y-4 self-start lg:col-start-2 lg:row-start-2">
           <ContextPanel alert={alert} />
           <NotesThread notes={alert.notes} canTriage={canTriage} onPatch={patch} />
           <RelatedAlerts related={alert.related} />
