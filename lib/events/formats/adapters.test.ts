@@ -460,6 +460,15 @@ describe("Datadog CWS adapter", () => {
     });
   });
 
+  it("reads SECL-style argument strings too", () => {
+    const event = convert(datadogAdapter, {
+      date: "2024-04-01T10:00:00Z",
+      evt: { category: "process", name: "exec" },
+      process: { argv0: "nc", args: '-l -p 80 -e "/bin/sh -i"', executable: { path: "/usr/bin/nc" } },
+    });
+    expect((event.process as Json).args).toEqual(["nc", "-l", "-p", "80", "-e", "/bin/sh -i"]);
+  });
+
   it("refuses events without evt or a date", () => {
     expect(datadogAdapter.toEcs({ date: "2024-04-01T10:00:00Z" })).toMatchObject({ ok: false, field: "evt" });
     expect(datadogAdapter.toEcs({ evt: { name: "exec" } })).toMatchObject({ ok: false, field: "timestamp" });

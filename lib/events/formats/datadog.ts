@@ -1,9 +1,9 @@
 /**
  * Datadog Workload Protection (CWS) event JSON, as shown in the event's JSON
  * view or exported from Logs: {"date", "evt": {"category", "name"}, "process":
- * {"comm", "pid", "ppid", "executable", "argv0", "argv", "ancestors", …},
- * "exec": {"file", "argv0", "argv"}, "container", "host", "tags"}. Datadog's
- * `args`/`argv` exclude argv[0], which comes separately as `argv0`.
+ * {"comm", "pid", "ppid", "executable", "argv0", "args", "ancestors", …},
+ * "exec": {…}, "container", "host", "tags"}. Datadog's `args` (an array in the
+ * agent's JSON, a string in SECL) excludes argv[0], which comes as `argv0`.
  */
 import type { AdaptResult, FormatAdapter } from "./types";
 import {
@@ -54,11 +54,15 @@ function executableName(process: Json | undefined): string | undefined {
   );
 }
 
-/** argv with argv[0] first, from argv0 + argv (arrays) or the `args` string. */
+/**
+ * argv with argv[0] first. The agent's JSON has `argv0` and `args` (an array
+ * without argv[0]); SECL-style exports have `argv` (array) or `args` (string).
+ */
 function argv(process: Json | undefined): string[] | undefined {
   if (!process) return undefined;
-  const rest = Array.isArray(process.argv)
-    ? process.argv.filter((arg): arg is string => typeof arg === "string")
+  const list = Array.isArray(process.args) ? process.args : Array.isArray(process.argv) ? process.argv : undefined;
+  const rest = list
+    ? list.filter((arg): arg is string => typeof arg === "string")
     : typeof process.args === "string"
       ? splitArgs(process.args)
       : undefined;
