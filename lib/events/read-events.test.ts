@@ -228,6 +228,25 @@ describe("readEvents: gzip and unreadable bodies", () => {
     }
     expect(closed).toBe(true);
   });
+
+  it("releases the source of a gzip body when the consumer stops early", async () => {
+    const data = gzipSync(Array.from({ length: 20000 }, (_, i) => `{"i":${i}}`).join("\n"));
+    let closed = false;
+    async function* source(): AsyncGenerator<Uint8Array> {
+      try {
+        yield* chunked(data, [256]);
+      } finally {
+        closed = true;
+      }
+    }
+    let seen = 0;
+    for await (const item of readEvents(source())) {
+      expect(item).toEqual({ line: seen + 1, event: { i: seen } });
+      if (++seen === 3) break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(closed).toBe(true);
+  });
 });
 
 describe("readEvents: chunking never changes the result", () => {
