@@ -109,6 +109,12 @@ describe("ECS adapter (Elastic Defend for Containers)", () => {
     expect(convert(ecsAdapter, raw)).toEqual({ ...raw, "@timestamp": "2024-04-01T10:04:22.901Z" });
   });
 
+  it("takes the event out of an Elasticsearch hit's _source", () => {
+    const hit = { _index: ".ds-logs-cloud_defend.process-default", _id: "x1", _source: raws[4] };
+    expect(convert(ecsAdapter, hit)).toEqual(raws[4]);
+    expect(ecsAdapter.detect(hit)).toBe(1);
+  });
+
   it("refuses a missing or unreadable @timestamp", () => {
     expect(ecsAdapter.toEcs({ process: { name: "nc" } })).toEqual({
       ok: false,
@@ -458,6 +464,18 @@ describe("Datadog CWS adapter", () => {
       container: { id: "abc", image: { name: "docker.io/library/alpine", tag: "3.19" } },
       host: { name: "node-1" },
     });
+  });
+
+  it("takes the event out of Log Explorer and Logs API exports", () => {
+    const nc = raws.find((raw) => JSON.stringify(raw.process).includes('"argv0":"nc"'))!;
+    const { date, host, tags, ...attributes } = nc;
+    const direct = convert(datadogAdapter, nc);
+    const explorer = { id: "AQAAAY", content: { timestamp: date, host, tags, service: "web-frontend", attributes } };
+    const api = { id: "AQAAAY", type: "log", attributes: { timestamp: date, host, tags, attributes } };
+    for (const wrapped of [explorer, api]) {
+      expect(datadogAdapter.detect(wrapped)).toBeGreaterThan(0.9);
+      expect(convert(datadogAdapter, wrapped)).toEqual(direct);
+    }
   });
 
   it("reads SECL-style argument strings too", () => {

@@ -89,11 +89,33 @@ function processFields(process: Json | undefined, exec: Json | undefined): Json 
   return out;
 }
 
+/**
+ * Log exports wrap the event: Log Explorer's JSON as {"content": {"timestamp",
+ * "host", "tags", "attributes": {…event}}}, the Logs API as {"attributes":
+ * {"timestamp", "host", "tags", "attributes": {…event}}}. The event is taken
+ * out, with the envelope's time, host and tags where the event lacks its own.
+ */
+function unwrap(raw: Json): Json {
+  if (object(raw.evt)) return raw;
+  for (const envelope of [object(raw.content), object(raw.attributes)]) {
+    const inner = object(envelope?.attributes);
+    if (!envelope || !inner || !object(inner.evt)) continue;
+    return {
+      ...inner,
+      date: inner.date ?? inner.timestamp ?? envelope.timestamp,
+      host: inner.host ?? envelope.host,
+      tags: inner.tags ?? envelope.tags,
+    };
+  }
+  return raw;
+}
+
 export const datadogAdapter: FormatAdapter = {
   format: "datadog",
   label: "Datadog Workload Protection (CWS) event JSON",
 
-  detect(sample) {
+  detect(wrapped) {
+    const sample = unwrap(wrapped);
     const evt = object(sample.evt);
     if (!evt) return 0;
     let score = 0.5;
@@ -106,7 +128,8 @@ export const datadogAdapter: FormatAdapter = {
     return Math.min(1, score);
   },
 
-  toEcs(raw): AdaptResult {
+  toEcs(wrapped): AdaptResult {
+    const raw = unwrap(wrapped);
     const evt = object(raw.evt);
     if (!evt) return { ok: false, field: "evt", message: "missing or not an object" };
     const rawTime = raw.date ?? raw.timestamp ?? raw["@timestamp"];

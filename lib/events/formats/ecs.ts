@@ -165,11 +165,18 @@ function checkValue(value: unknown, kind: Kind): string | null {
   return null;
 }
 
+/** A search hit or an elasticdump line ({"_index", "_id", "_source": {…}}) carries the event in _source. */
+function unwrap(raw: Json): Json {
+  const source = object(raw._source);
+  return source && !Object.hasOwn(raw, "@timestamp") ? source : raw;
+}
+
 export const ecsAdapter: FormatAdapter = {
   format: "ecs",
   label: "Elastic ECS (Defend for Containers)",
 
-  detect(sample) {
+  detect(wrapped) {
+    const sample = unwrap(wrapped);
     let score = 0;
     if (Object.hasOwn(sample, "@timestamp")) score += 0.5;
     const event = object(sample.event);
@@ -182,7 +189,8 @@ export const ecsAdapter: FormatAdapter = {
     return Math.min(1, score);
   },
 
-  toEcs(raw): AdaptResult {
+  toEcs(wrapped): AdaptResult {
+    const raw = unwrap(wrapped);
     const timestamp = lookup(raw, "@timestamp");
     if (timestamp === undefined || timestamp === null || timestamp === "") {
       return { ok: false, field: "@timestamp", message: "missing; every ECS event needs a @timestamp" };
