@@ -286,7 +286,7 @@ class EventScanner {
     this.piece = new Piece(maxLineBytes);
   }
 
-  push(chunk: Buffer): ReadEventItem[] {
+  *push(chunk: Buffer): Generator<ReadEventItem> {
     const items: ReadEventItem[] = [];
     let index = 0;
     while (index < chunk.length) {
@@ -307,8 +307,12 @@ class EventScanner {
           index = chunk.length;
           break;
       }
+      // Each scan step completes at most one item; it is passed on before the next is parsed.
+      if (items.length > 0) {
+        yield* items;
+        items.length = 0;
+      }
     }
-    return items;
   }
 
   end(): ReadEventItem[] {
@@ -396,11 +400,10 @@ class EventScanner {
           });
         }
         this.afterComma = byte === COMMA;
-        if (byte === CLOSE_BRACKET) {
-          this.mode = "after-array";
-          this.column++;
-          return index + 1;
-        }
+        if (byte === CLOSE_BRACKET) this.mode = "after-array";
+        // Hand each element over as soon as it is complete, so a large chunk is never parsed all at once.
+        this.column++;
+        return index + 1;
       } else if (!isJsonWhitespace(byte)) {
         if (!this.inElement) {
           this.inElement = true;
