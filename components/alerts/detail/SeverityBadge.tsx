@@ -36,3 +36,11 @@ export function StatusBadge({ status }: { status: string }) {
     </span>
   );
 }
+
+/** Severity as coloured text, for dense lists (readable on light and dark backgrounds). */
+export const SEVERITY_TEXT: Record<string, string> = {
+  critical: "text-red-700 dark:text-red-400",
+  high: "text-orange-700 dark:text-orange-400",
+  medium: "text-amber-700 dark:text-amber-300",
+  low: "text-sky-700 dark:text-sky-300",
+};

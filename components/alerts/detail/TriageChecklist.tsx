@@ -21,7 +21,7 @@ export function TriageChecklist({
 }) {
   return (
     <Section id="checklist" title="Triage checklist">
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="space-y-4">
         <StepList
           kind="triage"
           title="Triage steps"
