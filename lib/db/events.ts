@@ -1,4 +1,5 @@
 import type { Prisma } from "../generated/prisma/client";
+import { prisma } from "./client";
 import { chunk, placeholders, rowsPerStatement } from "./sql";
 
 /** One event as stored: the columns the UI filters on, plus the whole ECS document. */
@@ -89,4 +90,15 @@ export async function insertEvents(
     for (const row of existing) refs.set(row.contentHash, { id: row.id, duplicate: true });
   }
   return { refs, inserted: insertedCount };
+}
+
+/** The newest `limit` stored events in [from, to), oldest first: the history sequence rules replay. */
+export async function findEventsBetween(from: Date, to: Date, limit: number) {
+  const newestFirst = await prisma().event.findMany({
+    where: { timestamp: { gte: from, lt: to } },
+    select: { contentHash: true, timestamp: true, document: true },
+    orderBy: [{ timestamp: "desc" }, { id: "desc" }],
+    take: limit,
+  });
+  return newestFirst.reverse();
 }

@@ -17,6 +17,7 @@ export async function listEnabledDetectionRules(): Promise<DetectionRule[]> {
       eventCategoryField: true,
       timestampField: true,
       tiebreakerField: true,
+      lookback: true,
     },
   });
   return rows;

@@ -7,6 +7,7 @@ import {
   type EqlRunner,
   sortEvents,
 } from "../eql";
+import { lookbackMillis, MAX_LOOKBACK_MILLIS } from "./lookback";
 
 /** What detection needs of a rule (lib/rules has the full model). */
 export interface DetectionRule {
@@ -19,6 +20,8 @@ export interface DetectionRule {
   eventCategoryField: string;
   timestampField: string;
   tiebreakerField: string | null;
+  /** Elastic date math such as "now-6m": how far back a sequence may reach into stored events. */
+  lookback?: string;
 }
 
 /** One rule match: a single event, or the events of a sequence or sample in order. */
@@ -91,6 +94,29 @@ export class Detector {
       for (const result of armed.runner.pushAll(input)) detections.push(toDetection(armed.rule, result));
     }
     return detections;
+  }
+
+  /**
+   * Sequence and sample rules with a lookback, and how far back each reaches:
+   * a sequence begun in an earlier upload can complete in this one.
+   */
+  historyNeeds(): { rule: DetectionRule; millis: number }[] {
+    return this.armed.flatMap((armed) => {
+      const millis = lookbackMillis(armed.rule.lookback);
+      return armed.needsOrder && millis !== null && millis > 0
+        ? [{ rule: armed.rule, millis: Math.min(millis, MAX_LOOKBACK_MILLIS) }]
+        : [];
+    });
+  }
+
+  /**
+   * Feeds already-stored events (oldest first, all before the next batch) to one
+   * rule so its open sequences include them. Whatever they complete on their own
+   * was raised when they were stored, so those results are dropped.
+   */
+  replay(ruleId: string, history: readonly EqlEvent[]): void {
+    const armed = this.armed.find((candidate) => candidate.rule.id === ruleId);
+    if (armed) armed.runner.pushAll(sortEvents([...history], armed.compiled.options));
   }
 
   /** Results only the end of input can decide (e.g. `| tail`). */

@@ -33,6 +33,16 @@ const UNDER_TMP: DetectionRule = {
   query: 'process where process.name == "nc" and keelwatch.process.ancestors.executable : "/tmp/*"',
 };
 
+const SHELL_THEN_TOOL: DetectionRule = {
+  ...NETWORK_TOOL,
+  id: "test-shell-then-tool",
+  name: "Shell, then a network tool from it",
+  lookback: "now-10m",
+  query: `sequence with maxspan=30m
+    [process where process.name == "sh"] by process.entity_id
+    [process where process.name == "nc"] by process.parent.entity_id`,
+};
+
 function processEvent(second: number, id: string, parent: string | null, executable: string, container = "c1") {
   return {
     "@timestamp": `2026-11-23T06:00:${String(second).padStart(2, "0")}.000Z`,
@@ -63,7 +73,7 @@ beforeEach(async () => {
   await prisma().event.deleteMany();
   await prisma().upload.deleteMany();
   await prisma().rule.deleteMany();
-  for (const rule of [NETWORK_TOOL, UNDER_TMP]) {
+  for (const rule of [NETWORK_TOOL, UNDER_TMP, SHELL_THEN_TOOL]) {
     await prisma().rule.create({ data: { ...rule, description: "test", tiebreakerField: null } });
   }
 });
@@ -97,6 +107,24 @@ describe("ingestEvents", () => {
     expect(stored.keelwatch.process.ancestors.executable).toEqual(["/tmp/.cache/run", "/bin/sh"]);
     const upload = await prisma().upload.findUniqueOrThrow({ where: { id: report.uploadId } });
     expect(upload).toMatchObject({ status: "done", eventsAccepted: 4, alertsCreated: 2 });
+  });
+
+  it("completes a sequence begun in an earlier upload, within the rule's lookback", async () => {
+    const options = { format: "auto" as const, createdById: null, rules: [SHELL_THEN_TOOL] };
+    const shell = processEvent(1, "shell", null, "/bin/sh");
+    const first = await ingestEvents(bytes(ndjson([shell])), { ...options, fileName: "first.ndjson" });
+    expect(first.alerts.created).toBe(0);
+    const tool = processEvent(30, "tool", "shell", "/usr/bin/nc");
+    const second = await ingestEvents(bytes(ndjson([tool])), { ...options, fileName: "second.ndjson" });
+    expect(second.alerts.byRule).toEqual({ "Shell, then a network tool from it": 1 });
+    const alert = await prisma().alert.findFirstOrThrow({ include: { events: { include: { event: true } } } });
+    expect(alert.events.map((link) => link.event.entityId)).toEqual(["shell", "tool"]);
+
+    // Outside the lookback, the earlier shell is not replayed.
+    await prisma().alert.deleteMany();
+    const late = { ...processEvent(0, "tool-late", "shell", "/usr/bin/nc"), "@timestamp": "2026-11-23T06:20:00.000Z" };
+    const third = await ingestEvents(bytes(ndjson([late])), { ...options, fileName: "third.ndjson" });
+    expect(third.alerts.created).toBe(0);
   });
 
   it("uploading the same file again stores nothing twice and says so", async () => {

@@ -1,5 +1,6 @@
 import type { AlertDraft } from "../db/alerts";
 import { storeBatch } from "../db/batches";
+import { findEventsBetween } from "../db/events";
 import { findStoredProcesses } from "../db/processes";
 import { listEnabledDetectionRules } from "../db/rules";
 import { createUpload, finishUpload, recordUploadProgress, type UploadReport } from "../db/uploads";
@@ -16,6 +17,8 @@ import { eventTime, toEventRow } from "./event-row";
 export const DEFAULT_BATCH_SIZE = 2_000;
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 const MAX_KEPT_ERRORS = 1_000;
+/** At most this many stored events are replayed to sequence rules, to bound memory. */
+const MAX_REPLAYED_EVENTS = 20_000;
 
 export interface IngestOptions {
   fileName: string;
@@ -81,6 +84,7 @@ class IngestRun {
   private alertsCreated = 0;
   private alertsSuppressed = 0;
   private alertsDuplicate = 0;
+  private historyReplayed = false;
   /** Alerts created per rule id, with the rule's name. */
   private readonly createdByRule = new Map<string, { ruleName: string; created: number }>();
 
@@ -131,6 +135,7 @@ class IngestRun {
     await this.tracker.enrich(events);
     // Enrichment changed the documents: store them as enriched, keyed by the original hash.
     for (let index = 0; index < rows.length; index++) rows[index]!.document = JSON.stringify(events[index]);
+    if (!this.historyReplayed && batch.length > 0) await this.replayHistory(batch);
     const detections = [...this.detector.detect(events), ...extraDetections];
     const drafts = this.capPerRule(detections.flatMap((detection) => this.draft(detection)));
     const stored = await storeBatch(this.uploadId, rows, drafts);
@@ -147,6 +152,32 @@ class IngestRun {
       }
     }
     await this.recordProgress();
+  }
+
+  /**
+   * Before the first batch, sequence rules see the stored events within their
+   * lookback, so a sequence begun in an earlier upload completes in this one.
+   */
+  private async replayHistory(batch: PendingEvent[]): Promise<void> {
+    this.historyReplayed = true;
+    const needs = this.detector.historyNeeds();
+    if (needs.length === 0) return;
+    const first = Math.min(...batch.map((pending) => pending.timestamp.getTime()));
+    const longest = Math.max(...needs.map((need) => need.millis));
+    const rows = await findEventsBetween(new Date(first - longest), new Date(first), MAX_REPLAYED_EVENTS);
+    const history = rows.map((row) => {
+      const event = JSON.parse(row.document) as Json;
+      // Registered so alerts can name stored events: they are found again by content hash.
+      this.identities.set(event, { event, line: 0, hash: row.contentHash, timestamp: row.timestamp });
+      return { event, time: row.timestamp.getTime() };
+    });
+    for (const need of needs) {
+      const since = first - need.millis;
+      this.detector.replay(
+        need.rule.id,
+        history.filter((entry) => entry.time >= since).map((entry) => entry.event),
+      );
+    }
   }
 
   private draft(detection: Detection): AlertDraft[] {

@@ -103,5 +103,6 @@ function toDetectionRule(rule: Rule): DetectionRule {
     eventCategoryField: rule.eventCategoryField,
     timestampField: rule.timestampField,
     tiebreakerField: rule.tiebreakerField ?? null,
+    lookback: rule.lookback,
   };
 }
