@@ -1,0 +1,43 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { readJsonBody } from "@/lib/app/body";
+import { errorResponse } from "@/lib/app/http";
+import { refusalResponse } from "@/lib/auth/admin-outcome";
+import { guard } from "@/lib/auth/guard";
+import { createRule, listRules, RuleFilterSchema } from "@/lib/db/rule-admin";
+import { ruleActor } from "./actor";
+
+export const dynamic = "force-dynamic";
+
+/** Query parameters are text; "enabled" is the only one that is not. */
+const ListQuerySchema = RuleFilterSchema.extend({
+  enabled: z
+    .enum(["true", "false"])
+    .transform((value) => value === "true")
+    .optional(),
+});
+
+export async function GET(request: Request): Promise<NextResponse> {
+  const auth = await guard(request, "rules:read");
+  if (!auth.ok) return auth.response;
+  const params = Object.fromEntries(
+    [...new URL(request.url).searchParams.entries()].filter(([, value]) => value.trim() !== ""),
+  );
+  const filter = ListQuerySchema.safeParse(params);
+  if (!filter.success) {
+    const details = filter.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message }));
+    const summary = details.map((d) => `${d.field}: ${d.message}`).join("; ");
+    return errorResponse(400, "invalid_request", `Invalid filter: ${summary}`, details);
+  }
+  return NextResponse.json({ items: await listRules(filter.data) });
+}
+
+export async function POST(request: Request): Promise<NextResponse> {
+  const auth = await guard(request, "rules:write");
+  if (!auth.ok) return auth.response;
+  const body = await readJsonBody(request, z.record(z.string(), z.unknown()), 256 * 1024);
+  if (!body.ok) return body.response;
+  const outcome = await createRule(body.data, ruleActor(auth));
+  if (!outcome.ok) return refusalResponse(outcome);
+  return NextResponse.json({ rule: outcome.value }, { status: 201 });
+}
