@@ -100,8 +100,13 @@ describe("maxspan", () => {
     const compiled = compile("sequence by host with maxspan=5s [a where true] [b where true]");
     if (compiled.plan.kind !== "sequence") throw new Error("expected a sequence plan");
     const matcher = createSequenceMatcher(compiled.plan.sequence);
-    for (let i = 0; i < 100; i++) matcher.push(ev(i, i, "a", `host-${i}`));
-    expect(matcher.pendingCount()).toBeLessThanOrEqual(12);
+    let most = 0;
+    for (let i = 0; i < 5000; i++) {
+      matcher.push(ev(i, i, "a", `host-${i}`));
+      most = Math.max(most, matcher.pendingCount());
+    }
+    // Six keys are live at any time; sweeps run every 64 pushes or more (see MIN_SWEEP_BUDGET).
+    expect(most).toBeLessThanOrEqual(64 + 6);
   });
 
   it("keeps one partial per key and stage without maxspan", () => {
@@ -182,6 +187,16 @@ describe("missing events", () => {
     // x's candidate is rejected; y's is still open until its 5s pass.
     expect(runner.push(ev(5, 4, "m", "x"))).toEqual([]);
     expect(ids(runner.push(ev(6, 8, "z")))).toEqual([[3, 4, -1]]);
+  });
+
+  it("streams a long run of results that each wait a while, in order", () => {
+    const runner = createRunner(compile("sequence with maxspan=10s [a where true] [b where true] ![m where true]"));
+    const out: EqlResult[] = [];
+    for (let i = 0; i < 6000; i++) out.push(...runner.push(ev(i, i, i % 2 === 0 ? "a" : "b")));
+    const beforeFinish = out.length;
+    out.push(...runner.finish());
+    expect(beforeFinish).toBeGreaterThan(2990);
+    expect(ids(out)).toEqual(Array.from({ length: 3000 }, (_, k) => [2 * k, 2 * k + 1, -1]));
   });
 
   it("decides trailing-only candidates at finish when there is no maxspan", () => {
@@ -370,18 +385,19 @@ function queryOf(p: ModelParams): string {
 }
 
 describe("the streaming matcher agrees with the batch model of Elasticsearch", () => {
-  const modelEvents = fc
-    .array(
-      fc.record({
-        second: fc.integer({ min: 0, max: 15 }),
-        category: fc.constantFrom("a", "b", "c", "m", "u"),
-        host: fc.option(fc.constantFrom("x", "y"), { nil: undefined }),
-      }),
-      { maxLength: 30 },
-    )
-    .map((raw) => raw.map((r, index) => ({ id: index + 1, ...r })));
+  const eventsOf = (maxSecond: number, maxLength: number, minLength = 0) =>
+    fc
+      .array(
+        fc.record({
+          second: fc.integer({ min: 0, max: maxSecond }),
+          category: fc.constantFrom("a", "b", "c", "m", "u"),
+          host: fc.option(fc.constantFrom("x", "y"), { nil: undefined }),
+        }),
+        { minLength, maxLength },
+      )
+      .map((raw) => raw.map((r, index) => ({ id: index + 1, ...r })));
 
-  function check(params: fc.Arbitrary<ModelParams>, numRuns: number): void {
+  function check(params: fc.Arbitrary<ModelParams>, numRuns: number, modelEvents = eventsOf(15, 30)): void {
     fc.assert(
       fc.property(params, modelEvents, (p, raw) => {
         const events = raw.map((r) => {
@@ -419,6 +435,23 @@ describe("the streaming matcher agrees with the batch model of Elasticsearch", (
         optionalKey: fc.boolean(),
       }),
       400,
+    );
+  });
+
+  it("on long inputs, where many results wait on trailing missing events", () => {
+    check(
+      fc.record({
+        stages: fc.constant([
+          { category: "a", missing: false },
+          { category: "b", missing: false },
+          { category: "m", missing: true },
+        ]),
+        until: fc.constant(null),
+        maxspan: fc.option(fc.integer({ min: 1, max: 300 }), { nil: null }),
+        optionalKey: fc.constant(true),
+      }),
+      6,
+      eventsOf(3000, 3000, 2000),
     );
   });
 });

@@ -210,6 +210,7 @@ function recordLeading(tracks: Map<string, LeadingTrack>, keyId: string, time: n
 }
 
 const NOTHING: EqlResult[] = [];
+const MIN_SWEEP_BUDGET = 64;
 const NO_KEYS: JoinKey[] = [];
 
 export interface SequenceMatcher {
@@ -244,9 +245,13 @@ export function createSequenceMatcher(plan: SequencePlan): SequenceMatcher {
   const leadingTracks: Map<string, LeadingTrack>[] = terms.map(() => new Map());
   const awaitingTrailing = new Map<string, Outcome[]>();
   const queue: Outcome[] = [];
+  let queueStart = 0;
   let watermark = Number.NEGATIVE_INFINITY;
   let lastSweep = Number.NEGATIVE_INFINITY;
-  let nextDeadline = Number.POSITIVE_INFINITY;
+  // A sweep visits every held entry, so it waits for at least as many pushes as entries it last kept:
+  // the cost per event stays constant and memory stays within twice the live entries.
+  let pushesSinceSweep = 0;
+  let sweepBudget = MIN_SWEEP_BUDGET;
 
   const exceeds = (from: number, to: number): boolean => maxspan !== null && to - from > maxspan;
 
@@ -299,24 +304,46 @@ export function createSequenceMatcher(plan: SequencePlan): SequenceMatcher {
         awaitingTrailing.set(partial.key.id, list);
       }
       list.push(outcome);
-      if (maxspan !== null) nextDeadline = Math.min(nextDeadline, (outcome.reference as number) + maxspan);
     }
     if (outcome.state !== "rejected") queue.push(outcome);
   }
 
-  /** Results at the head of the queue that are decided, in order. */
+  /**
+   * Results at the head of the queue that are decided, in order. A waiting candidate is accepted
+   * here once time is past its reference + maxspan: from then on no trailing event can reject it.
+   * Deciding only at the head is enough, because a trailing event that reaches a waiting candidate
+   * after its deadline accepts it too (the span then exceeds maxspan).
+   */
   function drain(): EqlResult[] {
-    if (queue.length === 0) return NOTHING;
+    if (queueStart === queue.length) return NOTHING;
     const output: EqlResult[] = [];
-    let taken = 0;
-    while (taken < queue.length) {
-      const outcome = queue[taken] as Outcome;
-      if (outcome.state === "waiting") break;
+    while (queueStart < queue.length) {
+      const outcome = queue[queueStart] as Outcome;
+      if (outcome.state === "waiting") {
+        if (maxspan === null || watermark <= (outcome.reference as number) + maxspan) break;
+        outcome.state = "accepted";
+        forgetWaiting(outcome);
+      }
       if (outcome.state === "accepted") output.push(outcome.result);
-      taken++;
+      queueStart++;
     }
-    if (taken > 0) queue.splice(0, taken);
+    // Compact now and then rather than shifting the array on every result.
+    if (queueStart === queue.length) {
+      queue.length = 0;
+      queueStart = 0;
+    } else if (queueStart > 1024 && queueStart * 2 > queue.length) {
+      queue.splice(0, queueStart);
+      queueStart = 0;
+    }
     return output;
+  }
+
+  function forgetWaiting(outcome: Outcome): void {
+    const list = awaitingTrailing.get(outcome.keyId);
+    if (list === undefined) return;
+    const index = list.indexOf(outcome);
+    if (index >= 0) list.splice(index, 1);
+    if (list.length === 0) awaitingTrailing.delete(outcome.keyId);
   }
 
   function onTrailing(keyId: string, time: number): void {
@@ -331,30 +358,12 @@ export function createSequenceMatcher(plan: SequencePlan): SequenceMatcher {
     else awaitingTrailing.set(keyId, rest);
   }
 
-  /** Once time is past reference + maxspan, no trailing event can reject a candidate any more. */
-  function acceptExpired(): void {
-    if (maxspan === null || watermark <= nextDeadline) return;
-    nextDeadline = Number.POSITIVE_INFINITY;
-    for (const [keyId, list] of awaitingTrailing) {
-      const rest = list.filter((outcome) => {
-        if (outcome.state !== "waiting") return false;
-        const deadline = (outcome.reference as number) + maxspan;
-        if (watermark > deadline) {
-          outcome.state = "accepted";
-          return false;
-        }
-        nextDeadline = Math.min(nextDeadline, deadline);
-        return true;
-      });
-      if (rest.length === 0) awaitingTrailing.delete(keyId);
-      else awaitingTrailing.set(keyId, rest);
-    }
-  }
-
   /** Drop partials that can no longer complete within maxspan, and leading events too old to matter. */
   function sweep(): void {
-    if (maxspan === null || watermark - lastSweep <= maxspan) return;
+    pushesSinceSweep++;
+    if (maxspan === null || watermark - lastSweep <= maxspan || pushesSinceSweep < sweepBudget) return;
     lastSweep = watermark;
+    pushesSinceSweep = 0;
     for (const slot of slots) {
       for (const [keyId, partial] of slot) {
         if (watermark - partial.start > maxspan) slot.delete(keyId);
@@ -367,6 +376,10 @@ export function createSequenceMatcher(plan: SequencePlan): SequenceMatcher {
         if (watermark - track.latest > 2 * maxspan) tracks.delete(keyId);
       }
     }
+    let kept = 0;
+    for (const slot of slots) kept += slot.size;
+    for (const tracks of leadingTracks) kept += tracks.size;
+    sweepBudget = Math.max(MIN_SWEEP_BUDGET, kept);
   }
 
   function advance(rank: number, event: EqlEvent, time: number, key: JoinKey): void {
@@ -441,7 +454,6 @@ export function createSequenceMatcher(plan: SequencePlan): SequenceMatcher {
         for (const slot of slots) slot.delete(key.id);
       }
     }
-    acceptExpired();
     sweep();
     return drain();
   }
