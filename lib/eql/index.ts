@@ -8,4 +8,5 @@ export { compareEvents, sortEvents } from "./event-order";
 export { parse, parseExpression } from "./parser";
 export { print } from "./printer";
 export { type CompiledQuery, compile, createRunner, run } from "./runner";
+export { isMissingEvent, MISSING_EVENT } from "./sequence";
 export type { EqlEvent, EqlOptions, EqlResult, EqlRunner } from "./types";
