@@ -578,11 +578,21 @@ interface Candidate {
  * content becomes a version), left unchanged, or refused with the reason and
  * its line; one bad rule never stops the others.
  */
-export async function importRules(text: string, filename: string, actor: RuleActor): Promise<ImportReport> {
+export interface ImportOptions {
+  /** Investigation guide from a guide.md beside a rule.toml (it replaces the TOML's note, as lib/rules/load does). */
+  guide?: string;
+}
+
+export async function importRules(
+  text: string,
+  filename: string,
+  actor: RuleActor,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
   const format = importFormat(text, filename);
   const results: ImportResult[] = [];
   const candidates: Candidate[] = [];
-  if (format === "elastic-toml") readToml(text, filename, candidates, results);
+  if (format === "elastic-toml") readToml(text, filename, options, candidates, results);
   else readNdjson(text, filename, candidates, results);
 
   const seen = new Set<string>();
@@ -650,9 +660,15 @@ function refusal(error: RuleError, known: { name?: string | null; ruleId?: strin
   };
 }
 
-function readToml(text: string, filename: string, candidates: Candidate[], results: ImportResult[]): void {
+function readToml(
+  text: string,
+  filename: string,
+  options: ImportOptions,
+  candidates: Candidate[],
+  results: ImportResult[],
+): void {
   try {
-    const parsed = parseElasticRuleToml(text, filename);
+    const parsed = parseElasticRuleToml(text, filename, options.guide === undefined ? {} : { guide: options.guide });
     // Report a bad query at its place in the file, not just within the query.
     checkRuleQuery(parsed, (query) => compile(query, eqlOptionsOf(parsed.rule)));
     candidates.push({ rule: parsed.rule, line: null });
