@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ReadEventItem, ReadEventsError, readEvents } from "./read-events";
+import { BodyTooLargeError, type ReadEventItem, ReadEventsError, readEvents } from "./read-events";
 
 const encoder = new TextEncoder();
 
@@ -298,5 +298,17 @@ describe("readEvents: chunking never changes the result", () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe("body size limit", () => {
+  it("stops with BodyTooLargeError when the decompressed body passes maxBodyBytes", async () => {
+    const body = gzipSync(Buffer.from('{"a":1}\n'.repeat(10_000)));
+    const read = async () => {
+      for await (const _ of readEvents(chunked(body, [512]), { maxBodyBytes: 20_000 })) {
+        // drain
+      }
+    };
+    await expect(read()).rejects.toBeInstanceOf(BodyTooLargeError);
   });
 });

@@ -18,6 +18,8 @@ export type ReadEventItem =
 export interface ReadEventsOptions {
   /** Longest line or array element kept, in bytes (default 16 MiB); longer ones become an error item. */
   maxLineBytes?: number;
+  /** Largest body accepted after decompression; beyond it reading stops with BodyTooLargeError. */
+  maxBodyBytes?: number;
 }
 
 /** The body as a whole cannot be read (corrupt gzip, binary data). Callers answer it with HTTP 400. */
@@ -26,6 +28,24 @@ export class ReadEventsError extends Error {
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** The (decompressed) body is larger than the caller allows: a gzip bomb or simply too big. */
+export class BodyTooLargeError extends ReadEventsError {
+  override name = "BodyTooLargeError";
+  constructor(readonly limit: number) {
+    super(`the events body is larger than the limit of ${limit} bytes (after decompression)`);
+  }
+}
+
+/** Passes the body through, failing as soon as it exceeds `limit` bytes. */
+async function* limitBody(body: AsyncIterable<Buffer>, limit: number): AsyncGenerator<Buffer> {
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.length;
+    if (total > limit) throw new BodyTooLargeError(limit);
+    yield chunk;
+  }
+}
 
 /** How much of the (decompressed) body is inspected for binary content. */
 const SNIFF_BYTES = 1024;
@@ -57,7 +77,8 @@ export async function* readEvents(
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const raw = await takeHead(input[Symbol.asyncIterator](), 2);
   const gzipped = raw.head.length >= 2 && raw.head[0] === 0x1f && raw.head[1] === 0x8b;
-  const body = gzipped ? gunzip(prepend(raw.head, raw.rest)) : prepend(raw.head, raw.rest);
+  const unlimited = gzipped ? gunzip(prepend(raw.head, raw.rest)) : prepend(raw.head, raw.rest);
+  const body = options.maxBodyBytes === undefined ? unlimited : limitBody(unlimited, options.maxBodyBytes);
 
   const sniffed = await takeHead(body[Symbol.asyncIterator](), SNIFF_BYTES + 3);
   let head = sniffed.head;

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/app/http";
 import { guard } from "@/lib/auth/guard";
-import { ReadEventsError } from "@/lib/events/read-events";
+import { BodyTooLargeError, ReadEventsError } from "@/lib/events/read-events";
 import { UploadTooLargeError } from "@/lib/ingest/byte-limit";
 import { ingestEvents } from "@/lib/ingest/ingest";
 import { maxUploadBytes, publicReport, reportStatus, UploadQuerySchema } from "@/lib/ingest/upload-request";
@@ -38,6 +38,9 @@ export async function POST(request: Request): Promise<NextResponse> {
     return NextResponse.json(publicReport(report), { status: reportStatus(report) });
   } catch (error) {
     if (error instanceof UploadTooLargeError) return errorResponse(413, "upload_too_large", error.message);
+    if (error instanceof BodyTooLargeError) {
+      return errorResponse(413, "upload_too_large", `The upload is too large: ${error.message}.`);
+    }
     if (error instanceof ReadEventsError)
       return errorResponse(400, "unreadable_upload", `The upload cannot be read: ${error.message}`);
     throw error;
