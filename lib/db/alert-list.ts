@@ -135,6 +135,10 @@ const SEARCHED_COLUMNS = [
   "userName",
 ] as const;
 
+const SEARCHED_TEXT = Prisma.raw(
+  `(${SEARCHED_COLUMNS.map((column) => `COALESCE(a."${column}", '')`).join(" || char(10) || ")})`,
+);
+
 /** LIKE treats % and _ as wildcards; a search for "50%" means the text "50%". */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
@@ -145,29 +149,73 @@ function severityRanks(severities: readonly string[]): number[] {
 }
 
 /**
- * Every condition binds its values as parameters. Severity filters on the
- * indexed rank rather than the text. SQLite's LIKE ignores ASCII case, which
- * is what analysts expect; PostgreSQL would need ILIKE here.
+ * Status and severity conditions. An index on them orders rows by time, which
+ * helps only a time sort on one value; otherwise `unindexed` wraps the column
+ * in a no-op expression (portable SQL) so the planner walks the sort's own
+ * index and filters, instead of sorting every matching row.
  */
-function filterConditions(filter: AlertFilter): Prisma.Sql[] {
+function statusCondition(values: readonly string[], indexed: boolean): Prisma.Sql {
+  const column = indexed ? Prisma.raw(`a."status"`) : Prisma.raw(`(a."status" || '')`);
+  return values.length === 1
+    ? Prisma.sql`${column} = ${values[0]}`
+    : Prisma.sql`${column} IN (${Prisma.join([...values])})`;
+}
+
+function severityCondition(ranks: readonly number[], indexed: boolean): Prisma.Sql {
+  const column = indexed ? Prisma.raw(`a."severityRank"`) : Prisma.raw(`(a."severityRank" + 0)`);
+  return ranks.length === 1
+    ? Prisma.sql`${column} = ${ranks[0]}`
+    : Prisma.sql`${column} IN (${Prisma.join([...ranks])})`;
+}
+
+/**
+ * Every condition binds its values as parameters. SQLite's LIKE ignores ASCII
+ * case, which is what analysts expect; PostgreSQL would need ILIKE here.
+ */
+function otherConditions(filter: AlertFilter): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
-  if (filter.status?.length) conditions.push(Prisma.sql`a."status" IN (${Prisma.join(filter.status)})`);
-  if (filter.severity?.length) {
-    conditions.push(Prisma.sql`a."severityRank" IN (${Prisma.join(severityRanks(filter.severity))})`);
-  }
   if (filter.rule) conditions.push(Prisma.sql`a."ruleId" = ${filter.rule}`);
   if (filter.container) conditions.push(Prisma.sql`a."containerId" = ${filter.container}`);
   if (filter.host) conditions.push(Prisma.sql`a."hostName" = ${filter.host}`);
   if (filter.from) conditions.push(Prisma.sql`a."timestamp" >= ${filter.from}`);
   if (filter.to) conditions.push(Prisma.sql`a."timestamp" <= ${filter.to}`);
+  // One LIKE over the fields joined by newlines (which a term never holds, being split on
+  // whitespace): a full scan at 1M alerts costs about half of seven separate LIKEs.
   for (const term of searchTerms(filter.q)) {
-    const pattern = `%${escapeLike(term)}%`;
-    const anyColumn = SEARCHED_COLUMNS.map(
-      (column) => Prisma.sql`${Prisma.raw(`a."${column}"`)} LIKE ${pattern} ESCAPE '\\'`,
-    );
-    conditions.push(Prisma.sql`(${Prisma.join(anyColumn, " OR ")})`);
+    conditions.push(Prisma.sql`${SEARCHED_TEXT} LIKE ${`%${escapeLike(term)}%`} ESCAPE '\\'`);
   }
   return conditions;
+}
+
+/** All conditions, indexes left to the planner: right for counting and grouping. */
+function filterConditions(filter: AlertFilter): Prisma.Sql[] {
+  const conditions = otherConditions(filter);
+  if (filter.status?.length) conditions.push(statusCondition(filter.status, true));
+  if (filter.severity?.length) conditions.push(severityCondition(severityRanks(filter.severity), true));
+  return conditions;
+}
+
+/**
+ * The list query as one or more branches whose rows are merged. A time sort
+ * over several statuses (or severities) becomes one branch per value, each
+ * reading its (value, timestamp) index in order, so a page costs the same at
+ * 1M alerts as at 1K. Other sorts read their own index and filter.
+ */
+function listBranches(filter: AlertFilter, sort: AlertSort): Prisma.Sql[][] {
+  const common = otherConditions(filter);
+  const ranks = filter.severity?.length ? severityRanks(filter.severity) : [];
+  const statuses = filter.status ?? [];
+  const timeSort = sort === "newest" || sort === "oldest";
+  if (timeSort && statuses.length > 0) {
+    const severity = ranks.length ? [severityCondition(ranks, false)] : [];
+    return statuses.map((status) => [...common, statusCondition([status], true), ...severity]);
+  }
+  if (timeSort && ranks.length > 0) return ranks.map((rank) => [...common, severityCondition([rank], true)]);
+  const narrowing = [
+    ...(statuses.length ? [statusCondition(statuses, false)] : []),
+    ...(ranks.length ? [severityCondition(ranks, false)] : []),
+  ];
+  return [[...common, ...narrowing]];
 }
 
 function searchTerms(q: string | undefined): string[] {
@@ -182,14 +230,33 @@ function whereSql(conditions: Prisma.Sql[]): Prisma.Sql {
 /**
  * Each sort is a total order ending in the id, so a page boundary falls
  * between two rows even when many share a timestamp. The leading columns
- * match the (x, timestamp) indexes in the schema.
+ * match the (x, timestamp) indexes in the schema. `table` is the alias the
+ * columns are read from: "a." inside a branch, nothing when merging branches.
  */
-const ORDER_BY: Record<AlertSort, string> = {
-  newest: `a."timestamp" DESC, a."id" DESC`,
-  oldest: `a."timestamp" ASC, a."id" ASC`,
-  severity: `a."severityRank" DESC, a."timestamp" DESC, a."id" DESC`,
-  risk: `a."riskScore" DESC, a."timestamp" DESC, a."id" DESC`,
+const ORDER_COLUMNS: Record<AlertSort, [string, "ASC" | "DESC"][]> = {
+  newest: [
+    ["timestamp", "DESC"],
+    ["id", "DESC"],
+  ],
+  oldest: [
+    ["timestamp", "ASC"],
+    ["id", "ASC"],
+  ],
+  severity: [
+    ["severityRank", "DESC"],
+    ["timestamp", "DESC"],
+    ["id", "DESC"],
+  ],
+  risk: [
+    ["riskScore", "DESC"],
+    ["timestamp", "DESC"],
+    ["id", "DESC"],
+  ],
 };
+
+function orderBy(sort: AlertSort, table: "a." | ""): Prisma.Sql {
+  return Prisma.raw(ORDER_COLUMNS[sort].map(([column, direction]) => `${table}"${column}" ${direction}`).join(", "));
+}
 
 /** Rows strictly after the cursor in the sort's order, as one row-value comparison. */
 function afterCursor(cursor: AlertCursor): Prisma.Sql {
@@ -239,23 +306,36 @@ function toItem(row: AlertRow): AlertListItem {
   };
 }
 
+const LIST_COLUMNS = Prisma.raw(`a."id", a."ruleId", a."ruleName", a."severity", a."severityRank", a."riskScore",
+  a."status", a."closingReason", a."timestamp", a."acknowledgedAt", a."closedAt", a."version",
+  a."containerId", a."containerName", a."imageName", a."hostName", a."processName",
+  a."processExecutable", a."commandLine", a."userName",
+  a."assigneeId", u."displayName" AS "assigneeName"`);
+
+function branchSql(conditions: Prisma.Sql[], sort: AlertSort, rows: number): Prisma.Sql {
+  return Prisma.sql`SELECT ${LIST_COLUMNS}
+    FROM "Alert" a LEFT JOIN "User" u ON u."id" = a."assigneeId"
+    ${whereSql(conditions)}
+    ORDER BY ${orderBy(sort, "a.")}
+    LIMIT ${rows}`;
+}
+
 /** One page of alerts in the requested order; `nextCursor` is null on the last page. */
 export async function listAlerts(input: AlertListQueryInput): Promise<AlertPage> {
   const query = AlertListQuerySchema.parse(input);
-  const conditions = filterConditions(query);
   const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
-  if (cursor) conditions.push(afterCursor(cursor));
   const limit = query.limit ?? DEFAULT_LIST_LIMIT;
-  const rows = await prisma().$queryRaw<AlertRow[]>`
-    SELECT a."id", a."ruleId", a."ruleName", a."severity", a."severityRank", a."riskScore", a."status",
-           a."closingReason", a."timestamp", a."acknowledgedAt", a."closedAt", a."version",
-           a."containerId", a."containerName", a."imageName", a."hostName", a."processName",
-           a."processExecutable", a."commandLine", a."userName",
-           a."assigneeId", u."displayName" AS "assigneeName"
-    FROM "Alert" a LEFT JOIN "User" u ON u."id" = a."assigneeId"
-    ${whereSql(conditions)}
-    ORDER BY ${Prisma.raw(ORDER_BY[query.sort])}
-    LIMIT ${limit + 1}`;
+  const branches = listBranches(query, query.sort).map((conditions) =>
+    branchSql(cursor ? [...conditions, afterCursor(cursor)] : conditions, query.sort, limit + 1),
+  );
+  const sql =
+    branches.length === 1
+      ? (branches[0] as Prisma.Sql)
+      : Prisma.sql`SELECT * FROM (${Prisma.join(
+          branches.map((branch) => Prisma.sql`SELECT * FROM (${branch})`),
+          " UNION ALL ",
+        )}) ORDER BY ${orderBy(query.sort, "")} LIMIT ${limit + 1}`;
+  const rows = await prisma().$queryRaw<AlertRow[]>(sql);
   const items = rows.slice(0, limit).map(toItem);
   const last = items[items.length - 1];
   const nextCursor = rows.length > limit && last ? encodeCursor(cursorAfter(query.sort, last)) : null;
@@ -270,10 +350,24 @@ export async function countAlerts(input: z.input<typeof AlertFilterSchema> | Ale
   return Number(rows[0]?.count ?? 0);
 }
 
-const GROUP_COLUMNS: Record<AlertGroupBy, { key: string; label: string; none: string }> = {
-  rule: { key: `a."ruleId"`, label: `MAX(a."ruleName")`, none: "(no rule)" },
-  container: { key: `a."containerId"`, label: `MAX(a."containerName")`, none: "(no container)" },
-  host: { key: `a."hostName"`, label: `a."hostName"`, none: "(no host)" },
+/**
+ * Grouping reads only the narrow (key, timestamp) index; labels are looked up
+ * for the few groups returned, not carried through a million-row aggregate.
+ */
+const GROUP_SQL: Record<AlertGroupBy, { key: Prisma.Sql; label: Prisma.Sql; none: string }> = {
+  rule: {
+    key: Prisma.raw(`a."ruleId"`),
+    label: Prisma.raw(`(SELECT r."name" FROM "Rule" r WHERE r."id" = g."key")`),
+    none: "(no rule)",
+  },
+  container: {
+    key: Prisma.raw(`a."containerId"`),
+    label: Prisma.raw(
+      `(SELECT b."containerName" FROM "Alert" b WHERE b."containerId" = g."key" AND b."containerName" IS NOT NULL LIMIT 1)`,
+    ),
+    none: "(no container)",
+  },
+  host: { key: Prisma.raw(`a."hostName"`), label: Prisma.raw(`g."key"`), none: "(no host)" },
 };
 
 /** Matching alerts counted per rule, container or host, biggest groups first. */
@@ -283,16 +377,19 @@ export async function groupAlerts(
   limit = 50,
 ): Promise<AlertGroup[]> {
   const filter = AlertFilterSchema.parse(input);
-  const column = GROUP_COLUMNS[by];
+  const group = GROUP_SQL[by];
   const rows = await prisma().$queryRaw<{ key: string | null; label: string | null; count: bigint | number }[]>`
-    SELECT ${Prisma.raw(column.key)} AS "key", ${Prisma.raw(column.label)} AS "label", COUNT(*) AS "count"
-    FROM "Alert" a ${whereSql(filterConditions(filter))}
-    GROUP BY ${Prisma.raw(column.key)}
-    ORDER BY "count" DESC, "key" ASC
-    LIMIT ${Math.max(1, Math.min(MAX_LIST_LIMIT, Math.trunc(limit)))}`;
+    SELECT g."key", ${group.label} AS "label", g."count" FROM (
+      SELECT ${group.key} AS "key", COUNT(*) AS "count"
+      FROM "Alert" a ${whereSql(filterConditions(filter))}
+      GROUP BY ${group.key}
+      ORDER BY "count" DESC, "key" ASC
+      LIMIT ${Math.max(1, Math.min(MAX_LIST_LIMIT, Math.trunc(limit)))}
+    ) g
+    ORDER BY g."count" DESC, g."key" ASC`;
   return rows.map((row) => ({
     key: row.key,
-    label: row.label ?? row.key ?? column.none,
+    label: row.label ?? row.key ?? group.none,
     count: Number(row.count),
   }));
 }
