@@ -1,0 +1,21 @@
+// Starts the app for the end-to-end tests on a fresh, empty database. The reset
+// happens here, before the server opens the file: Playwright starts its web
+// server before globalSetup runs, so resetting there would leave the server
+// holding a deleted file while the specs seed a new one.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = path.join(import.meta.dirname, "..");
+const dir = path.join(root, ".cache", "e2e");
+fs.rmSync(dir, { recursive: true, force: true });
+fs.mkdirSync(dir, { recursive: true });
+
+const port = process.argv[2] ?? "3100";
+const server = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", port], {
+  cwd: root,
+  stdio: "inherit",
+  env: process.env,
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
