@@ -1,0 +1,72 @@
+const SEVERITY_STYLES: Record<string, string> = {
+  critical: "bg-red-700 text-white",
+  high: "bg-orange-600 text-white",
+  medium: "bg-amber-300 text-amber-950",
+  low: "bg-sky-200 text-sky-950",
+};
+
+/** Severity as a word (the word carries the meaning; colour only helps). */
+export function SeverityBadge({ severity }: { severity: string }) {
+  return (
+    <span
+      className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-semibold uppercase tracking-wide ${
+        SEVERITY_STYLES[severity] ?? "bg-slate-200 text-slate-900"
+      }`}
+    >
+      {severity}
+    </span>
+  );
+}
+
+export function Chip({ children, title }: { children: React.ReactNode; title?: string }) {
+  return (
+    <span
+      title={title}
+      className="inline-flex items-center rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700 dark:bg-slate-800 dark:text-slate-300"
+    >
+      {children}
+    </span>
+  );
+}
+
+/** An on/off switch for a rule; `pending` while the server has not answered yet. */
+export function EnabledSwitch({
+  enabled,
+  label,
+  disabled,
+  onChange,
+}: {
+  enabled: boolean;
+  label: string;
+  disabled?: boolean;
+  onChange: (enabled: boolean) => void;
+}) {
+  return (
+    <button
+      type="button"
+      role="switch"
+      aria-checked={enabled}
+      aria-label={label}
+      disabled={disabled}
+      onClick={() => onChange(!enabled)}
+      className={`relative inline-flex h-5 w-9 shrink-0 items-center rounded-full transition-colors disabled:cursor-not-allowed disabled:opacity-50 ${
+        enabled ? "bg-emerald-600" : "bg-slate-300 dark:bg-slate-600"
+      }`}
+    >
+      <span
+        aria-hidden="true"
+        className={`inline-block h-4 w-4 rounded-full bg-white shadow transition-transform ${
+          enabled ? "translate-x-4" : "translate-x-0.5"
+        }`}
+      />
+    </button>
+  );
+}
+
+export function formatWhen(iso: string | null): string {
+  if (!iso) return "never";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
