@@ -25,3 +25,4 @@ export {
 } from "./ndjson";
 export { PREFILL_FIELDS, prefillConditions } from "./prefill";
 export * from "./schema";
+export { parseValueListText, type ValueListParse } from "./value-list";

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseExceptionsNdjson, toNdjson } from "./ndjson";
 import { prefillConditions } from "./prefill";
 import { ExceptionConditionSchema, ExceptionItemInputSchema, issuePath, referencedListIds } from "./schema";
+import { parseValueListText } from "./value-list";
 
 function issues(input: unknown): string[] {
   const result = ExceptionItemInputSchema.safeParse(input);
@@ -173,5 +174,27 @@ describe("NDJSON", () => {
     expect(parsed.errors[0]?.message).toMatch(/^Not valid JSON/);
     expect(parsed.errors[1]?.message).toBe('groups.0.0.value: "is" needs a value');
     expect(parsed.errors[2]?.message).toBe("ruleId: An item names exactly one of ruleId and listName");
+  });
+});
+
+describe("parseValueListText", () => {
+  it("takes one trimmed value per line, skipping blanks and repeats", () => {
+    expect(parseValueListText("nc\r\n  curl \n\n\nwget\nnc\n")).toEqual({
+      ok: true,
+      values: ["nc", "curl", "wget"],
+      duplicates: 1,
+    });
+  });
+
+  it("refuses an empty file and too many values", () => {
+    expect(parseValueListText("\n  \n")).toMatchObject({ ok: false, line: null });
+    const many = Array.from({ length: 100_001 }, (_, i) => `v${i}`).join("\n");
+    expect(parseValueListText(many)).toMatchObject({ ok: false, line: 100_001 });
+    const exactly = Array.from({ length: 100_000 }, (_, i) => `v${i}`).join("\n");
+    expect(parseValueListText(exactly)).toMatchObject({ ok: true });
+  });
+
+  it("refuses an over-long line, naming it", () => {
+    expect(parseValueListText(`a\n${"x".repeat(5000)}`)).toMatchObject({ ok: false, line: 2 });
   });
 });

@@ -156,3 +156,41 @@ export function referencedListIds(groups: ConditionGroups): string[] {
   }
   return [...ids];
 }
+
+/** A PATCH of an item: any field of the input; `expiresAt: null` removes the expiry; `comment` adds one. */
+export const ExceptionItemPatchSchema = z
+  .object({
+    name: ExceptionItemInputSchema.shape.name.optional(),
+    description: z.string().max(4_000, "Description is longer than 4,000 characters").optional(),
+    scope: ExceptionScopeSchema.optional(),
+    groups: ConditionGroupsSchema.optional(),
+    expiresAt: z.iso.datetime({ offset: true, message: "Expiry must be an ISO-8601 date-time" }).nullable().optional(),
+    comment: z.string().trim().min(1, "Comment must not be empty").max(4_000).optional(),
+  })
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, { message: "Name at least one field to change" });
+export type ExceptionItemPatch = z.infer<typeof ExceptionItemPatchSchema>;
+
+const RuleIdsSchema = z.array(z.string().trim().min(1).max(200)).max(1_000, "At most 1,000 rules");
+
+/** A shared exception list and the rules it is attached to. */
+export const ExceptionListInputSchema = z.object({
+  name: z.string().trim().min(1, "Name is required").max(200, "Name is longer than 200 characters"),
+  description: z.string().max(4_000, "Description is longer than 4,000 characters").optional(),
+  ruleIds: RuleIdsSchema.optional(),
+});
+export type ExceptionListInput = z.infer<typeof ExceptionListInputSchema>;
+
+/** `ruleIds`, when given, replaces the set of attached rules. */
+export const ExceptionListPatchSchema = ExceptionListInputSchema.partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, { message: "Name at least one field to change" });
+export type ExceptionListPatch = z.infer<typeof ExceptionListPatchSchema>;
+
+export const MAX_VALUE_LIST_ITEMS = 100_000;
+
+/** A value list upload: a name and the text, one value per line. */
+export const ValueListInputSchema = z.object({
+  name: z.string().trim().min(1, "Name is required").max(200, "Name is longer than 200 characters"),
+  text: z.string(),
+});
