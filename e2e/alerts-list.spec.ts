@@ -1,0 +1,130 @@
+import { expect, type Page, test } from "@playwright/test";
+import { LIST_ANALYST, removeListAlerts, SEED_MARK, type SeededAlert, seedListAlerts } from "./seed-alerts";
+
+let seeded: SeededAlert[] = [];
+
+test.beforeAll(async () => {
+  seeded = await seedListAlerts();
+});
+test.afterAll(async () => {
+  await removeListAlerts();
+});
+
+async function signInAsAnalyst(page: Page): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Username").fill(LIST_ANALYST.username);
+  await page.getByLabel("Password").fill(LIST_ANALYST.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signed-in-user")).toHaveText(LIST_ANALYST.displayName);
+}
+
+const rows = (page: Page) => page.getByTestId("alert-row");
+const rowFor = (page: Page, containerName: string) => rows(page).filter({ hasText: containerName });
+
+test("an analyst filters by URL-backed filters, selects two alerts and acknowledges them", async ({ page }, info) => {
+  await signInAsAnalyst(page);
+  await page.goto("/alerts");
+  await expect(page.getByRole("heading", { level: 1, name: "Alerts" })).toBeVisible();
+
+  await page.getByLabel("Search alerts").fill(SEED_MARK);
+  await expect(page).toHaveURL(new RegExp(`[?&]q=${SEED_MARK}`));
+  await expect(rows(page)).toHaveCount(4);
+  await expect(page.getByTestId("alert-total")).toHaveText("4 alerts");
+
+  await page.getByRole("button", { name: "High", exact: true }).click();
+  await expect(page).toHaveURL(/[?&]severity=high/);
+  await expect(rows(page)).toHaveCount(2);
+  await expect(page.getByRole("button", { name: "High", exact: true })).toHaveAttribute("aria-pressed", "true");
+
+  const [payments, frontend] = seeded.filter((alert) => alert.severity === "high") as [SeededAlert, SeededAlert];
+  await rowFor(page, payments.containerName).getByRole("checkbox").check();
+  await rowFor(page, frontend.containerName).getByRole("checkbox").check();
+  await expect(page.getByText("2 selected")).toBeVisible();
+  await page.getByRole("button", { name: "Acknowledge", exact: true }).click();
+  await expect(rowFor(page, payments.containerName)).toContainText("Acknowledged");
+  await expect(rowFor(page, frontend.containerName)).toContainText("Acknowledged");
+  await info.attach("alerts list after acknowledging", { body: await page.screenshot(), contentType: "image/png" });
+
+  // A reload (or a shared link) shows the same view, read back from the server.
+  await page.reload();
+  await expect(page).toHaveURL(/severity=high/);
+  await expect(page.getByLabel("Search alerts")).toHaveValue(SEED_MARK);
+  await expect(page.getByRole("button", { name: "High", exact: true })).toHaveAttribute("aria-pressed", "true");
+  await expect(rows(page)).toHaveCount(2);
+  for (const row of await rows(page).all()) await expect(row).toContainText("Acknowledged");
+
+  // Every word of the free text must match somewhere: the container and the command line.
+  await page.getByLabel("Search alerts").fill(`${SEED_MARK} 4444`);
+  await expect(page).toHaveURL(/q=e2e-list(\+|%20)4444/);
+  await expect(rows(page)).toHaveCount(1);
+  await expect(rows(page).first()).toContainText(payments.commandLine);
+});
+
+test("closing needs a reason, and the reason shows in the list", async ({ page }) => {
+  await signInAsAnalyst(page);
+  await page.goto(`/alerts?q=${SEED_MARK}&severity=low`);
+  const batch = seeded.find((alert) => alert.severity === "low") as SeededAlert;
+  await expect(rows(page)).toHaveCount(1);
+  await rowFor(page, batch.containerName).getByRole("checkbox").check();
+  await page.getByRole("button", { name: "Close…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Close 1 alert" });
+  await expect(dialog.getByRole("button", { name: "Close alerts" })).toBeDisabled();
+  await dialog.getByLabel("False positive").check();
+  await dialog.getByRole("button", { name: "Close alerts" }).click();
+  await expect(rowFor(page, batch.containerName)).toContainText("Closed · False positive");
+  await page.reload();
+  await expect(rowFor(page, batch.containerName)).toContainText("Closed · False positive");
+});
+
+test("sorting, grouping with counts, and the no-match state", async ({ page }, info) => {
+  await signInAsAnalyst(page);
+  await page.goto(`/alerts?q=${SEED_MARK}`);
+  await expect(rows(page)).toHaveCount(4);
+  await page.getByRole("button", { name: /^Severity/ }).click();
+  await expect(page).toHaveURL(/sort=severity/);
+  await expect(rows(page).first()).toContainText("Critical");
+
+  await page.getByLabel("Group by").selectOption("container");
+  await expect(page).toHaveURL(/group=container/);
+  const groups = page.getByRole("region", { name: "Alerts by container" });
+  await groups.getByRole("button", { name: /e2e-list-db/ }).click();
+  await expect(page).toHaveURL(/container=cid-db/);
+  await expect(rows(page)).toHaveCount(1);
+  await info.attach("alerts grouped by container", { body: await page.screenshot(), contentType: "image/png" });
+
+  await page.goto(`/alerts?q=no-such-alert-anywhere`);
+  await expect(page.getByRole("heading", { name: "No alerts match these filters" })).toBeVisible();
+  await page.getByRole("main").getByRole("button", { name: "Clear filters" }).last().click();
+  await expect(page).toHaveURL(/\/alerts$/);
+});
+
+test("the keyboard moves, selects and opens alerts", async ({ page }) => {
+  await signInAsAnalyst(page);
+  await page.goto(`/alerts?q=${SEED_MARK}&sort=oldest`);
+  await expect(rows(page)).toHaveCount(4);
+  await page.keyboard.press("j");
+  await expect(rows(page).first().getByRole("link")).toBeFocused();
+  await page.keyboard.press("j");
+  await expect(rows(page).nth(1).getByRole("link")).toBeFocused();
+  await page.keyboard.press("x");
+  await expect(rows(page).nth(1).getByRole("checkbox")).toBeChecked();
+  await page.keyboard.press("?");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("/");
+  await expect(page.getByLabel("Search alerts")).toBeFocused();
+  await page.getByLabel("Search alerts").press("Escape");
+  await rows(page).nth(1).getByRole("link").focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/alerts/${seeded[1]?.id}$`));
+});
+
+test("closing through the API without a reason is refused, naming the field", async ({ page }) => {
+  await signInAsAnalyst(page);
+  const response = await page.request.post("/api/alerts/bulk", {
+    data: { ids: [seeded[0]?.id], action: "close" },
+    headers: { origin: new URL(page.url()).origin },
+  });
+  expect(response.status()).toBe(400);
+  expect((await response.json()).error.message).toMatch(/closingReason/);
+});
