@@ -70,16 +70,25 @@ test("an analyst uploads an events file and sees what it produced, with bad line
   await expect(page.getByRole("link", { name: "Suspicious Network Tool Launched Inside A Container" })).toBeVisible();
 });
 
+test("a new user can download a sample file for each format", async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.goto("/uploads");
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Falco" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe("falco.ndjson");
+  const text = await (await file.createReadStream()).toArray();
+  expect(Buffer.concat(text).toString("utf8")).toContain('"output_fields"');
+});
+
 test("a file that is not events gets a clear message", async ({ page }) => {
   await signInAsAdmin(page);
   await page.goto("/uploads");
-  await page
-    .getByLabel("Events file")
-    .setInputFiles({
-      name: "photo.bin",
-      mimeType: "application/octet-stream",
-      buffer: Buffer.from([0, 1, 2, 3, 0, 255, 254, 0]),
-    });
+  await page.getByLabel("Events file").setInputFiles({
+    name: "photo.bin",
+    mimeType: "application/octet-stream",
+    buffer: Buffer.from([0, 1, 2, 3, 0, 255, 254, 0]),
+  });
   await page.getByRole("button", { name: "Upload" }).click();
   await expect(page.getByText("The upload cannot be read")).toBeVisible();
 });

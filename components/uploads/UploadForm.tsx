@@ -5,6 +5,13 @@ import { formatBytes, UPLOAD_FORMATS } from "./format";
 import type { UploadProgress, UploadReport } from "./uploads-queries";
 import { useSendEventsFile } from "./uploads-queries";
 
+const SAMPLES = [
+  { file: "ecs-cloud-defend.ndjson", label: "Elastic Defend for Containers" },
+  { file: "falco.ndjson", label: "Falco" },
+  { file: "tetragon.ndjson", label: "Tetragon" },
+  { file: "datadog.ndjson", label: "Datadog CWS" },
+];
+
 const ACCEPT = ".ndjson,.jsonl,.json,.gz,application/json,application/x-ndjson,application/gzip";
 
 /** Pick or drop an events file, choose its format, send it with a real progress bar. */
@@ -108,6 +115,18 @@ export function UploadForm({
           {send.isPending ? "Uploading…" : "Upload"}
         </button>
       </div>
+
+      <p className="mt-3 text-xs text-slate-600 dark:text-slate-400">
+        No file at hand? Download a sample and upload it:{" "}
+        {SAMPLES.map((sample, index) => (
+          <span key={sample.file}>
+            {index > 0 ? " · " : null}
+            <a href={`/api/samples/${sample.file}`} download className="text-sky-700 hover:underline dark:text-sky-400">
+              {sample.label}
+            </a>
+          </span>
+        ))}
+      </p>
 
       {send.isPending && progress ? (
         <div className="mt-4" aria-live="polite">
