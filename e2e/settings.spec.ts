@@ -1,7 +1,10 @@
 import { expect, type Page, test } from "@playwright/test";
 import { signInAsAdmin } from "./helpers";
 
-const ANALYST = { username: "e2e-analyst", displayName: "E2E Analyst", password: "analyst-password-0123" };
+// Names unique per test run, so the spec can be repeated against the same database.
+function unique(base: string): string {
+  return `${base}-${Date.now().toString(36)}${test.info().repeatEachIndex}`;
+}
 
 async function signOut(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -9,6 +12,8 @@ async function signOut(page: Page): Promise<void> {
 }
 
 test("an admin creates an analyst, who then sees only their own account in settings", async ({ page }) => {
+  const username = unique("e2e-analyst");
+  const ANALYST = { username, displayName: `Analyst ${username}`, password: "analyst-password-0123" };
   await signInAsAdmin(page);
   await page.goto("/settings");
   await expect(page.getByRole("tab", { name: "Users" })).toHaveAttribute("aria-selected", "true");
@@ -48,11 +53,12 @@ test("an admin creates an analyst, who then sees only their own account in setti
 });
 
 test("an admin creates an API token, sees it exactly once, and revokes it", async ({ page, request }) => {
+  const TOKEN_NAME = unique("e2e-dashboard");
   await signInAsAdmin(page);
   await page.goto("/settings");
   await page.getByRole("tab", { name: "API tokens" }).click();
 
-  await page.getByLabel("Token name").fill("e2e-dashboard");
+  await page.getByLabel("Token name").fill(TOKEN_NAME);
   await page.getByLabel("Token role").selectOption("viewer");
   await page.getByLabel("Expires after (days)").fill("7");
   await page.getByRole("button", { name: "Create token" }).click();
@@ -65,20 +71,20 @@ test("an admin creates an API token, sees it exactly once, and revokes it", asyn
   // The token works for a script.
   const me = await request.get("/api/auth/me", { headers: { authorization: `Bearer ${token}` } });
   expect(me.status()).toBe(200);
-  expect(await me.json()).toMatchObject({ principal: { kind: "token", name: "e2e-dashboard", role: "viewer" } });
+  expect(await me.json()).toMatchObject({ principal: { kind: "token", name: TOKEN_NAME, role: "viewer" } });
 
   await page.getByRole("button", { name: "I have saved it" }).click();
   await expect(box).toHaveCount(0);
   await page.reload();
   await page.getByRole("tab", { name: "API tokens" }).click();
-  const row = page.getByTestId("token-row-e2e-dashboard");
+  const row = page.getByTestId(`token-row-${TOKEN_NAME}`);
   await expect(row).toContainText("Active");
   await expect(row).not.toContainText("Never used");
   expect(await page.content()).not.toContain(token);
   const listed = await page.request.get("/api/tokens");
   expect(await listed.text()).not.toContain(token);
 
-  await row.getByRole("button", { name: "Revoke e2e-dashboard" }).click();
+  await row.getByRole("button", { name: `Revoke ${TOKEN_NAME}` }).click();
   await row.getByRole("button", { name: "Confirm revoke" }).click();
   await expect(row).toContainText("Revoked");
   await expect(row.getByRole("button", { name: /Revoke/ })).toHaveCount(0);
@@ -87,5 +93,5 @@ test("an admin creates an API token, sees it exactly once, and revokes it", asyn
 
   await page.getByRole("tab", { name: "Audit log" }).click();
   await page.getByLabel("Action").selectOption("token.revoke");
-  await expect(page.getByTestId("audit-row").first()).toContainText("e2e-dashboard");
+  await expect(page.getByTestId("audit-row").first()).toContainText(TOKEN_NAME);
 });

@@ -33,7 +33,7 @@ export function AuditSection() {
           id="audit-action"
           label="Action"
           value={filter.action}
-          choices={first?.actions ?? []}
+          choices={withFamilies(first?.actions ?? [])}
           onChange={(action) => setFilter((current) => ({ ...current, action }))}
         />
       </div>
@@ -86,7 +86,7 @@ function FilterSelect({
         <option value="">All</option>
         {options.map((choice) => (
           <option key={choice} value={choice}>
-            {choice}
+            {choice.endsWith(".") ? `${choice}* (all)` : choice}
           </option>
         ))}
       </select>
@@ -132,6 +132,16 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
       </table>
     </div>
   );
+}
+
+/** Adds "user." style entries (the API reads a trailing dot as "every action in this family"). */
+function withFamilies(actions: readonly string[]): string[] {
+  const families = new Set<string>();
+  for (const action of actions) {
+    const dot = action.indexOf(".");
+    if (dot > 0) families.add(action.slice(0, dot + 1));
+  }
+  return [...[...families].sort(), ...actions];
 }
 
 // Details are free-form objects; shown as compact JSON text, never as markup.
