@@ -14,6 +14,8 @@ export interface UploadReport {
     created: number;
     /** Matches not raised: over the rule's max alerts per run, or covered by an exception. */
     suppressed: number;
+    /** Of those, the matches an active false-positive exception covered. */
+    suppressedByException: number;
     /** Matches that an earlier upload already raised (same rule, same events). */
     duplicate: number;
     /** Alerts created per rule name (the contract's shape). */

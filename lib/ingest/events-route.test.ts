@@ -103,6 +103,19 @@ describe("POST /api/events", () => {
     }
   });
 
+  it("answers 413 when a small gzip body inflates beyond the limit", async () => {
+    process.env.KEELWATCH_MAX_UPLOAD_BYTES = "4096";
+    try {
+      const bomb = gzipSync(Buffer.from(`${JSON.stringify(nc)}\n`.repeat(1_000)));
+      expect(bomb.length).toBeLessThan(4096);
+      const response = await POST(upload(bomb));
+      expect(response.status).toBe(413);
+      expect((await response.json()).error.message).toMatch(/after decompression/);
+    } finally {
+      delete process.env.KEELWATCH_MAX_UPLOAD_BYTES;
+    }
+  });
+
   it("401 without a token, 403 for a viewer token", async () => {
     const anonymous = await POST(apiRequest("/api/events", { method: "POST", body: nc }));
     expect(anonymous.status).toBe(401);

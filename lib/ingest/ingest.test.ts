@@ -127,6 +127,44 @@ describe("ingestEvents", () => {
     expect(third.alerts.created).toBe(0);
   });
 
+  it("raises no alert that an active exception covers, and counts it as suppressed by exception", async () => {
+    const report = await ingestEvents(bytes(ndjson(story)), {
+      fileName: "story.ndjson",
+      format: "auto",
+      createdById: null,
+      rules: [NETWORK_TOOL, UNDER_TMP],
+      exceptions: {
+        items: [
+          {
+            id: "exc-nginx-nc",
+            name: "nc health probe in nginx images",
+            ruleId: NETWORK_TOOL.id,
+            listId: null,
+            groups: [[{ field: "container.image.name", operator: "is", value: "nginx" }]],
+            expiresAt: null,
+          },
+          {
+            id: "exc-expired",
+            name: "expired: would cover the other rule",
+            ruleId: UNDER_TMP.id,
+            listId: null,
+            groups: [[{ field: "process.name", operator: "is", value: "nc" }]],
+            expiresAt: new Date("2020-01-01T00:00:00Z"),
+          },
+        ],
+        attachments: [],
+        valueLists: new Map(),
+      },
+    });
+    expect(report.alerts).toMatchObject({
+      created: 1,
+      suppressed: 1,
+      suppressedByException: 1,
+      byRule: { "Tool under /tmp": 1 },
+    });
+    expect(await prisma().alert.count({ where: { ruleId: NETWORK_TOOL.id } })).toBe(0);
+  });
+
   it("uploading the same file again stores nothing twice and says so", async () => {
     const options = { fileName: "a.ndjson", format: "auto" as const, createdById: null, rules: [NETWORK_TOOL] };
     await ingestEvents(bytes(ndjson(story)), options);

@@ -1,6 +1,7 @@
 import type { AlertDraft } from "../db/alerts";
 import { storeBatch } from "../db/batches";
 import { findEventsBetween } from "../db/events";
+import { loadActiveExceptions } from "../db/exceptions";
 import { findStoredProcesses } from "../db/processes";
 import { listEnabledDetectionRules } from "../db/rules";
 import { createUpload, finishUpload, recordUploadProgress, type UploadReport } from "../db/uploads";
@@ -10,6 +11,7 @@ import { AncestryTracker } from "../enrich/ancestry";
 import type { EventFormat } from "../events/formats/types";
 import { normalizeEvents } from "../events/normalize";
 import { readEvents } from "../events/read-events";
+import { type ActiveExceptions, type CompiledExceptions, compileExceptions } from "../exceptions";
 import { countBytes } from "./byte-limit";
 import { contentHash } from "./content-hash";
 import { eventTime, toEventRow } from "./event-row";
@@ -28,6 +30,8 @@ export interface IngestOptions {
   batchSize?: number;
   /** Rules to run; by default the enabled rules in the database. */
   rules?: DetectionRule[];
+  /** False-positive exceptions; by default the active ones stored for those rules. */
+  exceptions?: ActiveExceptions;
 }
 
 type Json = Record<string, unknown>;
@@ -53,9 +57,18 @@ export async function ingestEvents(input: AsyncIterable<Uint8Array>, options: In
     createdById: options.createdById,
   });
   const counter = { bytes: 0 };
-  const run = new IngestRun(uploadId, options, new Detector(rules), counter);
+  const exceptions = compileExceptions(
+    options.exceptions ??
+      (await loadActiveExceptions(
+        rules.map((rule) => rule.id),
+        new Date(),
+      )),
+  );
+  const run = new IngestRun(uploadId, options, new Detector(rules), exceptions, counter);
   try {
-    const raw = readEvents(countBytes(input, options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES, counter));
+    const limit = options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+    // The limit holds for the bytes sent and again for the bytes they decompress to.
+    const raw = readEvents(countBytes(input, limit, counter), { maxBodyBytes: limit });
     for await (const item of normalizeEvents(raw, options.format, (format) => run.setFormat(format))) {
       if ("error" in item) run.reject(item.line, item.error);
       else await run.accept(item.line, item.event);
@@ -83,6 +96,7 @@ class IngestRun {
   private duplicate = 0;
   private alertsCreated = 0;
   private alertsSuppressed = 0;
+  private alertsSuppressedByException = 0;
   private alertsDuplicate = 0;
   private historyReplayed = false;
   /** Alerts created per rule id, with the rule's name. */
@@ -92,6 +106,7 @@ class IngestRun {
     private readonly uploadId: string,
     private readonly options: IngestOptions,
     private readonly detector: Detector,
+    private readonly exceptions: CompiledExceptions,
     private readonly counter: { bytes: number },
   ) {
     this.format = options.format;
@@ -187,6 +202,15 @@ class IngestRun {
       if (!pending) return [];
       matched.push({ event: pending.event, contentHash: pending.hash, timestamp: pending.timestamp });
     }
+    // An active exception covering any triggering event means no alert (as Elastic filters a sequence's events).
+    if (this.exceptions.countFor(detection.rule.id) > 0) {
+      const covered = matched.some((entry) => this.exceptions.match(detection.rule.id, entry.event) !== null);
+      if (covered) {
+        this.alertsSuppressed++;
+        this.alertsSuppressedByException++;
+        return [];
+      }
+    }
     return [alertDraft(detection.rule, matched)];
   }
 
@@ -233,6 +257,7 @@ class IngestRun {
       alerts: {
         created: this.alertsCreated,
         suppressed: this.alertsSuppressed,
+        suppressedByException: this.alertsSuppressedByException,
         duplicate: this.alertsDuplicate,
         byRule: Object.fromEntries([...this.createdByRule.values()].map((rule) => [rule.ruleName, rule.created])),
         rules: [...this.createdByRule].map(([ruleId, rule]) => ({ ruleId, ...rule })),
