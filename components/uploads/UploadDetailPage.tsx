@@ -41,7 +41,12 @@ export function UploadDetailPage({ id }: { id: string }) {
             rejected: data.eventsRejected,
             duplicate: data.eventsDuplicate,
           },
-          alerts: { created: data.alertsCreated, suppressed: data.alertsSuppressed, duplicate: data.alertsDuplicate },
+          alerts: {
+            created: data.alertsCreated,
+            suppressed: data.alertsSuppressed,
+            suppressedByException: data.alertsSuppressedByException,
+            duplicate: data.alertsDuplicate,
+          },
           rules: data.alertRules,
           errors: data.errors,
           errorCount: data.errorCount,

@@ -5,7 +5,7 @@ export interface ReportFigures {
   fileName: string;
   status: string;
   events: { received: number; accepted: number; rejected: number; duplicate: number };
-  alerts: { created: number; suppressed: number; duplicate: number };
+  alerts: { created: number; suppressed: number; suppressedByException: number; duplicate: number };
   rules: { ruleId: string; ruleName: string; created: number }[];
   errors: { line: number; message: string }[];
   errorCount: number;
@@ -50,6 +50,13 @@ export function UploadReportView({ report }: { report: ReportFigures }) {
         <Figure label="Suppressed" value={report.alerts.suppressed} />
         <Figure label="Already alerted" value={report.alerts.duplicate} />
       </dl>
+      {report.alerts.suppressed > 0 ? (
+        <p className="text-sm text-slate-700 dark:text-slate-300">
+          {formatCount(report.alerts.suppressedByException)} of the suppressed matches were covered by a false-positive
+          exception; {formatCount(report.alerts.suppressed - report.alerts.suppressedByException)} were over a rule's
+          limit of alerts per run.
+        </p>
+      ) : null}
       {report.events.duplicate > 0 && report.events.duplicate === report.events.accepted ? (
         <p className="text-sm text-slate-700 dark:text-slate-300">
           Every event in this file was already stored by an earlier upload: nothing new was added.

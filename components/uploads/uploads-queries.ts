@@ -31,6 +31,7 @@ const RuleCountSchema = z.object({ ruleId: z.string(), ruleName: z.string(), cre
 const UploadDetailSchema = UploadSummarySchema.extend({
   errors: z.array(LineErrorSchema),
   alertsDuplicate: z.number(),
+  alertsSuppressedByException: z.number(),
   alertRules: z.array(RuleCountSchema),
 });
 export type UploadDetail = z.infer<typeof UploadDetailSchema>;
@@ -48,6 +49,7 @@ const UploadReportSchema = z.object({
   alerts: z.object({
     created: z.number(),
     suppressed: z.number(),
+    suppressedByException: z.number(),
     duplicate: z.number(),
     byRule: z.record(z.string(), z.number()),
     rules: z.array(RuleCountSchema),

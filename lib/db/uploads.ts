@@ -138,6 +138,7 @@ export async function getUploadDetail(id: string) {
     ...rest,
     errors: JSON.parse(errors) as { line: number; message: string }[],
     alertsDuplicate: finished?.alerts.duplicate ?? 0,
+    alertsSuppressedByException: finished?.alerts.suppressedByException ?? 0,
     alertRules: finished?.alerts.rules ?? [],
   };
 }
