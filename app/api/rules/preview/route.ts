@@ -1,0 +1,66 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { readJsonBody } from "@/lib/app/body";
+import { errorResponse } from "@/lib/app/http";
+import { guard } from "@/lib/auth/guard";
+import { iterateStoredEvents } from "@/lib/db/events";
+import { previewQuery } from "@/lib/detection/preview";
+import { isEqlError } from "@/lib/eql";
+
+export const dynamic = "force-dynamic";
+
+const DAY = 86_400_000;
+
+const PreviewSchema = z
+  .object({
+    query: z.string().min(1).max(100_000),
+    eventCategoryField: z.string().min(1).max(200).default("event.category"),
+    timestampField: z.string().min(1).max(200).default("@timestamp"),
+    tiebreakerField: z.string().min(1).max(200).optional(),
+    /** Either an upload's events, or a time range of stored events (default: the last 7 days). */
+    uploadId: z.string().min(1).max(100).optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    limit: z.int().min(1).max(500).default(50),
+  })
+  .refine((body) => !(body.uploadId && (body.from || body.to)), {
+    message: "give either uploadId or a from/to range, not both",
+    path: ["uploadId"],
+  });
+
+/** What a rule would match among stored events, without raising alerts. */
+export async function POST(request: Request): Promise<NextResponse> {
+  const auth = await guard(request, "rules:read");
+  if (!auth.ok) return auth.response;
+  const body = await readJsonBody(request, PreviewSchema, 256 * 1024);
+  if (!body.ok) return body.response;
+  const input = body.data;
+  const to = input.to ? new Date(input.to) : new Date();
+  const from = input.from ? new Date(input.from) : new Date(to.getTime() - 7 * DAY);
+  if (!input.uploadId && from >= to) {
+    return errorResponse(400, "invalid_request", "from must be before to.", [{ field: "from", message: "after to" }]);
+  }
+  try {
+    const result = await previewQuery(
+      input.query,
+      {
+        eventCategoryField: input.eventCategoryField,
+        timestampField: input.timestampField,
+        tiebreakerField: input.tiebreakerField,
+      },
+      iterateStoredEvents(input.uploadId ? { uploadId: input.uploadId } : { from, to }),
+      input.limit,
+    );
+    return NextResponse.json({
+      scope: input.uploadId ? { uploadId: input.uploadId } : { from: from.toISOString(), to: to.toISOString() },
+      ...result,
+    });
+  } catch (error) {
+    if (isEqlError(error)) {
+      return errorResponse(400, "invalid_query", `The query is not valid EQL: ${error.message}`, [
+        { field: "query", line: error.line, column: error.column, message: error.reason },
+      ]);
+    }
+    throw error;
+  }
+}
