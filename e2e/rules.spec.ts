@@ -1,3 +1,4 @@
+import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { signInAsAdmin } from "./helpers";
 import { ensureBuiltinRules } from "./seed-rules";
@@ -67,4 +68,41 @@ test("a rule's page shows its query and guide, and the editor places a query err
   await expect(page.getByText("The query compiles.")).toBeVisible();
   await page.getByRole("button", { name: "Cancel" }).click();
   await expect(page.getByTestId("rule-query")).toContainText('process where container.id: "*"');
+});
+
+test("importing a Kibana export reports each rule; an imported rule can be edited, duplicated and deleted", async ({
+  page,
+}) => {
+  const SHM = "Process Started From Shared Memory Inside A Container";
+  await openRules(page);
+  await page.getByRole("button", { name: "Import rules…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Import rules" });
+  await dialog
+    .getByLabel("Rule file")
+    .setInputFiles(path.join(import.meta.dirname, "..", "lib", "rules", "fixtures", "kibana-export.ndjson"));
+  await dialog.getByRole("button", { name: "Import" }).click();
+  await expect(dialog.getByTestId("import-summary")).toHaveText(
+    "kibana-export.ndjson: 1 created, 0 updated, 0 unchanged, 3 refused",
+  );
+  await expect(dialog.getByText(/type "query" \(language "kuery"\) is not supported/)).toBeVisible();
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await page.getByRole("link", { name: SHM }).click();
+
+  // Edit: the saved change becomes a new version, the old one is kept.
+  await page.getByRole("button", { name: "Edit rule" }).click();
+  await page.getByLabel("Severity").selectOption("critical");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("form", { name: "Edit rule" })).toHaveCount(0);
+  const history = page.getByRole("list", { name: "Version history" });
+  await expect(history).toContainText("v5 (current)");
+  await expect(history).toContainText("v4");
+  await expect(history).toContainText("then changed: severity");
+
+  await page.getByRole("button", { name: "Duplicate" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `${SHM} (copy)` })).toBeVisible();
+  await page.getByRole("button", { name: "Delete…" }).click();
+  await page.getByRole("button", { name: "Delete rule" }).click();
+  await expect(page).toHaveURL(/\/rules$/);
+  await expect(page.getByRole("link", { name: SHM, exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: `${SHM} (copy)` })).toHaveCount(0);
 });

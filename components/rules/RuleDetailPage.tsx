@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { type ReactNode, useState } from "react";
 import { Chip, EnabledSwitch, formatWhen, SeverityBadge } from "./badges";
+import { RuleActions } from "./RuleActions";
 import { RuleEditor } from "./RuleEditor";
 import { RuleGuide } from "./RuleGuide";
 import { useRule, useToggleRule } from "./rules-queries";
@@ -90,6 +91,7 @@ export function RuleDetailPage({ id, canWrite }: { id: string; canWrite: boolean
               Edit rule
             </button>
           ) : null}
+          {canWrite ? <RuleActions rule={rule} builtin={builtin} /> : null}
         </div>
       </header>
       {toggle.isError ? (

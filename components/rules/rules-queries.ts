@@ -213,6 +213,31 @@ export function useUpdateRule(id: string) {
   });
 }
 
+/** Creates a rule (e.g. a customisable copy of a built-in one); resolves to the stored rule. */
+export function useCreateRule() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (rule: Record<string, unknown>) =>
+      (await call("/api/rules", SavedSchema, { method: "POST", body: rule })).rule,
+    onSuccess: () => void client.invalidateQueries({ queryKey: rulesKeys.all }),
+  });
+}
+
+const DeletedSchema = z.object({ id: z.string(), alertsDeleted: z.number() });
+
+/** Deletes a custom rule; `force` also deletes its alerts (the server refuses otherwise with 409). */
+export function useDeleteRule() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, force }: { id: string; force: boolean }) =>
+      call(`/api/rules/${encodeURIComponent(id)}${force ? "?force=true" : ""}`, DeletedSchema, { method: "DELETE" }),
+    onSuccess: (_data, { id }) => {
+      client.removeQueries({ queryKey: rulesKeys.rule(id) });
+      void client.invalidateQueries({ queryKey: rulesKeys.all });
+    },
+  });
+}
+
 export function useImportRules() {
   const client = useQueryClient();
   return useMutation({
