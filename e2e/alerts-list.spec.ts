@@ -1,4 +1,4 @@
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Page, type TestInfo, test } from "@playwright/test";
 import { LIST_ANALYST, removeListAlerts, SEED_MARK, type SeededAlert, seedListAlerts } from "./seed-alerts";
 
 let seeded: SeededAlert[] = [];
@@ -16,6 +16,13 @@ async function signInAsAnalyst(page: Page): Promise<void> {
   await page.getByLabel("Password").fill(LIST_ANALYST.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("signed-in-user")).toHaveText(LIST_ANALYST.displayName);
+}
+
+/** Kept in the test's output folder and attached to the report, for a person to look at. */
+async function screenshot(page: Page, info: TestInfo, name: string): Promise<void> {
+  const file = info.outputPath(`${name.replaceAll(" ", "-")}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await info.attach(name, { path: file, contentType: "image/png" });
 }
 
 const rows = (page: Page) => page.getByTestId("alert-row");
@@ -43,7 +50,7 @@ test("an analyst filters by URL-backed filters, selects two alerts and acknowled
   await page.getByRole("button", { name: "Acknowledge", exact: true }).click();
   await expect(rowFor(page, payments.containerName)).toContainText("Acknowledged");
   await expect(rowFor(page, frontend.containerName)).toContainText("Acknowledged");
-  await info.attach("alerts list after acknowledging", { body: await page.screenshot(), contentType: "image/png" });
+  await screenshot(page, info, "alerts list after acknowledging");
 
   // A reload (or a shared link) shows the same view, read back from the server.
   await page.reload();
@@ -60,7 +67,7 @@ test("an analyst filters by URL-backed filters, selects two alerts and acknowled
   await expect(rows(page).first()).toContainText(payments.commandLine);
 });
 
-test("closing needs a reason, and the reason shows in the list", async ({ page }) => {
+test("closing needs a reason, and the reason shows in the list", async ({ page }, info) => {
   await signInAsAnalyst(page);
   await page.goto(`/alerts?q=${SEED_MARK}&severity=low`);
   const batch = seeded.find((alert) => alert.severity === "low") as SeededAlert;
@@ -70,10 +77,11 @@ test("closing needs a reason, and the reason shows in the list", async ({ page }
   const dialog = page.getByRole("dialog", { name: "Close 1 alert" });
   await expect(dialog.getByRole("button", { name: "Close alerts" })).toBeDisabled();
   await dialog.getByLabel("False positive").check();
+  await screenshot(page, info, "close dialog");
   await dialog.getByRole("button", { name: "Close alerts" }).click();
-  await expect(rowFor(page, batch.containerName)).toContainText("Closed · False positive");
+  await expect(rowFor(page, batch.containerName)).toContainText(/Closed\s*· False positive/);
   await page.reload();
-  await expect(rowFor(page, batch.containerName)).toContainText("Closed · False positive");
+  await expect(rowFor(page, batch.containerName)).toContainText(/Closed\s*· False positive/);
 });
 
 test("sorting, grouping with counts, and the no-match state", async ({ page }, info) => {
@@ -90,10 +98,14 @@ test("sorting, grouping with counts, and the no-match state", async ({ page }, i
   await groups.getByRole("button", { name: /e2e-list-db/ }).click();
   await expect(page).toHaveURL(/container=cid-db/);
   await expect(rows(page)).toHaveCount(1);
-  await info.attach("alerts grouped by container", { body: await page.screenshot(), contentType: "image/png" });
+  await screenshot(page, info, "alerts grouped by container");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await screenshot(page, info, "alerts grouped by container dark");
+  await page.emulateMedia({ colorScheme: "light" });
 
   await page.goto(`/alerts?q=no-such-alert-anywhere`);
   await expect(page.getByRole("heading", { name: "No alerts match these filters" })).toBeVisible();
+  await screenshot(page, info, "no alerts match");
   await page.getByRole("main").getByRole("button", { name: "Clear filters" }).last().click();
   await expect(page).toHaveURL(/\/alerts$/);
 });

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { buttonClass } from "@/components/ui/button";
 import { ALERT_STATUSES, SEVERITIES } from "@/lib/db/alert-list-query";
 import { useRuleOptions } from "./list-queries";
@@ -75,12 +75,15 @@ function fromInputValue(value: string): string | undefined {
 /** The free-text box: typing updates the URL after a pause, not on every key. */
 function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string | undefined) => void }) {
   const [draft, setDraft] = useState(value);
-  useEffect(() => setDraft(value), [value]);
+  const search = useRef(onSearch);
+  search.current = onSearch;
+  // Follow the URL (back button, "clear filters") without undoing a space just typed.
+  useEffect(() => setDraft((current) => (current.trim() === value ? current : value)), [value]);
   useEffect(() => {
-    if (draft.trim() === value.trim()) return;
-    const timer = setTimeout(() => onSearch(draft.trim() || undefined), 300);
+    if (draft.trim() === value) return;
+    const timer = setTimeout(() => search.current(draft.trim() || undefined), 300);
     return () => clearTimeout(timer);
-  }, [draft, value, onSearch]);
+  }, [draft, value]);
   return (
     <div className="flex min-w-64 flex-1 items-center gap-2">
       <label htmlFor={SEARCH_INPUT_ID} className="sr-only">

@@ -33,6 +33,7 @@ function AlertList() {
   const principal = useCurrentPrincipal();
   const role = RoleSchema.safeParse(principal.data?.role);
   const canTriage = role.success && can(role.data, "alerts:write");
+  const readOnly = principal.isSuccess && !canTriage;
 
   const rows = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
   const [selection, setSelection] = useState<RowSelectionState>({});
@@ -91,6 +92,7 @@ function AlertList() {
         closeDialogOpen={closeDialogOpen}
         setCloseDialogOpen={setCloseDialogOpen}
         canTriage={canTriage}
+        readOnly={readOnly}
       />
       {list.isPending ? (
         <TableSkeleton />
@@ -181,7 +183,9 @@ function useListKeyboard({
     function onKeyDown(event: KeyboardEvent) {
       if (blocked || event.ctrlKey || event.metaKey || event.altKey) return;
       const target = event.target as HTMLElement | null;
-      if (target?.closest("input, textarea, select, [contenteditable=true], dialog")) return;
+      // Typing in a field is text, not a command; a ticked checkbox keeps j/k working.
+      const typing = "input:not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable=true], dialog";
+      if (target?.closest(typing)) return;
       const active = rows[activeIndex];
       // The active row counts as the selection when nothing is ticked.
       const targets = selectedIds.length > 0 ? selectedIds : active ? [active.id] : [];

@@ -175,9 +175,13 @@ export function AlertsTable({
 
   // Keyboard movement scrolls the active row into view and puts focus on its link,
   // so Enter opens it and screen readers announce it.
+  const rowCount = useRef(0);
+  rowCount.current = tableRows.length;
+  const virtualizerRef = useRef(virtualizer);
+  virtualizerRef.current = virtualizer;
   useEffect(() => {
-    if (activeIndex < 0 || activeIndex >= tableRows.length) return;
-    virtualizer.scrollToIndex(activeIndex, { align: "auto" });
+    if (activeIndex < 0 || activeIndex >= rowCount.current) return;
+    virtualizerRef.current.scrollToIndex(activeIndex, { align: "auto" });
     const frame = requestAnimationFrame(() => {
       const link = scrollRef.current?.querySelector<HTMLAnchorElement>(
         `tr[data-index="${activeIndex}"] a[data-alert-link]`,
@@ -185,7 +189,7 @@ export function AlertsTable({
       link?.focus({ preventScroll: true });
     });
     return () => cancelAnimationFrame(frame);
-  }, [activeIndex, tableRows.length, virtualizer]);
+  }, [activeIndex]);
 
   const items = virtualizer.getVirtualItems();
   const paddingTop = items[0]?.start ?? 0;

@@ -17,12 +17,15 @@ export function BulkActions({
   closeDialogOpen,
   setCloseDialogOpen,
   canTriage,
+  readOnly,
 }: {
   selectedIds: string[];
   onDone: () => void;
   closeDialogOpen: boolean;
   setCloseDialogOpen: (open: boolean) => void;
   canTriage: boolean;
+  /** the signed-in role is known and may not triage */
+  readOnly: boolean;
 }) {
   const bulk = useBulkAlertAction();
   const me = useCurrentPrincipal();
@@ -81,7 +84,7 @@ export function BulkActions({
           Clear selection
         </button>
       ) : null}
-      {!canTriage ? (
+      {readOnly ? (
         <span className="text-xs text-slate-600 dark:text-slate-400">
           Your role can read alerts but not change them.
         </span>

@@ -52,13 +52,13 @@ export function GroupCounts({
   onFilter: (next: AlertListFilter) => void;
 }) {
   const key = FILTER_KEY[by];
-  const groups = counts?.by === by ? counts.groups : [];
+  const groups = counts?.by === by ? counts.groups : undefined;
   return (
     <section
       aria-label={`Alerts by ${GROUP_LABELS[by].toLowerCase()}`}
       className="rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
     >
-      {counts === undefined ? (
+      {groups === undefined ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">Counting…</p>
       ) : groups.length === 0 ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">No groups for these filters.</p>
