@@ -1,13 +1,316 @@
-import { EmptyState } from "@/components/ui/EmptyState";
-import { PageHeader } from "@/components/ui/PageHeader";
+"use client";
 
+import Link from "next/link";
+import { useEffect, useMemo, useState } from "react";
+import { buttonClass, dangerButtonClass, inputClass, secondaryButtonClass } from "@/components/settings/fields";
+import { PageHeader } from "@/components/ui/PageHeader";
+import { describeGroups } from "./describe";
+import { ExceptionForm } from "./ExceptionForm";
+import {
+  type ExceptionFilter,
+  type ExceptionItemView,
+  useDeleteException,
+  useExceptionLists,
+  useExceptions,
+  useRuleOptions,
+  useValueLists,
+} from "./exceptions-queries";
+import { formFromItem } from "./form-state";
+import { ListsSection } from "./ListsSection";
+
+/** All exception items with filters, inline edit and confirmed delete; shared lists and value lists below. */
 export function ExceptionsPage() {
+  const [filter, setFilter] = useState<ExceptionFilter>({});
+  const [editing, setEditing] = useState<ExceptionItemView | null>(null);
+  const [confirming, setConfirming] = useState<ExceptionItemView | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const items = useExceptions(filter);
+  const rules = useRuleOptions();
+  const lists = useExceptionLists();
+  const valueLists = useValueLists();
+  const remove = useDeleteException();
+  // After "New exception" saves, it comes back here with ?saved=<name>&closed=<n> to say what happened.
+  useEffect(() => {
+    const params = new URLSearchParams(window.location.search);
+    const saved = params.get("saved");
+    if (saved === null) return;
+    const closed = Number(params.get("closed") ?? "0");
+    setNotice(`Created “${saved}”${closed > 0 ? `; ${closed} matching alert(s) closed` : ""}.`);
+    window.history.replaceState(null, "", window.location.pathname);
+  }, []);
+  const valueListNames = useMemo(
+    () => new Map((valueLists.data ?? []).map((list) => [list.id, list.name])),
+    [valueLists.data],
+  );
+
   return (
     <>
-      <PageHeader title="Exceptions" description="False-positive exceptions that keep known noise from coming back." />
-      <EmptyState title="No exceptions yet" action={{ href: "/alerts", label: "Go to alerts" }}>
-        Exceptions are created from an alert you have judged benign, so the same activity does not alert again.
-      </EmptyState>
+      <PageHeader
+        title="Exceptions"
+        description="False-positive exceptions that keep known noise from coming back."
+        actions={
+          <>
+            <a className={secondaryButtonClass} href="/api/exceptions/export" download>
+              Export NDJSON
+            </a>
+            <Link className={buttonClass} href="/exceptions/new">
+              New exception
+            </Link>
+          </>
+        }
+      />
+
+      {notice ? (
+        <p
+          role="status"
+          className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200"
+        >
+          {notice}
+        </p>
+      ) : null}
+
+      {editing ? (
+        <section
+          aria-label="Edit exception"
+          className="mb-6 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-700 dark:bg-slate-900"
+        >
+          <h2 className="mb-3 text-lg font-semibold">Edit “{editing.name}”</h2>
+          <ExceptionForm
+            key={editing.id}
+            item={editing}
+            initial={formFromItem(editing)}
+            onCancel={() => setEditing(null)}
+            onSaved={({ item, closedAlerts }) => {
+              setEditing(null);
+              setNotice(`Saved “${item.name}”${closedAlerts > 0 ? `; ${closedAlerts} alert(s) closed` : ""}.`);
+            }}
+          />
+        </section>
+      ) : null}
+
+      <form aria-label="Filter exceptions" className="mb-4 flex flex-wrap gap-3" onSubmit={(e) => e.preventDefault()}>
+        <div>
+          <label htmlFor="filter-rule" className="block text-xs font-medium">
+            Rule
+          </label>
+          <select
+            id="filter-rule"
+            className={inputClass}
+            value={filter.rule ?? ""}
+            onChange={(e) => setFilter({ ...filter, rule: e.target.value || undefined })}
+          >
+            <option value="">All rules</option>
+            {(rules.data ?? []).map((rule) => (
+              <option key={rule.id} value={rule.id}>
+                {rule.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="filter-list" className="block text-xs font-medium">
+            Shared list
+          </label>
+          <select
+            id="filter-list"
+            className={inputClass}
+            value={filter.list ?? ""}
+            onChange={(e) => setFilter({ ...filter, list: e.target.value || undefined })}
+          >
+            <option value="">Any</option>
+            {(lists.data ?? []).map((list) => (
+              <option key={list.id} value={list.id}>
+                {list.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="filter-expired" className="block text-xs font-medium">
+            Status
+          </label>
+          <select
+            id="filter-expired"
+            className={inputClass}
+            value={filter.expired ?? ""}
+            onChange={(e) =>
+              setFilter({ ...filter, expired: (e.target.value || undefined) as ExceptionFilter["expired"] })
+            }
+          >
+            <option value="">Active and expired</option>
+            <option value="false">Active only</option>
+            <option value="true">Expired only</option>
+          </select>
+        </div>
+      </form>
+
+      {items.isError ? (
+        <p role="alert" className="text-sm text-red-700">
+          Could not load exceptions: {items.error.message}
+        </p>
+      ) : null}
+
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Exception items</caption>
+          <thead className="bg-slate-50 text-xs uppercase text-slate-500 dark:bg-slate-800">
+            <tr>
+              <th scope="col" className="px-3 py-2">
+                Name
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Applies to
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Conditions
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Expires
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Updated
+              </th>
+              <th scope="col" className="px-3 py-2">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.isPending ? (
+              <tr>
+                <td colSpan={6} className="px-3 py-6 text-center text-slate-500">
+                  Loading…
+                </td>
+              </tr>
+            ) : null}
+            {items.data?.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="px-3 py-6 text-center text-slate-500">
+                  No exceptions match. Exceptions are usually created from an alert judged benign (“Add exception” on
+                  the alert), or with “New exception”.
+                </td>
+              </tr>
+            ) : null}
+            {(items.data ?? []).map((item) => (
+              <tr key={item.id} className="border-t border-slate-200 align-top dark:border-slate-700">
+                <td className="px-3 py-2">
+                  <div className="font-medium">{item.name}</div>
+                  {item.description ? <div className="text-xs text-slate-500">{item.description}</div> : null}
+                </td>
+                <td className="px-3 py-2">
+                  {item.scope.kind === "rule" ? (
+                    <span>Rule: {item.scope.ruleName}</span>
+                  ) : (
+                    <span>
+                      List: {item.scope.listName} ({item.scope.ruleIds.length} rule
+                      {item.scope.ruleIds.length === 1 ? "" : "s"})
+                    </span>
+                  )}
+                </td>
+                <td className="px-3 py-2 font-mono text-xs">
+                  {describeGroups(item.groups, valueListNames).map((text, index) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: groups have no identity beyond their position
+                    <div key={index}>
+                      {index > 0 ? <span className="font-sans font-semibold text-slate-500">OR </span> : null}
+                      {text}
+                    </div>
+                  ))}
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap">
+                  {item.expiresAt ? new Date(item.expiresAt).toISOString().slice(0, 10) : "never"}
+                  {item.expired ? (
+                    <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-200">
+                      Expired
+                    </span>
+                  ) : null}
+                </td>
+                <td className="px-3 py-2 text-xs text-slate-500">
+                  {new Date(item.updatedAt).toLocaleString()}
+                  {item.updatedBy ? ` by ${item.updatedBy.name}` : ""}
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap">
+                  <button
+                    type="button"
+                    className={secondaryButtonClass}
+                    aria-label={`Edit ${item.name}`}
+                    onClick={() => {
+                      setNotice(null);
+                      setEditing(item);
+                    }}
+                  >
+                    Edit
+                  </button>{" "}
+                  <button
+                    type="button"
+                    className={dangerButtonClass}
+                    aria-label={`Delete ${item.name}`}
+                    onClick={() => setConfirming(item)}
+                  >
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {confirming ? (
+        <div
+          role="alertdialog"
+          aria-modal="true"
+          aria-labelledby="confirm-delete-title"
+          aria-describedby="confirm-delete-text"
+          className="fixed inset-0 z-50 flex items-center justify-center bg-black/40 p-4"
+        >
+          <div className="w-full max-w-md rounded-lg bg-white p-5 shadow-xl dark:bg-slate-900">
+            <h2 id="confirm-delete-title" className="text-lg font-semibold">
+              Delete exception?
+            </h2>
+            <p id="confirm-delete-text" className="mt-2 text-sm">
+              “{confirming.name}” will stop applying at once: the activity it covers will raise alerts again. Alerts it
+              already closed stay closed. The deletion is recorded in the audit log.
+            </p>
+            {remove.error ? (
+              <p role="alert" className="mt-2 text-sm text-red-700">
+                {remove.error.message}
+              </p>
+            ) : null}
+            <div className="mt-4 flex justify-end gap-2">
+              <button
+                type="button"
+                className={secondaryButtonClass}
+                // biome-ignore lint/a11y/noAutofocus: the dialog's safe choice takes focus when it opens
+                autoFocus
+                onClick={() => {
+                  remove.reset();
+                  setConfirming(null);
+                }}
+              >
+                Cancel
+              </button>
+              <button
+                type="button"
+                className={dangerButtonClass}
+                disabled={remove.isPending}
+                onClick={() =>
+                  remove.mutate(confirming.id, {
+                    onSuccess: () => {
+                      setNotice(`Deleted “${confirming.name}”.`);
+                      if (editing?.id === confirming.id) setEditing(null);
+                      setConfirming(null);
+                    },
+                  })
+                }
+              >
+                {remove.isPending ? "Deleting…" : "Delete exception"}
+              </button>
+            </div>
+          </div>
+        </div>
+      ) : null}
+
+      <ListsSection />
     </>
   );
 }
