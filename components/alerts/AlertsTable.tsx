@@ -15,11 +15,34 @@ import type { AlertSort } from "@/lib/db/alert-list-query";
 import type { AlertRow } from "./list-queries";
 import { SeverityBadge, StatusBadge } from "./severity";
 
-const ROW_HEIGHT = 40;
+const ROW_HEIGHT = 44;
 
 /** "2026-11-20 10:00:05" in UTC: analysts compare times across hosts, so one zone everywhere. */
 export function formatUtc(iso: string): string {
   return iso.replace("T", " ").slice(0, 19);
+}
+
+/** Two related fields in one cell, so ten columns fit a laptop screen without scrolling sideways. */
+function TwoLines({
+  main,
+  sub,
+  subLabel,
+  mono = false,
+}: {
+  main: string | null;
+  sub: string | null;
+  subLabel: string;
+  mono?: boolean;
+}) {
+  return (
+    <div className="min-w-0 leading-tight">
+      <Cell text={main} mono={mono} />
+      <span className="block truncate text-xs text-slate-600 dark:text-slate-400" title={sub ?? undefined}>
+        <span className="sr-only">{subLabel} </span>
+        {sub ?? "—"}
+      </span>
+    </div>
+  );
 }
 
 function Cell({ text, mono = false }: { text: string | null; mono?: boolean }) {
@@ -73,13 +96,12 @@ function columns(): ColumnDef<AlertRow>[] {
     },
     {
       id: "risk",
-      size: 60,
+      size: 64,
       header: "Risk",
       cell: ({ row }) => <span className="tabular-nums">{row.original.riskScore}</span>,
     },
     {
       id: "rule",
-      size: 260,
       header: "Rule",
       cell: ({ row }) => (
         <Link
@@ -94,37 +116,46 @@ function columns(): ColumnDef<AlertRow>[] {
     },
     {
       id: "time",
-      size: 160,
+      size: 164,
       header: "Time (UTC)",
       cell: ({ row }) => (
-        <time dateTime={row.original.timestamp} className="tabular-nums">
+        <time dateTime={row.original.timestamp} className="whitespace-nowrap text-xs tabular-nums">
           {formatUtc(row.original.timestamp)}
         </time>
       ),
     },
     {
       id: "container",
-      size: 150,
-      header: "Container",
-      cell: ({ row }) => <Cell text={row.original.containerName ?? row.original.containerId} />,
+      header: "Container · Host",
+      cell: ({ row }) => (
+        <TwoLines
+          main={row.original.containerName ?? row.original.containerId}
+          sub={row.original.hostName}
+          subLabel="host"
+        />
+      ),
     },
-    { id: "host", size: 120, header: "Host", cell: ({ row }) => <Cell text={row.original.hostName} /> },
     {
       id: "process",
-      size: 200,
-      header: "Process",
-      cell: ({ row }) => <Cell text={row.original.commandLine ?? row.original.processName} mono />,
+      header: "Process · User",
+      cell: ({ row }) => (
+        <TwoLines
+          main={row.original.commandLine ?? row.original.processName}
+          sub={row.original.userName}
+          subLabel="user"
+          mono
+        />
+      ),
     },
-    { id: "user", size: 90, header: "User", cell: ({ row }) => <Cell text={row.original.userName} /> },
     {
       id: "status",
-      size: 150,
+      size: 132,
       header: "Status",
       cell: ({ row }) => <StatusBadge status={row.original.status} closingReason={row.original.closingReason} />,
     },
     {
       id: "assignee",
-      size: 110,
+      size: 104,
       header: "Assignee",
       cell: ({ row }) => <Cell text={row.original.assignee?.displayName ?? null} />,
     },
@@ -132,6 +163,8 @@ function columns(): ColumnDef<AlertRow>[] {
 }
 
 const COLUMNS = columns();
+/** Columns without a set width share what is left of the table's width. */
+const FLEXIBLE = new Set(["rule", "container", "process"]);
 
 /**
  * The alert rows: react-table for columns and selection, react-virtual so
@@ -200,10 +233,10 @@ export function AlertsTable({
       ref={scrollRef}
       className="max-h-[calc(100vh-20rem)] min-h-64 overflow-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
     >
-      <table className="w-full table-fixed border-collapse text-sm" aria-rowcount={tableRows.length + 1}>
+      <table className="w-full min-w-[60rem] table-fixed border-collapse text-sm" aria-rowcount={tableRows.length + 1}>
         <colgroup>
           {table.getVisibleLeafColumns().map((column) => (
-            <col key={column.id} style={{ width: column.getSize() }} />
+            <col key={column.id} style={FLEXIBLE.has(column.id) ? undefined : { width: column.getSize() }} />
           ))}
         </colgroup>
         <thead className="sticky top-0 z-10 bg-slate-100 text-left text-xs font-semibold uppercase tracking-wide text-slate-700 dark:bg-slate-800 dark:text-slate-300">

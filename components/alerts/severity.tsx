@@ -52,9 +52,12 @@ export function StatusBadge({ status, closingReason }: { status: string; closing
   const classes = STATUS_CLASSES[status as AlertStatus] ?? STATUS_CLASSES.closed;
   const reason = closingReason ? (CLOSING_REASON_LABELS[closingReason as ClosingReason] ?? closingReason) : null;
   return (
-    <span className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-medium ${classes}`}>
+    <span
+      title={reason ? `${statusLabel(status)} · ${reason}` : undefined}
+      className={`inline-block max-w-full truncate rounded px-1.5 py-0.5 align-middle text-xs font-medium ${classes}`}
+    >
       {statusLabel(status)}
-      {reason ? <span className="font-normal opacity-80">· {reason}</span> : null}
+      {reason ? <span className="font-normal"> · {reason}</span> : null}
     </span>
   );
 }

@@ -10,6 +10,7 @@ import { type RuleListItem, type RulesFilter, useRules, useToggleRule } from "./
 const FILTER_KEYS = ["q", "enabled", "severity", "tag", "origin"] as const;
 const SEVERITIES = ["low", "medium", "high", "critical"];
 const ORIGINS = ["elastic", "datadog", "custom"];
+const TAGS_SHOWN = 3;
 
 const selectClass =
   "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
@@ -232,19 +233,7 @@ function RulesTable({
               <td className={`${td} text-right tabular-nums`}>{rule.riskScore}</td>
               <td className={`${td} uppercase text-xs`}>{rule.type}</td>
               <td className={td}>
-                <div className="flex max-w-72 flex-wrap gap-1">
-                  {rule.tags.map((tag) => (
-                    <button
-                      key={tag}
-                      type="button"
-                      title={`Show rules tagged "${tag}"`}
-                      onClick={() => onTag(tag)}
-                      className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700 hover:bg-slate-200 dark:bg-slate-800 dark:text-slate-300"
-                    >
-                      {tag}
-                    </button>
-                  ))}
-                </div>
+                <TagList tags={rule.tags} onTag={onTag} />
               </td>
               <td className={td}>
                 <div className="flex max-w-56 flex-wrap gap-1">
@@ -262,6 +251,37 @@ function RulesTable({
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/** The first few tags as filter buttons; the rest behind "+N", so long Elastic tag lists do not swamp the table. */
+function TagList({ tags, onTag }: { tags: string[]; onTag: (tag: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const shown = open ? tags : tags.slice(0, TAGS_SHOWN);
+  return (
+    <div className="flex min-w-48 max-w-80 flex-wrap gap-1">
+      {shown.map((tag) => (
+        <button
+          key={tag}
+          type="button"
+          title={`Show rules tagged "${tag}"`}
+          onClick={() => onTag(tag)}
+          className="rounded bg-slate-100 px-1.5 py-0.5 text-left text-xs text-slate-700 hover:bg-slate-200 dark:bg-slate-800 dark:text-slate-300"
+        >
+          {tag}
+        </button>
+      ))}
+      {tags.length > TAGS_SHOWN && !open ? (
+        <button
+          type="button"
+          onClick={() => setOpen(true)}
+          title={tags.slice(TAGS_SHOWN).join(", ")}
+          className="rounded px-1.5 py-0.5 text-xs text-sky-700 hover:underline dark:text-sky-400"
+        >
+          +{tags.length - TAGS_SHOWN} more
+        </button>
+      ) : null}
     </div>
   );
 }
