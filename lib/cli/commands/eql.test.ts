@@ -6,7 +6,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
-import { eqlCommand } from "./eql";
+import { eqlCommand, formatStats, parseStats } from "./eql";
 
 const events = [
   {
@@ -94,9 +94,55 @@ describe("keelwatch eql", () => {
     await expect(runEql(["--events", "x", "--query", "a", "--size", "-1"], tmpdir())).rejects.toThrow(/--size/);
   });
 
-  it("prints stats on request", async () => {
+  it("prints stats on request: events read, matches, elapsed ms, peak RSS, and that the input was sorted", async () => {
     const dir = workspace();
     const { err } = await runEql(["--events", "events.json.gz", "--query", "any where true", "--stats"], dir);
-    expect(err).toMatch(/events read: 3, skipped: 0, results: 3, elapsed: [\d.]+ s/);
+    expect(err).toMatch(
+      /^keelwatch eql stats: events_read=3 skipped=0 matches=3 elapsed_ms=\d+ peak_rss_mib=\d+\.\d order=sorted$/m,
+    );
+    const stats = parseStats(err);
+    expect(stats).toMatchObject({ eventsRead: 3, skipped: 0, matches: 3, order: "sorted" });
+    // The process running vitest holds far more than 1 MiB: a real high-water mark, not a placeholder.
+    expect(stats?.peakRssBytes).toBeGreaterThan(1024 ** 2);
+  });
+
+  it("streams a file already in time order, with the same results as sorting it", async () => {
+    const dir = workspace();
+    const ordered = [...events].sort((a, b) => a.id - b.id);
+    writeFileSync(path.join(dir, "ordered.ndjson"), `${ordered.map((e) => JSON.stringify(e)).join("\n")}\n`);
+    const query = 'sequence by process.entity_id [process where process.name == "bash"] [network where true]';
+    const streamed = await runEql(["--events", "ordered.ndjson", "--query", query, "--stats"], dir);
+    const sorted = await runEql(["--events", "events.json.gz", "--query", query, "--stats"], dir);
+    expect(parseStats(streamed.err)?.order).toBe("streamed");
+    expect(parseStats(sorted.err)?.order).toBe("sorted");
+    expect(streamed.out).toBe(sorted.out);
+    expect(parseStats(streamed.err)?.matches).toBe(1);
+  });
+
+  it("reports a bad line once when an out-of-order file is read a second time", async () => {
+    const dir = workspace();
+    const lines = ["{oops", ...events.map((e) => JSON.stringify(e))];
+    writeFileSync(path.join(dir, "late.ndjson"), `${lines.join("\n")}\n`);
+    const { out, err } = await runEql(["--events", "late.ndjson", "--query", "process where true", "--stats"], dir);
+    expect(ids(out).map((event) => event.id)).toEqual([1, 3]);
+    expect(err.match(/late\.ndjson line 1\b/g)).toHaveLength(1);
+    expect(parseStats(err)).toMatchObject({ eventsRead: 3, skipped: 1, matches: 2, order: "sorted" });
+  });
+
+  it("formats and parses the stats line both ways, and finds none in other text", () => {
+    const stats = {
+      eventsRead: 1_000_000,
+      skipped: 2,
+      matches: 31,
+      elapsedMs: 5234,
+      peakRssBytes: 200 * 1024 ** 2,
+      order: "streamed" as const,
+    };
+    expect(formatStats(stats)).toBe(
+      "keelwatch eql stats: events_read=1000000 skipped=2 matches=31 elapsed_ms=5234 peak_rss_mib=200.0 order=streamed",
+    );
+    expect(parseStats(`noise\n${formatStats(stats)}\n`)).toEqual(stats);
+    expect(parseStats("events.ndjson line 3: invalid JSON\n")).toBeNull();
+    expect(() => parseStats("keelwatch eql stats: events_read=x order=sorted")).toThrow(/events_read/);
   });
 });

@@ -1,7 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { compile, EqlError, type EqlEvent, type EqlOptions, type EqlResult, run } from "../../eql";
+import {
+  type CompiledQuery,
+  compareEvents,
+  compile,
+  createRunner,
+  EqlError,
+  type EqlEvent,
+  type EqlOptions,
+  type EqlResult,
+  run,
+} from "../../eql";
 import { ReadEventsError, readEvents } from "../../events/read-events";
 import type { CliCommand, CliIO } from "../io";
 import { UsageError } from "../io";
@@ -16,8 +26,11 @@ Runs one EQL query over an events file with Elasticsearch's semantics and prints
   samples:       {"sample":[...],"join_keys":[...]}
 FILE may be - for stdin; .gz files are read transparently; NDJSON or a JSON array.
 Events are ordered by timestamp (then tiebreaker, then file order) before the query runs, as Elasticsearch does.
+A file already in that order is streamed in one pass with memory bounded by the matches; a file out of order
+is read again and sorted in memory (stdin is always sorted in memory).
 Lines that are not JSON objects are reported on stderr with their line number and skipped.
---stats prints events read, results and elapsed time to stderr.
+--stats prints one line to stderr after the results:
+  keelwatch eql stats: events_read=N skipped=N matches=N elapsed_ms=N peak_rss_mib=N.N order=streamed|sorted
 Exit codes: 0 done (with or without matches), 1 unreadable input, 2 bad query or usage
 (a bad query prints "line L, column C: message" on stderr).`;
 
@@ -84,8 +97,130 @@ export function resultLine(result: EqlResult): string {
   return JSON.stringify({ sample: result.events, join_keys: result.joinKeys });
 }
 
+/** What `--stats` reports; peak RSS is the whole process's high-water mark, as the OS counts it. */
+export interface EqlStats {
+  eventsRead: number;
+  skipped: number;
+  matches: number;
+  elapsedMs: number;
+  peakRssBytes: number;
+  /** streamed: one pass in file order; sorted: the whole input held and sorted in memory */
+  order: "streamed" | "sorted";
+}
+
+const STATS_PREFIX = "keelwatch eql stats:";
+
+/** One key=value line, so side-by-side scripts can read it without guessing at prose. */
+export function formatStats(stats: EqlStats): string {
+  return (
+    `${STATS_PREFIX} events_read=${stats.eventsRead} skipped=${stats.skipped} matches=${stats.matches} ` +
+    `elapsed_ms=${Math.round(stats.elapsedMs)} peak_rss_mib=${(stats.peakRssBytes / 1024 ** 2).toFixed(1)} ` +
+    `order=${stats.order}`
+  );
+}
+
+/** The stats line found in `stderr` (the last one), or null when there is none. */
+export function parseStats(stderr: string): EqlStats | null {
+  const line = stderr
+    .split("\n")
+    .filter((text) => text.startsWith(STATS_PREFIX))
+    .pop();
+  if (!line) return null;
+  const fields = new Map(
+    line
+      .slice(STATS_PREFIX.length)
+      .trim()
+      .split(/\s+/)
+      .map((pair) => pair.split("=") as [string, string | undefined]),
+  );
+  const number = (key: string) => {
+    const value = Number(fields.get(key));
+    if (!Number.isFinite(value)) throw new Error(`keelwatch eql stats line has no number for ${key}: ${line}`);
+    return value;
+  };
+  const order = fields.get("order");
+  if (order !== "streamed" && order !== "sorted") throw new Error(`keelwatch eql stats line has no order: ${line}`);
+  return {
+    eventsRead: number("events_read"),
+    skipped: number("skipped"),
+    matches: number("matches"),
+    elapsedMs: number("elapsed_ms"),
+    peakRssBytes: Math.round(number("peak_rss_mib") * 1024 ** 2),
+    order,
+  };
+}
+
 async function write(io: CliIO, text: string): Promise<void> {
   if (!io.stdout.write(text)) await new Promise((resolve) => io.stdout.once("drain", resolve));
+}
+
+/** Reports bad lines once, even when a file is read a second time. */
+class BadLineReporter {
+  private lastReported = 0;
+  skipped = 0;
+  constructor(
+    private readonly io: CliIO,
+    private readonly source: string,
+  ) {}
+  /** A second pass over the same file counts its bad lines afresh but does not print them again. */
+  startPass(): void {
+    this.skipped = 0;
+  }
+  report(item: { line: number; column?: number; error: string }): void {
+    this.skipped++;
+    if (item.line <= this.lastReported) return;
+    this.lastReported = item.line;
+    const column = item.column === undefined ? "" : `, column ${item.column}`;
+    this.io.stderr.write(`${this.source} line ${item.line}${column}: ${item.error}\n`);
+  }
+}
+
+interface Outcome {
+  lines: string[];
+  eventsRead: number;
+}
+
+/**
+ * One pass that feeds events to the runner as they arrive, which is exact only
+ * while the file is already in Elasticsearch order. Result lines are held, not
+ * printed, until the pass ends: an event out of order voids the pass (null).
+ */
+async function streamInOrder(
+  compiled: CompiledQuery,
+  input: AsyncIterable<Uint8Array>,
+  badLines: BadLineReporter,
+): Promise<Outcome | null> {
+  const runner = createRunner(compiled);
+  const inOrder = compareEvents(compiled.options);
+  const lines: string[] = [];
+  let previous: EqlEvent | null = null;
+  let eventsRead = 0;
+  for await (const item of readEvents(input)) {
+    if ("error" in item) {
+      badLines.report(item);
+      continue;
+    }
+    if (previous !== null && inOrder(previous, item.event) > 0) return null;
+    previous = item.event;
+    eventsRead++;
+    for (const result of runner.push(item.event)) lines.push(resultLine(result));
+  }
+  for (const result of runner.finish()) lines.push(resultLine(result));
+  return { lines, eventsRead };
+}
+
+/** Holds every event, sorts and runs: right for any order, memory grows with the input. */
+async function sortInMemory(
+  args: EqlArgs,
+  input: AsyncIterable<Uint8Array>,
+  badLines: BadLineReporter,
+): Promise<Outcome> {
+  const events: EqlEvent[] = [];
+  for await (const item of readEvents(input)) {
+    if ("error" in item) badLines.report(item);
+    else events.push(item.event);
+  }
+  return { lines: run(args.query, events, args.options).map(resultLine), eventsRead: events.length };
 }
 
 export const eqlCommand: CliCommand = {
@@ -94,9 +229,10 @@ export const eqlCommand: CliCommand = {
   async run(argv, io) {
     const args = parseEqlArgs(argv, io);
     const started = performance.now();
+    let compiled: CompiledQuery;
     try {
       // Compile before reading a byte, so a bad query fails fast on a huge file.
-      compile(args.query, args.options);
+      compiled = compile(args.query, args.options);
     } catch (error) {
       if (error instanceof EqlError) {
         io.stderr.write(`${error.message}\n`);
@@ -105,23 +241,27 @@ export const eqlCommand: CliCommand = {
       throw error;
     }
 
-    const source = args.events === "-" ? "stdin" : args.events;
+    const fromStdin = args.events === "-";
+    const source = fromStdin ? "stdin" : args.events;
     const full = path.resolve(io.cwd, args.events);
-    if (args.events !== "-" && !fs.existsSync(full)) {
+    if (!fromStdin && !fs.existsSync(full)) {
       io.stderr.write(`keelwatch eql: no such file: ${args.events}\n`);
       return 1;
     }
-    const input = args.events === "-" ? (io.stdin as AsyncIterable<Uint8Array>) : fs.createReadStream(full);
-    const events: EqlEvent[] = [];
-    let skipped = 0;
+    const badLines = new BadLineReporter(io, source);
+    let outcome: Outcome | null;
+    let order: EqlStats["order"] = "streamed";
     try {
-      for await (const item of readEvents(input)) {
-        if ("error" in item) {
-          skipped++;
-          const column = item.column === undefined ? "" : `, column ${item.column}`;
-          io.stderr.write(`${source} line ${item.line}${column}: ${item.error}\n`);
-        } else {
-          events.push(item.event);
+      if (fromStdin) {
+        // stdin cannot be read twice, so it cannot be streamed optimistically.
+        order = "sorted";
+        outcome = await sortInMemory(args, io.stdin as AsyncIterable<Uint8Array>, badLines);
+      } else {
+        outcome = await streamInOrder(compiled, fs.createReadStream(full), badLines);
+        if (outcome === null) {
+          order = "sorted";
+          badLines.startPass();
+          outcome = await sortInMemory(args, fs.createReadStream(full), badLines);
         }
       }
     } catch (error) {
@@ -132,15 +272,18 @@ export const eqlCommand: CliCommand = {
       throw error;
     }
 
-    const results = run(args.query, events, args.options);
-    for (const result of results) await write(io, `${resultLine(result)}\n`);
+    for (const line of outcome.lines) await write(io, `${line}\n`);
     if (args.stats) {
-      const seconds = (performance.now() - started) / 1000;
-      const rate = seconds > 0 ? Math.round(events.length / seconds) : events.length;
-      io.stderr.write(
-        `events read: ${events.length}, skipped: ${skipped}, results: ${results.length}, ` +
-          `elapsed: ${seconds.toFixed(3)} s (${rate} events/s)\n`,
-      );
+      const stats: EqlStats = {
+        eventsRead: outcome.eventsRead,
+        skipped: badLines.skipped,
+        matches: outcome.lines.length,
+        elapsedMs: performance.now() - started,
+        // resourceUsage reports kilobytes.
+        peakRssBytes: process.resourceUsage().maxRSS * 1024,
+        order,
+      };
+      io.stderr.write(`${formatStats(stats)}\n`);
     }
     return 0;
   },
