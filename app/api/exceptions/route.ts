@@ -1,25 +1,18 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
+import { ExceptionCreateSchema, ExceptionFilterSchema } from "@/lib/api/route-schemas";
 import { readJsonBody } from "@/lib/app/body";
 import { guard } from "@/lib/auth/guard";
 import { actorIdOf } from "@/lib/db/alert-updates";
 import { closeMatchingAlerts, createExceptionItem, listExceptionItems } from "@/lib/db/exceptions";
-import { ExceptionItemInputSchema } from "@/lib/exceptions";
 import { exceptionActor, parseQuery, withStoreErrors } from "./respond";
 
 export const dynamic = "force-dynamic";
-
-const FilterSchema = z.object({
-  rule: z.string().min(1).max(200).optional(),
-  list: z.string().min(1).max(100).optional(),
-  expired: z.enum(["true", "false"]).optional(),
-});
 
 /** GET /api/exceptions?rule=&list=&expired=true|false → {items: ExceptionItemView[]} */
 export async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:read");
   if (!auth.ok) return auth.response;
-  const query = parseQuery(request, FilterSchema);
+  const query = parseQuery(request, ExceptionFilterSchema);
   if (!query.ok) return query.response;
   const { rule, list, expired } = query.data;
   const items = await listExceptionItems({
@@ -30,13 +23,11 @@ export async function GET(request: Request): Promise<NextResponse> {
   return NextResponse.json({ items });
 }
 
-const CreateSchema = ExceptionItemInputSchema.extend({ closeMatching: z.boolean().optional() });
-
 /** POST /api/exceptions → 201 {item, closedAlerts}; `closeMatching: true` also closes the open alerts it covers. */
 export async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:write");
   if (!auth.ok) return auth.response;
-  const body = await readJsonBody(request, CreateSchema, 256 * 1024);
+  const body = await readJsonBody(request, ExceptionCreateSchema, 256 * 1024);
   if (!body.ok) return body.response;
   const { closeMatching, ...input } = body.data;
   const actor = exceptionActor(auth);

@@ -1,21 +1,14 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { RuleListQuerySchema } from "@/lib/api/route-schemas";
 import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
 import { refusalResponse } from "@/lib/auth/admin-outcome";
 import { guard } from "@/lib/auth/guard";
-import { createRule, listRules, RuleFilterSchema } from "@/lib/db/rule-admin";
+import { createRule, listRules } from "@/lib/db/rule-admin";
 import { ruleActor } from "./actor";
 
 export const dynamic = "force-dynamic";
-
-/** Query parameters are text; "enabled" is the only one that is not. */
-const ListQuerySchema = RuleFilterSchema.extend({
-  enabled: z
-    .enum(["true", "false"])
-    .transform((value) => value === "true")
-    .optional(),
-});
 
 export async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "rules:read");
@@ -23,7 +16,7 @@ export async function GET(request: Request): Promise<NextResponse> {
   const params = Object.fromEntries(
     [...new URL(request.url).searchParams.entries()].filter(([, value]) => value.trim() !== ""),
   );
-  const filter = ListQuerySchema.safeParse(params);
+  const filter = RuleListQuerySchema.safeParse(params);
   if (!filter.success) {
     const details = filter.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message }));
     const summary = details.map((d) => `${d.field}: ${d.message}`).join("; ");

@@ -1,20 +1,15 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
+import { UploadListQuerySchema } from "@/lib/api/route-schemas";
 import { errorResponse } from "@/lib/app/http";
 import { guard } from "@/lib/auth/guard";
 import { listUploads } from "@/lib/db/uploads";
 
 export const dynamic = "force-dynamic";
 
-const QuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).max(100).optional(),
-});
-
 export async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "uploads:read");
   if (!auth.ok) return auth.response;
-  const query = QuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const query = UploadListQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) {
     const issue = query.error.issues[0];
     return errorResponse(400, "invalid_request", `Invalid query parameter ${issue?.path.join(".")}: ${issue?.message}`);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
+import { ValueListNameQuerySchema } from "@/lib/api/route-schemas";
 import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
 import { guard } from "@/lib/auth/guard";
@@ -20,8 +20,6 @@ export async function GET(request: Request): Promise<NextResponse> {
   return NextResponse.json({ lists: await listValueLists() });
 }
 
-const NameQuerySchema = z.object({ name: ValueListInputSchema.shape.name });
-
 /**
  * POST /api/value-lists → 201 {list}. Either JSON `{name, text}` or the file
  * itself as text/plain with `?name=`; one value per line, blank lines skipped.
@@ -31,7 +29,7 @@ export async function POST(request: Request): Promise<NextResponse> {
   if (!auth.ok) return auth.response;
   let input: { name: string; text: string };
   if ((request.headers.get("content-type") ?? "").startsWith("text/plain")) {
-    const query = parseQuery(request, NameQuerySchema);
+    const query = parseQuery(request, ValueListNameQuerySchema);
     if (!query.ok) return query.response;
     const text = await readTextBody(request, MAX_BYTES);
     if (text === null) return errorResponse(413, "body_too_large", `The file is larger than ${MAX_BYTES} bytes.`);

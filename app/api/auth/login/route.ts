@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
+import { LoginSchema } from "@/lib/api/route-schemas";
 import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
 import { setSessionCookie } from "@/lib/auth/cookies";
@@ -9,11 +9,6 @@ import { startSession } from "@/lib/auth/sessions";
 
 // Public by design: this is how a person gets credentials.
 export const dynamic = "force-dynamic";
-
-const LoginSchema = z.object({
-  username: z.string().trim().min(1, "Enter your username").max(100),
-  password: z.string().min(1, "Enter your password").max(1000),
-});
 
 export async function POST(request: Request): Promise<NextResponse> {
   const body = await readJsonBody(request, LoginSchema, 8 * 1024);

@@ -1,18 +1,11 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
+import { ExceptionPreviewSchema } from "@/lib/api/route-schemas";
 import { readJsonBody } from "@/lib/app/body";
 import { guard } from "@/lib/auth/guard";
-import { PREVIEW_MAX_DAYS, previewException } from "@/lib/db/exceptions";
-import { ConditionGroupsSchema, ExceptionScopeSchema } from "@/lib/exceptions";
+import { previewException } from "@/lib/db/exceptions";
 import { withStoreErrors } from "../respond";
 
 export const dynamic = "force-dynamic";
-
-const PreviewSchema = z.object({
-  scope: ExceptionScopeSchema,
-  groups: ConditionGroupsSchema,
-  days: z.int().min(1).max(PREVIEW_MAX_DAYS).default(7),
-});
 
 /**
  * POST /api/exceptions/preview {scope, groups, days?} → ExceptionPreview: the
@@ -22,7 +15,7 @@ const PreviewSchema = z.object({
 export async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:read");
   if (!auth.ok) return auth.response;
-  const body = await readJsonBody(request, PreviewSchema, 256 * 1024);
+  const body = await readJsonBody(request, ExceptionPreviewSchema, 256 * 1024);
   if (!body.ok) return body.response;
   const { days, ...input } = body.data;
   return withStoreErrors(async () => NextResponse.json(await previewException(input, { days })));

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
+import { RulePreviewSchema } from "@/lib/api/route-schemas";
 import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
 import { guard } from "@/lib/auth/guard";
@@ -11,28 +11,11 @@ export const dynamic = "force-dynamic";
 
 const DAY = 86_400_000;
 
-const PreviewSchema = z
-  .object({
-    query: z.string().min(1).max(100_000),
-    eventCategoryField: z.string().min(1).max(200).default("event.category"),
-    timestampField: z.string().min(1).max(200).default("@timestamp"),
-    tiebreakerField: z.string().min(1).max(200).optional(),
-    /** Either an upload's events, or a time range of stored events (default: the last 7 days). */
-    uploadId: z.string().min(1).max(100).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    limit: z.int().min(1).max(500).default(50),
-  })
-  .refine((body) => !(body.uploadId && (body.from || body.to)), {
-    message: "give either uploadId or a from/to range, not both",
-    path: ["uploadId"],
-  });
-
 /** What a rule would match among stored events, without raising alerts. */
 export async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "rules:read");
   if (!auth.ok) return auth.response;
-  const body = await readJsonBody(request, PreviewSchema, 256 * 1024);
+  const body = await readJsonBody(request, RulePreviewSchema, 256 * 1024);
   if (!body.ok) return body.response;
   const input = body.data;
   const to = input.to ? new Date(input.to) : new Date();

@@ -1,0 +1,526 @@
+import { z } from "zod";
+import {
+  AuditQuerySchema,
+  ChangePasswordSchema,
+  CreateTokenSchema,
+  CreateUserSchema,
+  UpdateUserSchema,
+} from "@/lib/auth/admin-schemas";
+import type { Permission } from "@/lib/auth/roles";
+import { AlertGroupQuerySchema, AlertListQuerySchema, BulkAlertActionSchema } from "@/lib/db/alert-list";
+import { AlertPatchRequestSchema } from "@/lib/db/alert-updates";
+import { DashboardQuerySchema } from "@/lib/db/dashboard";
+import { RulePatchSchema } from "@/lib/db/rule-admin";
+import {
+  ExceptionItemPatchSchema,
+  ExceptionListInputSchema,
+  ExceptionListPatchSchema,
+  ValueListInputSchema,
+} from "@/lib/exceptions";
+import { UploadQuerySchema } from "@/lib/ingest/upload-request";
+import { RuleSchema } from "@/lib/rules/schema";
+import {
+  ExceptionCreateSchema,
+  ExceptionFilterSchema,
+  ExceptionPreviewSchema,
+  LoginSchema,
+  RuleListQuerySchema,
+  RulePreviewSchema,
+  UploadListQuerySchema,
+  ValueListNameQuerySchema,
+} from "./route-schemas";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** How a caller gets in: nobody needs to, or a session/token whose role holds the permission. */
+export type OperationAuth = { kind: "public" } | { kind: "permission"; permission: Permission };
+
+export interface ApiOperation {
+  method: HttpMethod;
+  /** OpenAPI path, `{id}` for a dynamic segment (Next's `[id]`). */
+  path: string;
+  tag: string;
+  summary: string;
+  auth: OperationAuth;
+  /** Query parameters: a zod object (or an intersection of objects) whose keys are the parameter names. */
+  query?: z.ZodType;
+  /** JSON request body. */
+  body?: z.ZodType;
+  /** A body that is not JSON (an events file, NDJSON, a rule file): its media types and what it holds. */
+  rawBody?: { contentTypes: string[]; description: string };
+  /** Success status and what it answers. */
+  response: { status: number; description: string; contentType?: string };
+  /** Non-obvious error statuses beyond 400/401/403 that every guarded route may answer. */
+  errors?: Record<number, string>;
+}
+
+const needs = (permission: Permission): OperationAuth => ({ kind: "permission", permission });
+const PUBLIC: OperationAuth = { kind: "public" };
+const json = (status: number, description: string) => ({ status, description });
+
+/*
+ * Routes whose handler checks a query parameter by hand, or takes any object and
+ * validates it deeper in lib, are described here by the schema lib applies, so
+ * the document says what is really accepted.
+ */
+const RuleDeleteQuery = z.object({
+  force: z
+    .enum(["true", "false"])
+    .optional()
+    .describe("true also deletes the rule's alerts; without it a rule with alerts is refused (409)"),
+});
+const RuleExportQuery = z.object({
+  id: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .describe("repeat to export only these rules"),
+});
+const FilenameQuery = z.object({
+  filename: z.string().optional().describe("the file's name; its extension tells the format when the text does not"),
+});
+const ExceptionPatchBody = ExceptionItemPatchSchema.extend({
+  closeMatching: z.boolean().optional().describe("also close the open alerts the item now covers"),
+});
+const RuleCreateBody = RuleSchema;
+
+/** Every HTTP operation under app/api; lib/api/openapi.test.ts checks this list against the route files. */
+export const API_OPERATIONS: readonly ApiOperation[] = [
+  // --- system
+  {
+    method: "GET",
+    path: "/api/health",
+    tag: "system",
+    summary: "Liveness and database check: {status, db, version}",
+    auth: PUBLIC,
+    response: json(200, "{status: ok, db: ok, version}"),
+    errors: { 503: "the database is unavailable (status: degraded)" },
+  },
+  {
+    method: "GET",
+    path: "/api/openapi.json",
+    tag: "system",
+    summary: "This OpenAPI document",
+    auth: needs("alerts:read"),
+    response: json(200, "OpenAPI 3.1 document"),
+  },
+  // --- auth
+  {
+    method: "POST",
+    path: "/api/auth/login",
+    tag: "auth",
+    summary: "Sign in with username and password; sets the session cookie",
+    auth: PUBLIC,
+    body: LoginSchema,
+    response: json(200, "{ok: true} and a Set-Cookie header"),
+    errors: { 401: "wrong username or password", 429: "account locked after failed sign-ins (Retry-After)" },
+  },
+  {
+    method: "POST",
+    path: "/api/auth/logout",
+    tag: "auth",
+    summary: "End the current session",
+    auth: needs("alerts:read"),
+    response: json(200, "{ok: true}"),
+  },
+  {
+    method: "GET",
+    path: "/api/auth/me",
+    tag: "auth",
+    summary: "Who is calling: {principal}",
+    auth: needs("alerts:read"),
+    response: json(200, "{principal: {kind, id, username|name, role}}"),
+  },
+  {
+    method: "POST",
+    path: "/api/account/password",
+    tag: "auth",
+    summary: "Change your own password (people only, not tokens)",
+    auth: needs("alerts:read"),
+    body: ChangePasswordSchema,
+    response: json(200, "the outcome"),
+  },
+  // --- events and uploads
+  {
+    method: "POST",
+    path: "/api/events",
+    tag: "events",
+    summary: "Ingest an events file: NDJSON, a JSON array, or gzip of either; detection runs on it",
+    auth: needs("events:ingest"),
+    query: UploadQuerySchema,
+    rawBody: {
+      contentTypes: ["application/x-ndjson", "application/json", "application/gzip"],
+      description: "The events, streamed. Gzip is recognised by Content-Encoding: gzip or by its magic bytes.",
+    },
+    response: json(
+      200,
+      "upload report {uploadId, events: {received, accepted, rejected}, errors: [{line, message}], alerts}",
+    ),
+    errors: {
+      207: "some lines were rejected (the report lists them)",
+      413: "the upload is larger than KEELWATCH_MAX_UPLOAD_BYTES",
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/uploads",
+    tag: "events",
+    summary: "Uploads, newest first: {items, nextCursor}",
+    auth: needs("uploads:read"),
+    query: UploadListQuerySchema,
+    response: json(200, "{items, nextCursor}"),
+  },
+  {
+    method: "GET",
+    path: "/api/uploads/{id}",
+    tag: "events",
+    summary: "One upload's report",
+    auth: needs("uploads:read"),
+    response: json(200, "the upload report"),
+    errors: { 404: "no such upload" },
+  },
+  {
+    method: "GET",
+    path: "/api/samples/{name}",
+    tag: "events",
+    summary: "Download a sample events file (ecs-cloud-defend, falco, tetragon or datadog .ndjson)",
+    auth: needs("uploads:read"),
+    response: { status: 200, description: "the sample file", contentType: "application/x-ndjson" },
+    errors: { 404: "no sample by that name" },
+  },
+  // --- alerts
+  {
+    method: "GET",
+    path: "/api/alerts",
+    tag: "alerts",
+    summary: "List alerts with filters, sorting and cursor paging",
+    auth: needs("alerts:read"),
+    query: AlertListQuerySchema,
+    response: json(200, "{items, nextCursor}"),
+  },
+  {
+    method: "GET",
+    path: "/api/alerts/groups",
+    tag: "alerts",
+    summary: "Count alerts matching the filters, grouped by rule, container or host",
+    auth: needs("alerts:read"),
+    query: AlertGroupQuerySchema,
+    response: json(200, "{total, by, groups: [{key, label, count}]}"),
+  },
+  {
+    method: "GET",
+    path: "/api/alerts/{id}",
+    tag: "alerts",
+    summary: "One alert with its events, rule, guide and triage state; ETag carries the version",
+    auth: needs("alerts:read"),
+    response: json(200, "the alert detail"),
+    errors: { 404: "no such alert" },
+  },
+  {
+    method: "PATCH",
+    path: "/api/alerts/{id}",
+    tag: "alerts",
+    summary: 'Change status, assignee, triage steps or add a note; send the version read as If-Match: "N" or `version`',
+    auth: needs("alerts:write"),
+    body: AlertPatchRequestSchema,
+    response: json(200, "the updated alert detail"),
+    errors: { 404: "no such alert", 409: "someone changed the alert since you read it (details.currentVersion)" },
+  },
+  {
+    method: "POST",
+    path: "/api/alerts/bulk",
+    tag: "alerts",
+    summary: "Acknowledge, close, assign or reopen many alerts at once, all or nothing",
+    auth: needs("alerts:write"),
+    body: BulkAlertActionSchema,
+    response: json(200, "{updated, unchanged, missing} (alert ids)"),
+  },
+  {
+    method: "GET",
+    path: "/api/dashboard",
+    tag: "alerts",
+    summary: "Dashboard figures: alerts over time by severity, top rules, images and containers, response times",
+    auth: needs("alerts:read"),
+    query: DashboardQuerySchema,
+    response: json(200, "the dashboard figures"),
+  },
+  // --- rules
+  {
+    method: "GET",
+    path: "/api/rules",
+    tag: "rules",
+    summary: "List rules, filtered",
+    auth: needs("rules:read"),
+    query: RuleListQuerySchema,
+    response: json(200, "{items}"),
+  },
+  {
+    method: "POST",
+    path: "/api/rules",
+    tag: "rules",
+    summary: "Create a custom rule (its EQL query must compile)",
+    auth: needs("rules:write"),
+    body: RuleCreateBody,
+    response: json(201, "{rule}"),
+    errors: { 409: "a rule with this id exists" },
+  },
+  {
+    method: "GET",
+    path: "/api/rules/{id}",
+    tag: "rules",
+    summary: "One rule with its guide, versions and alert counts",
+    auth: needs("rules:read"),
+    response: json(200, "the rule detail"),
+    errors: { 404: "no such rule" },
+  },
+  {
+    method: "PATCH",
+    path: "/api/rules/{id}",
+    tag: "rules",
+    summary: "Change a rule; a content change keeps the previous version. `baseVersion` guards against lost edits",
+    auth: needs("rules:write"),
+    body: RulePatchSchema,
+    response: json(200, "{rule}"),
+    errors: { 404: "no such rule", 409: "the rule changed since baseVersion" },
+  },
+  {
+    method: "DELETE",
+    path: "/api/rules/{id}",
+    tag: "rules",
+    summary: "Delete a custom rule",
+    auth: needs("rules:write"),
+    query: RuleDeleteQuery,
+    response: json(200, "what was deleted"),
+    errors: { 404: "no such rule", 409: "the rule has alerts and force was not set, or it is built in" },
+  },
+  {
+    method: "GET",
+    path: "/api/rules/export",
+    tag: "rules",
+    summary: "Rules as a Kibana-compatible NDJSON download",
+    auth: needs("rules:read"),
+    query: RuleExportQuery,
+    response: { status: 200, description: "one rule per line", contentType: "application/x-ndjson" },
+  },
+  {
+    method: "POST",
+    path: "/api/rules/import",
+    tag: "rules",
+    summary: "Import an Elastic detection-rules TOML file or a Kibana rules NDJSON export",
+    auth: needs("rules:write"),
+    query: FilenameQuery,
+    rawBody: {
+      contentTypes: ["multipart/form-data", "application/toml", "application/x-ndjson", "text/plain"],
+      description: 'The rule file, as multipart field "file" or as the whole body (at most 8 MiB).',
+    },
+    response: json(200, "one result per rule, refused ones included"),
+    errors: { 413: "the file is larger than 8 MiB" },
+  },
+  {
+    method: "POST",
+    path: "/api/rules/preview",
+    tag: "rules",
+    summary: "Run an EQL query over an upload or a time range of stored events without raising alerts",
+    auth: needs("rules:read"),
+    body: RulePreviewSchema,
+    response: json(200, "{scope, matches…}"),
+    errors: { 400: "invalid body, or the query is not valid EQL (details carry line and column)" },
+  },
+  // --- exceptions
+  {
+    method: "GET",
+    path: "/api/exceptions",
+    tag: "exceptions",
+    summary: "List exception items",
+    auth: needs("exceptions:read"),
+    query: ExceptionFilterSchema,
+    response: json(200, "{items}"),
+  },
+  {
+    method: "POST",
+    path: "/api/exceptions",
+    tag: "exceptions",
+    summary: "Create an exception item; closeMatching also closes the open alerts it covers",
+    auth: needs("exceptions:write"),
+    body: ExceptionCreateSchema,
+    response: json(201, "{item, closedAlerts}"),
+  },
+  {
+    method: "GET",
+    path: "/api/exceptions/{id}",
+    tag: "exceptions",
+    summary: "One exception item",
+    auth: needs("exceptions:read"),
+    response: json(200, "{item}"),
+    errors: { 404: "no such exception" },
+  },
+  {
+    method: "PATCH",
+    path: "/api/exceptions/{id}",
+    tag: "exceptions",
+    summary: "Change an exception item, add a comment, or close the alerts it covers",
+    auth: needs("exceptions:write"),
+    body: ExceptionPatchBody,
+    response: json(200, "{item, closedAlerts}"),
+    errors: { 404: "no such exception" },
+  },
+  {
+    method: "DELETE",
+    path: "/api/exceptions/{id}",
+    tag: "exceptions",
+    summary: "Delete an exception item",
+    auth: needs("exceptions:write"),
+    response: json(204, "deleted"),
+    errors: { 404: "no such exception" },
+  },
+  {
+    method: "POST",
+    path: "/api/exceptions/preview",
+    tag: "exceptions",
+    summary: "Impact of an exception before saving: open alerts it would close, recent events it would suppress",
+    auth: needs("exceptions:read"),
+    body: ExceptionPreviewSchema,
+    response: json(200, "the preview"),
+  },
+  {
+    method: "GET",
+    path: "/api/exceptions/export",
+    tag: "exceptions",
+    summary: "Every exception list and item as NDJSON",
+    auth: needs("exceptions:read"),
+    response: { status: 200, description: "one list or item per line", contentType: "application/x-ndjson" },
+  },
+  {
+    method: "POST",
+    path: "/api/exceptions/import",
+    tag: "exceptions",
+    summary: "Import exception lists and items from NDJSON (the export format)",
+    auth: needs("exceptions:write"),
+    rawBody: { contentTypes: ["application/x-ndjson"], description: "The export file (at most 5 MiB)." },
+    response: json(200, "{listsCreated, listsUpdated, itemsCreated, errors: [{line, message}]}"),
+    errors: { 413: "the file is larger than 5 MiB" },
+  },
+  {
+    method: "GET",
+    path: "/api/exception-lists",
+    tag: "exceptions",
+    summary: "Shared exception lists",
+    auth: needs("exceptions:read"),
+    response: json(200, "{lists}"),
+  },
+  {
+    method: "POST",
+    path: "/api/exception-lists",
+    tag: "exceptions",
+    summary: "Create a shared exception list, optionally attached to rules",
+    auth: needs("exceptions:write"),
+    body: ExceptionListInputSchema,
+    response: json(201, "{list}"),
+  },
+  {
+    method: "GET",
+    path: "/api/exception-lists/{id}",
+    tag: "exceptions",
+    summary: "One shared exception list",
+    auth: needs("exceptions:read"),
+    response: json(200, "{list}"),
+    errors: { 404: "no such list" },
+  },
+  {
+    method: "PATCH",
+    path: "/api/exception-lists/{id}",
+    tag: "exceptions",
+    summary: "Rename a list or replace the rules it is attached to",
+    auth: needs("exceptions:write"),
+    body: ExceptionListPatchSchema,
+    response: json(200, "{list}"),
+  },
+  {
+    method: "DELETE",
+    path: "/api/exception-lists/{id}",
+    tag: "exceptions",
+    summary: "Delete a shared list and its items",
+    auth: needs("exceptions:write"),
+    response: json(204, "deleted"),
+  },
+  {
+    method: "GET",
+    path: "/api/value-lists",
+    tag: "exceptions",
+    summary: "Value lists (for the is in list / is not in list operators)",
+    auth: needs("exceptions:read"),
+    response: json(200, "{lists: [{id, name, valueCount, createdAt}]}"),
+  },
+  {
+    method: "POST",
+    path: "/api/value-lists",
+    tag: "exceptions",
+    summary: "Upload a value list: JSON {name, text}, or the file as text/plain with ?name=",
+    auth: needs("exceptions:write"),
+    query: ValueListNameQuerySchema,
+    body: ValueListInputSchema,
+    rawBody: { contentTypes: ["text/plain"], description: "One value per line, blank lines skipped (at most 8 MiB)." },
+    response: json(201, "{list}"),
+    errors: { 413: "the file is larger than 8 MiB" },
+  },
+  // --- administration
+  {
+    method: "GET",
+    path: "/api/users",
+    tag: "administration",
+    summary: "People who can sign in",
+    auth: needs("users:manage"),
+    response: json(200, "{users}"),
+  },
+  {
+    method: "POST",
+    path: "/api/users",
+    tag: "administration",
+    summary: "Add a person",
+    auth: needs("users:manage"),
+    body: CreateUserSchema,
+    response: json(201, "{user}"),
+  },
+  {
+    method: "PATCH",
+    path: "/api/users/{id}",
+    tag: "administration",
+    summary: "Change a person's role, disable them or reset their password",
+    auth: needs("users:manage"),
+    body: UpdateUserSchema,
+    response: json(200, "the updated user"),
+  },
+  {
+    method: "GET",
+    path: "/api/tokens",
+    tag: "administration",
+    summary: "API tokens (never their secrets)",
+    auth: needs("tokens:manage"),
+    response: json(200, "{tokens}"),
+  },
+  {
+    method: "POST",
+    path: "/api/tokens",
+    tag: "administration",
+    summary: "Create an API token; the secret is in this response only",
+    auth: needs("tokens:manage"),
+    body: CreateTokenSchema,
+    response: json(201, "{token} including its secret"),
+  },
+  {
+    method: "DELETE",
+    path: "/api/tokens/{id}",
+    tag: "administration",
+    summary: "Revoke an API token",
+    auth: needs("tokens:manage"),
+    response: json(200, "the revoked token"),
+  },
+  {
+    method: "GET",
+    path: "/api/audit",
+    tag: "administration",
+    summary: "Audit log, newest first",
+    auth: needs("audit:read"),
+    query: AuditQuerySchema,
+    response: json(200, "a page of audit entries and the actors/actions seen"),
+  },
+];
