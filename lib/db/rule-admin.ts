@@ -18,6 +18,7 @@ import {
 } from "../rules/schema";
 import { appendAudit } from "./audit";
 import { prisma } from "./client";
+import { ruleContentColumns } from "./rules";
 
 /**
  * Rule administration: list, read, create, edit, delete, import and export
@@ -115,35 +116,7 @@ export function ruleFromRow(row: RuleRow): Rule {
   };
 }
 
-/** The columns a rule's content is stored in (everything but id, enabled and bookkeeping). */
-function contentColumns(rule: Rule) {
-  return {
-    name: rule.name,
-    description: rule.description,
-    type: rule.type,
-    query: rule.query,
-    eventCategoryField: rule.eventCategoryField,
-    timestampField: rule.timestampField,
-    tiebreakerField: rule.tiebreakerField ?? null,
-    severity: rule.severity,
-    riskScore: rule.riskScore,
-    tags: JSON.stringify(rule.tags),
-    threat: JSON.stringify(rule.threat),
-    interval: rule.interval,
-    lookback: rule.lookback,
-    maxAlertsPerRun: rule.maxAlertsPerRun,
-    guide: rule.guide,
-    triageSteps: JSON.stringify(rule.triageSteps),
-    responseSteps: JSON.stringify(rule.responseSteps),
-    falsePositives: JSON.stringify(rule.falsePositives),
-    references: JSON.stringify(rule.references),
-    authors: JSON.stringify(rule.authors),
-    license: rule.license ?? null,
-    origin: rule.origin,
-  };
-}
-
-type ContentColumns = ReturnType<typeof contentColumns>;
+type ContentColumns = ReturnType<typeof ruleContentColumns>;
 
 function changedColumns(row: RuleRow, next: ContentColumns): (keyof ContentColumns)[] {
   return (Object.keys(next) as (keyof ContentColumns)[]).filter((key) => row[key] !== next[key]);
@@ -415,7 +388,7 @@ export async function createRule(input: unknown, actor: RuleActor): Promise<Rule
 
 async function insertRule(rule: Rule): Promise<void> {
   await prisma().rule.create({
-    data: { id: rule.id, ...contentColumns(rule), version: rule.version, enabled: rule.enabled, builtin: false },
+    data: { id: rule.id, ...ruleContentColumns(rule), version: rule.version, enabled: rule.enabled, builtin: false },
   });
 }
 
@@ -436,7 +409,7 @@ type ApplyResult = "updated" | "unchanged";
  * not content, and is only audited (as the built-in sync treats it).
  */
 async function applyRule(row: RuleRow, next: Rule, actor: RuleActor): Promise<ApplyResult> {
-  const columns = contentColumns(next);
+  const columns = ruleContentColumns(next);
   const changed = changedColumns(row, columns);
   const toggled = row.enabled !== next.enabled;
   if (changed.length === 0 && !toggled) return "unchanged";
@@ -485,7 +458,7 @@ export async function updateRule(id: string, patch: unknown, actor: RuleActor): 
   const current = ruleFromRow(row);
   const checked = validateRule({ ...current, ...changes, id: row.id, version: row.version });
   if (!checked.ok) return invalid(checked.issues);
-  const changedFields = changedColumns(row, contentColumns(checked.rule));
+  const changedFields = changedColumns(row, ruleContentColumns(checked.rule));
   const outcome = await applyRule(row, checked.rule, actor);
   if (outcome === "updated") {
     await audit(actor, "rule.update", id, {

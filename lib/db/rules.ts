@@ -23,8 +23,12 @@ export async function listEnabledDetectionRules(): Promise<DetectionRule[]> {
   return rows;
 }
 
-/** The database columns for a rule (JSON-valued fields as text). */
-function ruleColumns(rule: Rule) {
+/**
+ * The columns a rule's content is stored in, JSON-valued fields as text:
+ * everything but id, version, enabled and bookkeeping. Shared by the built-in
+ * pack loader and rule administration so both write a rule the same way.
+ */
+export function ruleContentColumns(rule: Rule) {
   return {
     name: rule.name,
     description: rule.description,
@@ -48,7 +52,6 @@ function ruleColumns(rule: Rule) {
     authors: JSON.stringify(rule.authors),
     license: rule.license ?? null,
     origin: rule.origin,
-    version: rule.version,
   };
 }
 
@@ -63,7 +66,7 @@ export async function syncBuiltinRules(rules: readonly Rule[]): Promise<{ insert
   const updated: string[] = [];
   const db = prisma();
   for (const rule of rules) {
-    const columns = ruleColumns(rule);
+    const columns = { ...ruleContentColumns(rule), version: rule.version };
     const existing = await db.rule.findUnique({ where: { id: rule.id } });
     if (!existing) {
       await db.rule.create({ data: { id: rule.id, ...columns, enabled: rule.enabled, builtin: true } });
