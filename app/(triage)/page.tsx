@@ -1,8 +1,14 @@
 import type { Metadata } from "next";
 import { DashboardPage } from "@/components/dashboard/DashboardPage";
+import { FirstVisitHint } from "@/components/help/FirstVisitHint";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default function Page() {
-  return <DashboardPage />;
+  return (
+    <>
+      <FirstVisitHint screen="dashboard" />
+      <DashboardPage />
+    </>
+  );
 }

@@ -1,8 +1,14 @@
 import type { Metadata } from "next";
+import { FirstVisitHint } from "@/components/help/FirstVisitHint";
 import { RulesPage } from "@/components/rules/RulesPage";
 
 export const metadata: Metadata = { title: "Rules" };
 
 export default function Page() {
-  return <RulesPage />;
+  return (
+    <>
+      <FirstVisitHint screen="rules" />
+      <RulesPage />
+    </>
+  );
 }
