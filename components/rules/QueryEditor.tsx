@@ -70,7 +70,7 @@ export function QueryEditor({
   );
 }
 
-function QueryError({ id, query, problem }: { id: string; query: string; problem: QueryProblem }) {
+export function QueryError({ id, query, problem }: { id: string; query: string; problem: QueryProblem }) {
   const place = placeQueryError(query, problem.line, problem.column);
   const row = caretRow(place);
   return (

@@ -6,6 +6,7 @@ import { Chip, EnabledSwitch, formatWhen, SeverityBadge } from "./badges";
 import { RuleActions } from "./RuleActions";
 import { RuleEditor } from "./RuleEditor";
 import { RuleGuide } from "./RuleGuide";
+import { RulePreview } from "./RulePreview";
 import { useRule, useToggleRule } from "./rules-queries";
 import { SafeLink } from "./SafeLink";
 import { VersionHistory } from "./VersionHistory";
@@ -37,6 +38,8 @@ export function RuleDetailPage({ id, canWrite }: { id: string; canWrite: boolean
   const detail = useRule(id);
   const toggle = useToggleRule();
   const [editing, setEditing] = useState(false);
+  // The editor's unsaved query, which the preview runs while the editor is open.
+  const [draftQuery, setDraftQuery] = useState<string | null>(null);
 
   if (detail.isPending) return <p className="text-sm text-slate-500">Loading rule…</p>;
   if (detail.isError) {
@@ -47,6 +50,11 @@ export function RuleDetailPage({ id, canWrite }: { id: string; canWrite: boolean
     );
   }
   const { rule, builtin, tactics } = detail.data;
+  const previewQuery = editing && draftQuery !== null ? draftQuery : rule.query;
+  const closeEditor = () => {
+    setEditing(false);
+    setDraftQuery(null);
+  };
 
   return (
     <div className="space-y-4">
@@ -103,7 +111,7 @@ export function RuleDetailPage({ id, canWrite }: { id: string; canWrite: boolean
       {editing ? (
         <Section title="Edit rule">
           {/* Keyed by version so a save (or someone else's) starts the form from the stored rule. */}
-          <RuleEditor key={rule.version} rule={rule} onDone={() => setEditing(false)} />
+          <RuleEditor key={rule.version} rule={rule} onDone={closeEditor} onQueryChange={setDraftQuery} />
         </Section>
       ) : null}
 
@@ -135,6 +143,18 @@ export function RuleDetailPage({ id, canWrite }: { id: string; canWrite: boolean
           <dt>Category field</dt>
           <dd className="font-mono">{rule.eventCategoryField}</dd>
         </dl>
+      </Section>
+
+      <Section title="Preview">
+        <RulePreview
+          query={previewQuery}
+          edited={previewQuery !== rule.query}
+          settings={{
+            eventCategoryField: rule.eventCategoryField,
+            timestampField: rule.timestampField,
+            tiebreakerField: rule.tiebreakerField,
+          }}
+        />
       </Section>
 
       <Section title="Investigation guide">

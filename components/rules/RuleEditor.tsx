@@ -14,13 +14,26 @@ const inputClass =
  * runs, and its query. The server validates again and keeps the previous
  * version; `baseVersion` makes a save over someone else's newer edit a 409.
  */
-export function RuleEditor({ rule, onDone }: { rule: Rule; onDone: () => void }) {
+export function RuleEditor({
+  rule,
+  onDone,
+  onQueryChange,
+}: {
+  rule: Rule;
+  onDone: () => void;
+  /** Told of every edit of the query, so the preview can run the unsaved text. */
+  onQueryChange?: (query: string) => void;
+}) {
   const update = useUpdateRule(rule.id);
   const [severity, setSeverity] = useState(rule.severity);
   const [risk, setRisk] = useState(String(rule.riskScore));
   const [tags, setTags] = useState(rule.tags.join("\n"));
   const [enabled, setEnabled] = useState(rule.enabled);
-  const [query, setQuery] = useState(rule.query);
+  const [query, setQueryState] = useState(rule.query);
+  const setQuery = (next: string) => {
+    setQueryState(next);
+    onQueryChange?.(next);
+  };
   const settings = useMemo(
     () => ({
       eventCategoryField: rule.eventCategoryField,

@@ -249,3 +249,62 @@ export function useImportRules() {
     onSuccess: () => void client.invalidateQueries({ queryKey: rulesKeys.all }),
   });
 }
+
+const PreviewResultSchema = z.object({
+  scope: z.union([z.object({ uploadId: z.string() }), z.object({ from: z.string(), to: z.string() })]),
+  eventsScanned: z.number(),
+  matches: z.number(),
+  sample: z.array(
+    z.object({
+      eventIds: z.array(z.number().nullable()),
+      events: z.array(z.record(z.string(), z.unknown())),
+    }),
+  ),
+});
+export type RulePreviewResult = z.infer<typeof PreviewResultSchema>;
+
+export interface RulePreviewInput {
+  query: string;
+  eventCategoryField: string;
+  timestampField: string;
+  tiebreakerField?: string | undefined;
+  scope: { uploadId: string } | { from: string; to: string };
+  limit?: number;
+}
+
+/**
+ * Runs a (possibly unsaved) query over stored events; nothing is written, so
+ * it is a mutation only because each run is an explicit request by the analyst.
+ * A bad query comes back as a RulesApiError whose "query" issue has line/column.
+ */
+export function usePreviewRule() {
+  return useMutation({
+    mutationFn: ({ scope, tiebreakerField, ...rest }: RulePreviewInput) =>
+      call("/api/rules/preview", PreviewResultSchema, {
+        method: "POST",
+        body: { ...rest, ...(tiebreakerField ? { tiebreakerField } : {}), ...scope },
+      }),
+  });
+}
+
+const UploadOptionsSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      fileName: z.string(),
+      status: z.string(),
+      eventsAccepted: z.number(),
+      createdAt: z.string(),
+    }),
+  ),
+});
+export type UploadOption = z.infer<typeof UploadOptionsSchema>["items"][number];
+
+/** The latest uploads, to preview a rule over one of them. */
+export function useRecentUploads(enabled: boolean) {
+  return useQuery({
+    queryKey: ["rule-preview-uploads"] as const,
+    queryFn: async () => (await call("/api/uploads?limit=50", UploadOptionsSchema)).items,
+    enabled,
+  });
+}
