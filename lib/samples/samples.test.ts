@@ -1,0 +1,60 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { prisma } from "../db/client";
+import { syncBuiltinRules } from "../db/rules";
+import { createTestDatabase } from "../db/test-database";
+import { ingestEvents } from "../ingest/ingest";
+import { loadBuiltinRules } from "../rules/load";
+import { SAMPLE_FORMATS, sampleFileName } from "./formats";
+import { generateSamples } from "./generate";
+
+const database = createTestDatabase();
+process.env.DATABASE_URL = database.url;
+const samplesDir = path.resolve(import.meta.dirname, "..", "..", "public", "samples");
+
+let builtinRuleIds: string[] = [];
+beforeAll(async () => {
+  const rules = await loadBuiltinRules();
+  builtinRuleIds = rules.map((rule) => rule.id);
+  await syncBuiltinRules(rules);
+});
+afterAll(async () => {
+  await prisma().$disconnect();
+  database.cleanup();
+});
+beforeEach(async () => {
+  await prisma().alert.deleteMany();
+  await prisma().event.deleteMany();
+  await prisma().upload.deleteMany();
+});
+
+async function* chunks(buffer: Buffer): AsyncGenerator<Uint8Array> {
+  for (let start = 0; start < buffer.length; start += 64 * 1024) yield buffer.subarray(start, start + 64 * 1024);
+}
+
+describe("sample incidents", () => {
+  it("regenerating gives the committed files byte for byte", () => {
+    const generated = generateSamples();
+    for (const format of SAMPLE_FORMATS) {
+      const committed = fs.readFileSync(path.join(samplesDir, sampleFileName(format)), "utf8");
+      expect(generated[format] === committed, `${sampleFileName(format)}: run \`npm run samples\``).toBe(true);
+    }
+    expect(generateSamples()).toEqual(generated);
+  });
+
+  for (const format of SAMPLE_FORMATS) {
+    it(`${format}: every line is accepted and every built-in rule fires`, async () => {
+      const file = fs.readFileSync(path.join(samplesDir, sampleFileName(format)));
+      const report = await ingestEvents(chunks(file), { fileName: sampleFileName(format), format, createdById: null });
+      expect(report.errors).toEqual([]);
+      expect(report.events.rejected).toBe(0);
+      expect(report.events.accepted).toBeGreaterThan(100);
+      expect(report.format).toBe(format);
+      const perRule = await prisma().alert.groupBy({ by: ["ruleId"], _count: { _all: true } });
+      const counts = Object.fromEntries(perRule.map((row) => [row.ruleId, row._count._all]));
+      for (const ruleId of builtinRuleIds)
+        expect(counts[ruleId] ?? 0, `alerts of rule ${ruleId}`).toBeGreaterThanOrEqual(1);
+    });
+  }
+});
