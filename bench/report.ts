@@ -109,8 +109,6 @@ export function markdownTable(rows: readonly Row[], floor: PassResult): string {
 }
 
 export interface SectionInput {
-  date: Date;
-  machine: MachineInfo;
   eventsFile: { path: string; bytes: number; events: number };
   rows: Row[];
   floor: PassResult;
@@ -120,13 +118,10 @@ export interface SectionInput {
   notes: string[];
 }
 
-/** The dated section appended to RESULTS.md. */
+/** The engine part of a RESULTS.md section (the run's dated heading comes from runHeading). */
 export function markdownSection(input: SectionInput): string {
-  const { machine } = input;
   const lines = [
-    `## ${input.date.toISOString().replace(/\.\d+Z$/, "Z")}`,
-    "",
-    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB RAM, ${machine.os}, node ${machine.node}.`,
+    "### Engine: floor, seed queries, sequences, in-process ingest",
     "",
     `Input: \`${input.eventsFile.path}\` — ${thousands(input.eventsFile.events)} events, ${mib(input.eventsFile.bytes)} MiB ` +
       `(${Math.round(input.eventsFile.bytes / input.eventsFile.events)} bytes per event).`,
@@ -143,7 +138,7 @@ export function markdownSection(input: SectionInput): string {
   }
   if (input.ingest) {
     lines.push(
-      `### Ingest (\`${input.ingest.path}\`, ${mib(input.ingest.bytes)} MiB)`,
+      `#### In-process ingest (\`${input.ingest.path}\`, ${mib(input.ingest.bytes)} MiB)`,
       "",
       markdownTable(input.ingest.rows, input.floor),
       "",
@@ -153,4 +148,30 @@ export function markdownSection(input: SectionInput): string {
   }
   if (input.notes.length > 0) lines.push(...input.notes.map((note) => `- ${note}`), "");
   return `${lines.join("\n")}\n`;
+}
+
+export interface RunInfo {
+  date: Date;
+  machine: MachineInfo;
+  /** `git rev-parse HEAD`, and how many paths differed from it when the run started. */
+  commit: { hash: string; changedPaths: number } | null;
+  /** The settings of the run, as the environment variables that give them. */
+  settings: string;
+}
+
+/** The dated heading of one run's section in RESULTS.md. */
+export function runHeading(info: RunInfo): string {
+  const { machine, commit } = info;
+  const commitText = commit
+    ? `commit \`${commit.hash.slice(0, 12)}\`${commit.changedPaths > 0 ? ` (+ ${commit.changedPaths} uncommitted paths in the tree)` : ""}`
+    : "commit unknown (not a git checkout)";
+  return [
+    `## ${info.date.toISOString().replace(/\.\d+Z$/, "Z")}`,
+    "",
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB RAM, ${machine.os}; ` +
+      `node ${machine.node}; ${commitText}.`,
+    "",
+    `Settings: ${info.settings}.`,
+    "",
+  ].join("\n");
 }

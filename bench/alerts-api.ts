@@ -1,0 +1,191 @@
+/**
+ * The alerts API with many alerts stored: seeds a fresh database
+ * (bench/seed-alerts.ts), starts the real server on it and measures, one
+ * request at a time as an analyst's browser sends them, p50/p95/p99 of
+ * GET /api/alerts for each filter and each sort, the group-by endpoint and
+ * the dashboard endpoint; then the first alert rows in a real browser.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type FirstRowsResult, measureFirstRows } from "./first-rows";
+import { timed } from "./measure-child";
+import { SEED_ADMIN_USERNAME, SEED_RULES, type SeedCounts, seedAlertsDatabase } from "./seed-alerts";
+import { createApiToken, startServer } from "./server";
+import { type LatencySummary, summarize } from "./stats";
+
+export interface ApiCase {
+  /** What the row measures, e.g. "list, filter status=open". */
+  name: string;
+  /** Path and query, e.g. "/api/alerts?status=open". */
+  path: string;
+}
+
+export interface ApiCaseResult extends ApiCase {
+  latency: LatencySummary;
+  /** Rows (list), total (groups) or figures returned by the last request, to show the query did work. */
+  returned: string;
+}
+
+export interface AlertsApiResult {
+  counts: SeedCounts;
+  seedMillis: number;
+  databaseBytes: number;
+  cases: ApiCaseResult[];
+  firstRows: FirstRowsResult | null;
+  firstRowsError: string | null;
+}
+
+export interface AlertsApiOptions {
+  root: string;
+  alerts: number;
+  port: number;
+  /** Timed requests per case (after two warm-up requests). */
+  samples: number;
+  /** Page loads in the browser (the first with a cold cache). */
+  browserLoads: number;
+}
+
+const ADMIN_PASSWORD = "bench-admin-password-0123";
+/** A case stops early after this long, so one slow query cannot eat the whole run. */
+const CASE_BUDGET_MS = 30_000;
+
+/** The requests measured, with values taken from the seed (a common and a rare rule, a busy container). */
+export function apiCases(now: number): ApiCase[] {
+  const common = SEED_RULES[0]?.id ?? "";
+  const rare = SEED_RULES[SEED_RULES.length - 1]?.id ?? "";
+  const dayAgo = new Date(now - 86_400_000).toISOString();
+  const weekAgo = new Date(now - 7 * 86_400_000).toISOString();
+  const weekAgoPlusHour = new Date(now - 7 * 86_400_000 + 3_600_000).toISOString();
+  const list = (name: string, query: string): ApiCase => ({
+    name: `list, ${name}`,
+    path: `/api/alerts${query ? `?${query}` : ""}`,
+  });
+  return [
+    list("no filter (newest)", ""),
+    list("sort oldest", "sort=oldest"),
+    list("sort severity", "sort=severity"),
+    list("sort risk", "sort=risk"),
+    list("status=open", "status=open"),
+    list("status=acknowledged,closed", "status=acknowledged,closed"),
+    list("status=closed, sort risk", "status=closed&sort=risk"),
+    list("severity=critical", "severity=critical"),
+    list("severity=low, sort severity", "severity=low&sort=severity"),
+    list("rule (common)", `rule=${common}`),
+    list("rule (rare)", `rule=${rare}`),
+    list("rule (rare), sort risk", `rule=${rare}&sort=risk`),
+    list("container (busiest)", "container=CONTAINER"),
+    list("host", "host=node-007"),
+    list("q=xmrig", "q=xmrig"),
+    list("q with no match (full scan)", "q=no-such-text-anywhere"),
+    list("time range: last 24 h", `from=${encodeURIComponent(dayAgo)}`),
+    list(
+      "time range: one hour a week ago",
+      `from=${encodeURIComponent(weekAgo)}&to=${encodeURIComponent(weekAgoPlusHour)}`,
+    ),
+    list("status=open & severity=high,critical, sort risk", "status=open&severity=high,critical&sort=risk"),
+    list("second page (cursor)", "CURSOR"),
+    { name: "groups, total only", path: "/api/alerts/groups" },
+    { name: "groups by rule", path: "/api/alerts/groups?by=rule" },
+    { name: "groups by container", path: "/api/alerts/groups?by=container" },
+    { name: "groups by host, status=open", path: "/api/alerts/groups?by=host&status=open" },
+    { name: "dashboard 24h", path: "/api/dashboard?range=24h" },
+    { name: "dashboard 30d", path: "/api/dashboard?range=30d" },
+    { name: "dashboard all", path: "/api/dashboard?range=all" },
+  ];
+}
+
+function describeBody(body: unknown): string {
+  if (body && typeof body === "object") {
+    const record = body as Record<string, unknown>;
+    if (Array.isArray(record.items)) return `${record.items.length} rows`;
+    if (typeof record.total === "number") {
+      const groups = Array.isArray(record.groups) ? `, ${record.groups.length} groups` : "";
+      return `total ${record.total.toLocaleString("en-US")}${groups}`;
+    }
+    return `${Object.keys(record).length} figures`;
+  }
+  return "";
+}
+
+async function getJson(url: string, token: string): Promise<unknown> {
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`bench: GET ${url} answered ${response.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+async function measureCase(base: string, token: string, apiCase: ApiCase, samples: number): Promise<ApiCaseResult> {
+  const url = `${base}${apiCase.path}`;
+  let body: unknown = null;
+  for (let i = 0; i < 2; i++) body = await getJson(url, token);
+  const times: number[] = [];
+  const started = performance.now();
+  while (times.length < samples && (times.length === 0 || performance.now() - started < CASE_BUDGET_MS)) {
+    const at = performance.now();
+    body = await getJson(url, token);
+    times.push(performance.now() - at);
+  }
+  return { ...apiCase, latency: summarize(times), returned: describeBody(body) };
+}
+
+/** The busiest container and a real second-page cursor, read from the API itself. */
+async function resolvePlaceholders(cases: ApiCase[], base: string, token: string): Promise<ApiCase[]> {
+  const groups = (await getJson(`${base}/api/alerts/groups?by=container&groupLimit=1`, token)) as {
+    groups: { key: string }[];
+  };
+  const container = groups.groups[0]?.key ?? "";
+  const first = (await getJson(`${base}/api/alerts`, token)) as { nextCursor: string | null };
+  return cases.map((apiCase) => ({
+    ...apiCase,
+    path:
+      apiCase.path === "/api/alerts?CURSOR"
+        ? `/api/alerts?cursor=${encodeURIComponent(first.nextCursor ?? "")}`
+        : apiCase.path.replace("CONTAINER", encodeURIComponent(container)),
+  }));
+}
+
+export async function runAlertsApi(options: AlertsApiOptions): Promise<AlertsApiResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-bench-alerts-"));
+  const databaseFile = path.join(dir, "keelwatch.db");
+  const now = Date.now();
+  try {
+    const seedStarted = performance.now();
+    const counts = await timed(`seed ${options.alerts.toLocaleString("en-US")} alerts`, () =>
+      seedAlertsDatabase(databaseFile, { alerts: options.alerts, adminPassword: ADMIN_PASSWORD, now }),
+    );
+    const seedMillis = performance.now() - seedStarted;
+    const databaseBytes = fs.statSync(databaseFile).size;
+    const token = await createApiToken(options.root, databaseFile, "viewer");
+    const server = await timed("start the server on the seeded database", () =>
+      startServer({ root: options.root, databaseFile, port: options.port }),
+    );
+    try {
+      const cases = await resolvePlaceholders(apiCases(now), server.url, token);
+      const results: ApiCaseResult[] = [];
+      for (const apiCase of cases) {
+        results.push(await timed(apiCase.name, () => measureCase(server.url, token, apiCase, options.samples)));
+      }
+      let firstRows: FirstRowsResult | null = null;
+      let firstRowsError: string | null = null;
+      try {
+        firstRows = await timed("first alert rows in Chromium", () =>
+          measureFirstRows({
+            url: server.url,
+            username: SEED_ADMIN_USERNAME,
+            password: ADMIN_PASSWORD,
+            loads: options.browserLoads,
+          }),
+        );
+      } catch (error) {
+        // The API figures stand on their own; say why the browser figure is missing.
+        firstRowsError = (error as Error).message.split("\n")[0] ?? "unknown error";
+      }
+      return { counts, seedMillis, databaseBytes, cases: results, firstRows, firstRowsError };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

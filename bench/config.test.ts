@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { readConfig } from "./config";
+
+describe("bench config", () => {
+  it("defaults to the full run of issues 6 and 9", () => {
+    const config = readConfig({});
+    expect(config).toMatchObject({
+      quick: false,
+      parts: ["engine", "scaling", "alerts"],
+      events: 1_000_000,
+      scales: [1_000_000, 2_000_000, 4_000_000],
+      gzipScales: [1_000_000],
+      alerts: 1_000_000,
+      port: 3130,
+      record: true,
+    });
+  });
+
+  it("shrinks everything with BENCH_QUICK=1, and explicit values still win", () => {
+    const quick = readConfig({ BENCH_QUICK: "1" });
+    expect(quick.events).toBe(100_000);
+    expect(quick.alerts).toBe(50_000);
+    expect(Math.max(...quick.scales)).toBeLessThanOrEqual(100_000);
+    expect(readConfig({ BENCH_QUICK: "1", BENCH_SCALES: "1e6,2e6", BENCH_ALERTS: "1_000" })).toMatchObject({
+      scales: [1_000_000, 2_000_000],
+      alerts: 1_000,
+    });
+  });
+
+  it("keeps the in-process ingest within the engine's events, and skips gzip on request", () => {
+    expect(readConfig({ BENCH_EVENTS: "1000", BENCH_INGEST_EVENTS: "5000" }).ingestEvents).toBe(1_000);
+    expect(readConfig({ BENCH_GZIP_SCALES: "none" }).gzipScales).toEqual([]);
+  });
+
+  it("names the variable and the value it cannot use", () => {
+    expect(() => readConfig({ BENCH_PARTS: "engine,speed" })).toThrow(/BENCH_PARTS: unknown part "speed"/);
+    expect(() => readConfig({ BENCH_ALERTS: "-3" })).toThrow(/BENCH_ALERTS must be a positive whole number, not "-3"/);
+    expect(() => readConfig({ BENCH_PORT: "70000" })).toThrow(/BENCH_PORT must be a port/);
+    expect(() => readConfig({ BENCH_SCALES: "1e6,x" })).toThrow(/BENCH_SCALES: "x"/);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * `npm run bench` settings from the environment. The defaults are the full
+ * run the issues ask for (1M/2M/4M events, 1M alerts), sized to finish in
+ * about 25 minutes on a quiet 2-core machine once the event files exist;
+ * BENCH_QUICK=1 shrinks everything to a check of a couple of minutes.
+ */
+import { parseScales } from "./stats";
+
+export const BENCH_PARTS = ["engine", "scaling", "alerts"] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
+
+export interface BenchConfig {
+  quick: boolean;
+  parts: BenchPart[];
+  /** engine part: events per pass, and for the in-process ingest */
+  events: number;
+  ingestEvents: number;
+  /** scaling part: keelwatch eql / detect sizes, HTTP ingest sizes, gzip HTTP ingest sizes */
+  scales: number[];
+  ingestScales: number[];
+  gzipScales: number[];
+  /** alerts part */
+  alerts: number;
+  samples: number;
+  browserLoads: number;
+  port: number;
+  record: boolean;
+}
+
+export const ENV_HELP = `Environment (defaults in brackets; BENCH_QUICK=1 gives the quick values):
+  BENCH_PARTS          engine,scaling,alerts [all]
+  BENCH_EVENTS         events per engine pass [1e6; quick 1e5]
+  BENCH_INGEST_EVENTS  in-process ingest of the engine part [2e5; quick 2e4]
+  BENCH_SCALES         keelwatch eql / detect sizes [1e6,2e6,4e6; quick 5e4,1e5]
+  BENCH_INGEST_SCALES  HTTP ingest sizes [2.5e5,5e5,1e6; quick 2.5e4,5e4]
+  BENCH_GZIP_SCALES    HTTP ingest of the gzipped file [1e6; quick 5e4]; "none" to skip
+  BENCH_ALERTS         alerts seeded for the API part [1e6; quick 5e4]
+  BENCH_SAMPLES        timed requests per API case [40; quick 10]
+  BENCH_BROWSER_LOADS  page loads timed in Chromium [4; quick 2]
+  BENCH_PORT           port of the server the bench starts [3130]
+  BENCH_NO_RECORD=1    print only; do not append to bench/RESULTS.md`;
+
+function positive(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text.trim() === "") return fallback;
+  const value = Number(text.trim().replace(/_/g, ""));
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive whole number, not "${text}"`);
+  return value;
+}
+
+function scales(env: Readonly<Record<string, string | undefined>>, name: string, fallback: string): number[] {
+  const text = env[name]?.trim() || fallback;
+  return text === "none" ? [] : parseScales(text, name);
+}
+
+export function readConfig(env: Readonly<Record<string, string | undefined>> = process.env): BenchConfig {
+  const quick = env.BENCH_QUICK === "1";
+  const partsText = env.BENCH_PARTS?.trim();
+  const parts = partsText
+    ? partsText.split(",").map((part) => {
+        const name = part.trim();
+        if (!(BENCH_PARTS as readonly string[]).includes(name)) {
+          throw new Error(`BENCH_PARTS: unknown part "${name}"; use ${BENCH_PARTS.join(", ")}`);
+        }
+        return name as BenchPart;
+      })
+    : [...BENCH_PARTS];
+  const events = positive(env, "BENCH_EVENTS", quick ? 100_000 : 1_000_000);
+  const port = positive(env, "BENCH_PORT", 3130);
+  if (port > 65_535) throw new Error(`BENCH_PORT must be a port, not ${port}`);
+  return {
+    quick,
+    parts,
+    events,
+    ingestEvents: Math.min(positive(env, "BENCH_INGEST_EVENTS", quick ? 20_000 : 200_000), events),
+    scales: scales(env, "BENCH_SCALES", quick ? "5e4,1e5" : "1e6,2e6,4e6"),
+    ingestScales: scales(env, "BENCH_INGEST_SCALES", quick ? "2.5e4,5e4" : "2.5e5,5e5,1e6"),
+    gzipScales: scales(env, "BENCH_GZIP_SCALES", quick ? "5e4" : "1e6"),
+    alerts: positive(env, "BENCH_ALERTS", quick ? 50_000 : 1_000_000),
+    samples: positive(env, "BENCH_SAMPLES", quick ? 10 : 40),
+    browserLoads: positive(env, "BENCH_BROWSER_LOADS", quick ? 2 : 4),
+    port,
+    record: env.BENCH_NO_RECORD !== "1",
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * Scaling: the same work at growing input sizes, measured as a user sees it.
+ *
+ * - `keelwatch eql` (bin/keelwatch, a seed rule's query, --stats) and
+ *   `keelwatch detect` (built-in rules) as separate processes on the
+ *   generated NDJSON file: wall time and the process tree's peak RSS;
+ * - the floor for each size: split + JSON.parse of the same file in a fresh
+ *   node (bench/measure.ts), to which eql's own elapsed time is compared;
+ * - HTTP ingest: POST /api/events of the file (and of its gzip) to the real
+ *   server (`next start`) on a fresh database in a temporary folder, with an
+ *   ingest API token; events/s and the server's peak RSS.
+ */
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { parseStats } from "../lib/cli/commands/eql";
+import type { PassResult } from "./measure";
+import { runMeasure, timed } from "./measure-child";
+import { runCommand } from "./processes";
+import { ensureGzipFile, ensureScaleFiles } from "./scale-files";
+import { createApiToken, startServer } from "./server";
+import type { ScalePoint } from "./stats";
+
+export interface CliPoint extends ScalePoint {
+  /** Lines the command printed (matches or alerts). */
+  outputs: number;
+  /** eql only: its own --stats (elapsed excludes process start-up; peak RSS is its own maxRSS). */
+  selfMillis?: number;
+  selfPeakRss?: number;
+}
+
+export interface IngestPoint extends ScalePoint {
+  gzip: boolean;
+  bytes: number;
+  accepted: number;
+  alerts: number;
+  /** The server's resident set once ready, before the upload, bytes. */
+  idleRss: number;
+}
+
+export interface ScalingResult {
+  eqlRule: { name: string; query: string };
+  floor: (PassResult & { file: string; bytes: number })[];
+  eql: CliPoint[];
+  detect: CliPoint[];
+  ingest: IngestPoint[];
+}
+
+export interface ScalingOptions {
+  root: string;
+  scales: number[];
+  ingestScales: number[];
+  gzipScales: number[];
+  port: number;
+  eqlRule: { name: string; query: string };
+}
+
+function keelwatch(root: string): string {
+  return path.join(root, "bin", "keelwatch");
+}
+
+async function runEql(root: string, file: string, events: number, query: string): Promise<CliPoint> {
+  const run = await runCommand(keelwatch(root), ["eql", "--events", file, "--query", query, "--stats"], { cwd: root });
+  if (run.code !== 0) throw new Error(`bench: keelwatch eql exited ${run.code} on ${file}:\n${run.stderr}`);
+  const stats = parseStats(run.stderr);
+  if (!stats) throw new Error(`bench: keelwatch eql printed no stats line:\n${run.stderr}`);
+  if (stats.eventsRead !== events) throw new Error(`bench: keelwatch eql read ${stats.eventsRead} of ${events} events`);
+  return {
+    events,
+    millis: run.millis,
+    peakRss: Math.max(run.peakRss, stats.peakRssBytes),
+    outputs: run.stdoutLines,
+    selfMillis: stats.elapsedMs,
+    selfPeakRss: stats.peakRssBytes,
+  };
+}
+
+async function runDetect(root: string, file: string, events: number): Promise<CliPoint> {
+  const run = await runCommand(keelwatch(root), ["detect", "--events", file], { cwd: root });
+  if (run.code !== 0) throw new Error(`bench: keelwatch detect exited ${run.code} on ${file}:\n${run.stderr}`);
+  return { events, millis: run.millis, peakRss: run.peakRss, outputs: run.stdoutLines };
+}
+
+interface UploadReply {
+  status: number;
+  body: string;
+}
+
+/** Streams `file` as the body of POST /api/events (no client timeout: a 4M-event upload takes minutes). */
+export function postFile(url: string, token: string, file: string, fileName: string): Promise<UploadReply> {
+  const bytes = fs.statSync(file).size;
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      `${url}/api/events?filename=${encodeURIComponent(fileName)}`,
+      {
+        method: "POST",
+        headers: {
+          Authorization: `Bearer ${token}`,
+          "Content-Type": "application/x-ndjson",
+          "Content-Length": String(bytes),
+        },
+      },
+      (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (text: string) => {
+          body += text;
+        });
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+        response.on("error", reject);
+      },
+    );
+    request.on("error", reject);
+    fs.createReadStream(file).on("error", reject).pipe(request);
+  });
+}
+
+async function runIngest(options: ScalingOptions, file: string, events: number, gzip: boolean): Promise<IngestPoint> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-bench-ingest-"));
+  const databaseFile = path.join(dir, "keelwatch.db");
+  try {
+    const token = await createApiToken(options.root, databaseFile, "ingest");
+    const server = await startServer({ root: options.root, databaseFile, port: options.port });
+    try {
+      const idleRss = server.rss();
+      const started = performance.now();
+      const reply = await postFile(server.url, token, file, path.basename(file));
+      const millis = performance.now() - started;
+      if (reply.status !== 200) {
+        throw new Error(`bench: POST /api/events answered ${reply.status}: ${reply.body.slice(0, 500)}`);
+      }
+      const report = JSON.parse(reply.body) as { events: { accepted: number }; alerts: { created: number } };
+      if (report.events.accepted !== events) {
+        throw new Error(`bench: the server accepted ${report.events.accepted} of ${events} events`);
+      }
+      return {
+        events,
+        millis,
+        peakRss: server.peakRss(),
+        gzip,
+        bytes: fs.statSync(file).size,
+        accepted: report.events.accepted,
+        alerts: report.alerts.created,
+        idleRss,
+      };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+export async function runScaling(options: ScalingOptions): Promise<ScalingResult> {
+  const all = [...new Set([...options.scales, ...options.ingestScales, ...options.gzipScales])];
+  const files = await timed(`scale files (${all.map(count).join(", ")} events)`, () =>
+    ensureScaleFiles(all, options.root),
+  );
+  const fileFor = (events: number) => files.get(events) as string;
+  const result: ScalingResult = { eqlRule: options.eqlRule, floor: [], eql: [], detect: [], ingest: [] };
+
+  for (const events of options.scales) {
+    const file = fileFor(events);
+    // Read the file once first, so the floor does not pay for the disk when the others are served from cache.
+    await runMeasure<PassResult>({ kind: "io", file, events });
+    const floor = await timed(`floor: split + JSON.parse, ${count(events)}`, () =>
+      runMeasure<PassResult>({ kind: "parse", file, events }),
+    );
+    result.floor.push({ ...floor, file: path.relative(options.root, file), bytes: fs.statSync(file).size });
+    result.eql.push(
+      await timed(`keelwatch eql, ${count(events)}`, () => runEql(options.root, file, events, options.eqlRule.query)),
+    );
+    result.detect.push(await timed(`keelwatch detect, ${count(events)}`, () => runDetect(options.root, file, events)));
+  }
+  for (const events of options.ingestScales) {
+    result.ingest.push(
+      await timed(`HTTP ingest, ${count(events)}`, () => runIngest(options, fileFor(events), events, false)),
+    );
+  }
+  for (const events of options.gzipScales) {
+    const gz = await timed(`gzip of ${count(events)}`, () => ensureGzipFile(fileFor(events)));
+    result.ingest.push(await timed(`HTTP ingest, gzip, ${count(events)}`, () => runIngest(options, gz, events, true)));
+  }
+  return result;
+}

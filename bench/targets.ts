@@ -1,0 +1,227 @@
+/**
+ * Turns the scaling and alerts-API figures into tables and into one verdict
+ * per target of issues 6 and 9 (met / missed, with the measured number).
+ * Pure: run.ts measures and prints, this decides and formats.
+ */
+import type { AlertsApiResult } from "./alerts-api";
+import type { ScalingResult } from "./scaling";
+import { flatness, linearity, microsPerEvent, type ScalePoint } from "./stats";
+import type { Grid } from "./table";
+
+export const TARGETS = {
+  floorRatio: 1.5,
+  apiP95Ms: 50,
+  firstRowsMs: 1000,
+} as const;
+
+export interface Verdict {
+  target: string;
+  measured: string;
+  /** null: not measured in this run (too few scales, or the part failed). */
+  met: boolean | null;
+}
+
+export interface Section {
+  title: string;
+  grid: Grid;
+  notes: string[];
+}
+
+const mib = (bytes: number) => (bytes / 1024 ** 2).toFixed(0);
+const count = (n: number) => Math.round(n).toLocaleString("en-US");
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const rate = (point: { events: number; millis: number }) => count((point.events * 1000) / point.millis);
+
+export function verdictLabel(verdict: Verdict): string {
+  return verdict.met === null ? "not measured" : verdict.met ? "met" : "MISSED";
+}
+
+function scalingVerdicts(name: string, points: readonly ScalePoint[]): Verdict[] {
+  const time = linearity(points);
+  const memory = flatness(points);
+  const range =
+    points.length > 1 ? ` (${count(points[0]?.events ?? 0)} → ${count(points.at(-1)?.events ?? 0)} events)` : "";
+  return [
+    {
+      target: `${name}: linear time${range}`,
+      measured: time
+        ? `time per event ×${time.ratio.toFixed(2)} from smallest to largest (limit ×1.25)`
+        : "one scale only",
+      met: time ? time.linear : null,
+    },
+    {
+      target: `${name}: flat memory${range}`,
+      measured: memory
+        ? `peak RSS ×${memory.ratio.toFixed(2)} from smallest to largest (limit ×1.25)`
+        : "one scale only",
+      met: memory ? memory.flat : null,
+    },
+  ];
+}
+
+export function scalingSection(result: ScalingResult): { sections: Section[]; verdicts: Verdict[] } {
+  const rows: string[][] = [];
+  result.floor.forEach((floor, i) => {
+    const eql = result.eql[i];
+    const detect = result.detect[i];
+    rows.push([
+      "floor: split + JSON.parse",
+      count(floor.events),
+      seconds(floor.millis),
+      rate(floor),
+      ((floor.millis * 1000) / floor.events).toFixed(2),
+      mib(floor.maxRss),
+      "",
+      "",
+    ]);
+    if (eql) {
+      const ratio = eql.selfMillis === undefined ? "" : (eql.selfMillis / floor.millis).toFixed(2);
+      rows.push([
+        "keelwatch eql",
+        count(eql.events),
+        seconds(eql.millis),
+        rate(eql),
+        microsPerEvent(eql).toFixed(2),
+        mib(eql.peakRss),
+        ratio,
+        count(eql.outputs),
+      ]);
+    }
+    if (detect) {
+      rows.push([
+        "keelwatch detect",
+        count(detect.events),
+        seconds(detect.millis),
+        rate(detect),
+        microsPerEvent(detect).toFixed(2),
+        mib(detect.peakRss),
+        "",
+        count(detect.outputs),
+      ]);
+    }
+  });
+  for (const point of result.ingest) {
+    rows.push([
+      `HTTP ingest${point.gzip ? ", gzip" : ""}`,
+      count(point.events),
+      seconds(point.millis),
+      rate(point),
+      microsPerEvent(point).toFixed(2),
+      mib(point.peakRss),
+      "",
+      count(point.alerts),
+    ]);
+  }
+  const grid: Grid = {
+    headers: ["measurement", "events", "seconds", "events/s", "µs/event", "peak RSS MiB", "× floor", "output"],
+    rows,
+    right: [1, 2, 3, 4, 5, 6, 7],
+  };
+  const notes = [
+    `keelwatch eql query: rule "${result.eqlRule.name}" (\`${result.eqlRule.query.replace(/\s+/g, " ").trim()}\`); output = matches printed`,
+    "keelwatch detect: the built-in rules; output = alerts printed",
+    "seconds and peak RSS of the CLI rows are the whole process as a user runs it (bin/keelwatch, tsx start-up included; " +
+      "peak = largest /proc VmHWM in the process tree, or eql's own maxRSS if larger); × floor = eql's own --stats elapsed time " +
+      "over split + JSON.parse of the same file in a fresh node",
+    "HTTP ingest: POST /api/events with an ingest token to `next start` on a fresh SQLite database; seconds until the " +
+      "report came back; peak RSS = the server's VmHWM (start-up included); output = alerts created",
+  ];
+
+  const ratios = result.floor.flatMap((floor, i) => {
+    const eql = result.eql[i];
+    return eql?.selfMillis === undefined ? [] : [{ events: floor.events, ratio: eql.selfMillis / floor.millis }];
+  });
+  const worst = ratios.reduce<(typeof ratios)[number] | null>(
+    (max, item) => (!max || item.ratio > max.ratio ? item : max),
+    null,
+  );
+  const verdicts: Verdict[] = [
+    {
+      target: `keelwatch eql time ≤ ${TARGETS.floorRatio}× read + JSON.parse`,
+      measured: worst
+        ? ratios.map((item) => `${item.ratio.toFixed(2)}× at ${count(item.events)}`).join(", ")
+        : "not measured",
+      met: worst ? worst.ratio <= TARGETS.floorRatio : null,
+    },
+    ...scalingVerdicts("keelwatch eql", result.eql),
+    ...scalingVerdicts("keelwatch detect", result.detect),
+    ...scalingVerdicts(
+      "HTTP ingest (NDJSON)",
+      result.ingest.filter((point) => !point.gzip),
+    ),
+  ];
+  return { sections: [{ title: "Scaling", grid, notes }], verdicts };
+}
+
+export function alertsSection(result: AlertsApiResult): { sections: Section[]; verdicts: Verdict[] } {
+  const grid: Grid = {
+    headers: ["request", "p50 ms", "p95 ms", "p99 ms", "max ms", "samples", "returned"],
+    rows: result.cases.map((item) => [
+      item.name,
+      item.latency.p50.toFixed(1),
+      item.latency.p95.toFixed(1),
+      item.latency.p99.toFixed(1),
+      item.latency.max.toFixed(1),
+      String(item.latency.count),
+      item.returned,
+    ]),
+    right: [1, 2, 3, 4, 5],
+  };
+  const { counts } = result;
+  const notes = [
+    `${count(counts.alerts)} alerts (each with its event and alert↔event link), ${counts.rules} rules, ` +
+      `${counts.uploads} uploads, ${counts.users} users seeded in ${seconds(result.seedMillis)} s; database ${mib(result.databaseBytes)} MiB`,
+    "one request at a time with a viewer API token, after two warm-up requests; time = request sent to body read",
+  ];
+  const listCases = result.cases.filter((item) => item.path.startsWith("/api/alerts?") || item.path === "/api/alerts");
+  const otherCases = result.cases.filter((item) => !listCases.includes(item));
+  const judge = (target: string, cases: typeof result.cases): Verdict => {
+    const misses = cases.filter((item) => item.latency.p95 > TARGETS.apiP95Ms);
+    const worst = cases.reduce<(typeof cases)[number] | null>(
+      (max, item) => (!max || item.latency.p95 > max.latency.p95 ? item : max),
+      null,
+    );
+    return {
+      target,
+      measured: worst
+        ? `worst p95 ${worst.latency.p95.toFixed(1)} ms ("${worst.name}")` +
+          (misses.length > 0 ? `; over the target: ${misses.map((item) => item.name).join("; ")}` : "")
+        : "not measured",
+      met: worst ? misses.length === 0 : null,
+    };
+  };
+  const verdicts: Verdict[] = [
+    judge(
+      `alerts list API p95 ≤ ${TARGETS.apiP95Ms} ms with ${count(counts.alerts)} alerts, every filter and sort`,
+      listCases,
+    ),
+    judge(`group-by and dashboard API p95 ≤ ${TARGETS.apiP95Ms} ms with ${count(counts.alerts)} alerts`, otherCases),
+  ];
+  if (result.firstRows && result.firstRows.loads.length > 0) {
+    const loads = result.firstRows.loads;
+    const worst = Math.max(...loads);
+    notes.push(
+      `first alert rows in Chromium (ms from navigation start, first load with a cold cache): ${loads.map((ms) => ms.toFixed(0)).join(", ")}; ` +
+        `first-contentful-paint: ${result.firstRows.firstContentfulPaint.map((ms) => (ms === null ? "?" : ms.toFixed(0))).join(", ")}`,
+    );
+    verdicts.push({
+      target: `first contentful alert rows ≤ ${TARGETS.firstRowsMs} ms with ${count(counts.alerts)} alerts`,
+      measured: `slowest of ${loads.length} loads ${worst.toFixed(0)} ms (cold: ${(loads[0] ?? 0).toFixed(0)} ms)`,
+      met: worst <= TARGETS.firstRowsMs,
+    });
+  } else {
+    verdicts.push({
+      target: `first contentful alert rows ≤ ${TARGETS.firstRowsMs} ms`,
+      measured: result.firstRowsError ?? "not measured",
+      met: null,
+    });
+  }
+  return { sections: [{ title: `Alerts API with ${count(counts.alerts)} alerts`, grid, notes }], verdicts };
+}
+
+export function verdictGrid(verdicts: readonly Verdict[]): Grid {
+  return {
+    headers: ["target", "result", "measured"],
+    rows: verdicts.map((verdict) => [verdict.target, verdictLabel(verdict), verdict.measured]),
+  };
+}
