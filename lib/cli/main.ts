@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   ingest: async () => (await import("./commands/ingest")).ingestCommand,
   token: async () => (await import("./commands/token")).tokenCommand,
   db: async () => (await import("./commands/db")).dbCommand,
+  demo: async () => (await import("./commands/demo")).demoCommand,
 };
 
 async function overview(): Promise<string> {
