@@ -91,6 +91,12 @@ describe("POST /api/rules/preview", () => {
     expect(body.error.details[0]).toMatchObject({ field: "query", line: 2, column: 18 });
   });
 
+  it("says so when the upload does not exist, rather than scanning nothing", async () => {
+    const response = await preview({ query: "any where true", uploadId: "no-such-upload" });
+    expect(response.status).toBe(404);
+    expect((await response.json()).error.message).toBe('No upload with id "no-such-upload".');
+  });
+
   it("refuses tokens that cannot read rules, and mixed scopes", async () => {
     expect((await preview({ query: "any where true", uploadId }, ingestOnly)).status).toBe(403);
     const mixed = await preview({ query: "any where true", uploadId, from: "2026-11-20T00:00:00Z" });

@@ -4,6 +4,7 @@ import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
 import { guard } from "@/lib/auth/guard";
 import { iterateStoredEvents } from "@/lib/db/events";
+import { findUpload } from "@/lib/db/uploads";
 import { previewQuery } from "@/lib/detection/preview";
 import { isEqlError } from "@/lib/eql";
 
@@ -22,6 +23,12 @@ export async function POST(request: Request): Promise<NextResponse> {
   const from = input.from ? new Date(input.from) : new Date(to.getTime() - 7 * DAY);
   if (!input.uploadId && from >= to) {
     return errorResponse(400, "invalid_request", "from must be before to.", [{ field: "from", message: "after to" }]);
+  }
+  // An unknown upload would otherwise read as "0 events scanned", which looks like an empty file.
+  if (input.uploadId && !(await findUpload(input.uploadId))) {
+    return errorResponse(404, "not_found", `No upload with id "${input.uploadId}".`, [
+      { field: "uploadId", message: "no such upload" },
+    ]);
   }
   try {
     const result = await previewQuery(
