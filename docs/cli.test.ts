@@ -19,7 +19,7 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string }> {
     stdin: new PassThrough(),
     stdout: sink,
     stderr: new PassThrough(),
-    env: {},
+    env: { ...process.env },
     cwd: process.cwd(),
   });
   return { code, stdout };

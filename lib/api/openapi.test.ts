@@ -87,6 +87,8 @@ describe("the OpenAPI document", () => {
     const eventsPost = document.paths["/api/events"]?.post;
     expect(eventsPost?.parameters.map((parameter) => parameter.name)).toEqual(["format", "filename"]);
     expect(eventsPost?.requestBody?.content).toHaveProperty("application/x-ndjson");
+    expect(eventsPost?.requestBody?.required).toBe(true);
+    expect(document.paths["/api/samples/load"]?.post?.requestBody?.required).toBe(false);
   });
 
   it("names path parameters and operation ids after the path", () => {

@@ -127,7 +127,10 @@ function requestBodyOf(operation: ApiOperation): OpenApiOperation["requestBody"]
   for (const type of operation.rawBody?.contentTypes ?? []) {
     content[type] = { schema: { type: "string", description: operation.rawBody?.description } };
   }
-  return Object.keys(content).length > 0 ? { required: true, content } : undefined;
+  if (Object.keys(content).length === 0) return undefined;
+  // A JSON body whose schema accepts nothing at all (e.g. the sample loader's) may be left out.
+  const optional = operation.body?.safeParse(undefined).success === true;
+  return { required: !optional, content };
 }
 
 function buildOperation(operation: ApiOperation): OpenApiOperation {

@@ -19,6 +19,7 @@ import {
 } from "@/lib/exceptions";
 import { UploadQuerySchema } from "@/lib/ingest/upload-request";
 import { RuleSchema } from "@/lib/rules/schema";
+import { LoadSampleSchema } from "@/lib/samples/api-schemas";
 import {
   ExceptionCreateSchema,
   ExceptionFilterSchema,
@@ -186,6 +187,32 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("uploads:read"),
     response: { status: 200, description: "the sample file", contentType: "application/x-ndjson" },
     errors: { 404: "no sample by that name" },
+  },
+  {
+    method: "GET",
+    path: "/api/samples",
+    tag: "events",
+    summary: "Whether the sample incident is loaded, with its uploads and counts",
+    auth: needs("alerts:read"),
+    response: json(200, "{loaded, uploads, …}"),
+  },
+  {
+    method: "DELETE",
+    path: "/api/samples",
+    tag: "events",
+    summary: "Remove every sample upload with its events and alerts, in one action",
+    auth: needs("alerts:write"),
+    response: json(200, "{removed}"),
+  },
+  {
+    method: "POST",
+    path: "/api/samples/load",
+    tag: "events",
+    summary: "Load the sample incident through the normal pipeline, marked as sample data; loading twice adds nothing",
+    auth: needs("alerts:write"),
+    body: LoadSampleSchema,
+    response: json(200, "{format, alreadyLoaded, uploadId, message, report}"),
+    errors: { 500: "the sample file is missing (run npm run samples)" },
   },
   // --- alerts
   {
