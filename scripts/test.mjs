@@ -81,10 +81,35 @@ function playwright() {
   results.push({ name: "playwright", passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed, seconds });
 }
 
+/**
+ * Faults and concurrency against the real server (stress/, `npm run test:stress`).
+ * Runs after Playwright because it serves the production build Playwright's run made.
+ */
+function stress() {
+  const out = path.join(reports, "stress.json");
+  log("fault and concurrency tests: vitest run --config vitest.stress.config.ts");
+  const { status, seconds } = run(bin("vitest"), [
+    "run",
+    "--config",
+    "vitest.stress.config.ts",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile=${out}`,
+  ]);
+  const report = readJson(out);
+  if (!report) {
+    results.push({ name: "stress", passed: 0, failed: 1, seconds, note: `no report (exit ${status})` });
+    return;
+  }
+  const failed = (report.numFailedTests ?? 0) + (status !== 0 && !report.numFailedTests ? 1 : 0);
+  results.push({ name: "stress", passed: report.numPassedTests ?? 0, failed, seconds });
+}
+
 check("lint", bin("biome"), ["check", "."]);
 check("types", bin("tsc"), ["--noEmit"]);
 vitest();
 playwright();
+stress();
 
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
 const failed = results.reduce((sum, r) => sum + r.failed, 0);

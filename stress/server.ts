@@ -1,0 +1,159 @@
+/**
+ * The real Keelwatch server as a child process for the stress suite: the
+ * production build (`next start`, so `.next` must exist) on its own port and
+ * its own SQLite file. Started in its own process group so SIGKILL takes
+ * every process `next start` may have spawned, like a power cut would.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { hashSecret } from "@/lib/auth/secrets";
+import { applyMigrations } from "@/lib/db/migrate";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+/** Start-up on a loaded 2-core machine (migrations, built-in rules) can take a while. */
+const START_TIMEOUT_MS = 90_000;
+
+export interface ServerOptions {
+  port: number;
+  dbFile: string;
+  /** Wrap the command, e.g. to set a resource limit: receives the argv, returns the argv to spawn. */
+  wrap?: (argv: string[]) => string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export class KeelwatchServer {
+  private child: ChildProcess | null = null;
+  private exited: Promise<void> = Promise.resolve();
+  /** The last lines the server printed, for failure messages. */
+  readonly output: string[] = [];
+
+  constructor(readonly options: ServerOptions) {}
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.options.port}`;
+  }
+
+  async start(): Promise<void> {
+    if (this.child) throw new Error("the server is already running");
+    const next = path.join(ROOT, "node_modules", ".bin", "next");
+    const argv = [next, "start", "-p", String(this.options.port), "-H", "127.0.0.1"];
+    const [command, ...args] = this.options.wrap ? this.options.wrap(argv) : argv;
+    if (!command) throw new Error("empty server command");
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        NEXT_TELEMETRY_DISABLED: "1",
+        NODE_ENV: "production",
+        DATABASE_URL: `file:${this.options.dbFile}`,
+        ...this.options.env,
+      },
+    });
+    this.child = child;
+    const keep = (chunk: Buffer) => {
+      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) this.output.push(line);
+      if (this.output.length > 200) this.output.splice(0, this.output.length - 200);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+    await this.waitUntilHealthy();
+  }
+
+  private async waitUntilHealthy(): Promise<void> {
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (this.child?.exitCode !== null) {
+        throw new Error(`the server exited during start-up:\n${this.output.slice(-30).join("\n")}`);
+      }
+      try {
+        const response = await fetch(`${this.baseUrl}/api/health`);
+        if (response.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(200);
+    }
+    throw new Error(
+      `the server did not become healthy in ${START_TIMEOUT_MS} ms:\n${this.output.slice(-30).join("\n")}`,
+    );
+  }
+
+  /** SIGKILL to the whole process group: no shutdown hook runs, no transaction is finished. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child?.pid) return;
+    this.child = null;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    await this.exited;
+  }
+
+  /** A polite stop (SIGTERM), falling back to SIGKILL. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child?.pid) return;
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    const stopped = await Promise.race([this.exited.then(() => true), sleep(10_000).then(() => false)]);
+    if (!stopped) await this.kill();
+    this.child = null;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null;
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A migrated database with one API token of `role`; returns the token to send as Bearer. */
+export function prepareDatabase(dbFile: string, role = "admin"): string {
+  fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+  applyMigrations(dbFile);
+  return addApiToken(dbFile, role);
+}
+
+/** Stored as the app stores tokens (sha256 only), written straight into the file. */
+export function addApiToken(dbFile: string, role: string): string {
+  const token = `kw_${randomBytes(32).toString("base64url")}`;
+  const db = new Database(dbFile);
+  try {
+    db.pragma("busy_timeout = 10000");
+    db.prepare("INSERT INTO ApiToken (id, name, role, tokenHash, prefix, createdAt) VALUES (?, ?, ?, ?, ?, ?)").run(
+      `stress-${randomBytes(8).toString("hex")}`,
+      `stress ${role}`,
+      role,
+      hashSecret(token),
+      token.slice(0, 9),
+      new Date().toISOString(),
+    );
+  } finally {
+    db.close();
+  }
+  return token;
+}
+
+/** Reads the database with a separate connection, the way an operator would inspect it afterwards. */
+export function withDatabase<T>(dbFile: string, use: (db: Database.Database) => T): T {
+  const db = new Database(dbFile);
+  try {
+    db.pragma("busy_timeout = 10000");
+    return use(db);
+  } finally {
+    db.close();
+  }
+}
