@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BodyTooLargeError, type ReadEventItem, ReadEventsError, readEvents } from "./read-events";
+import { BodyTooLargeError, MAX_NESTING_DEPTH, type ReadEventItem, ReadEventsError, readEvents } from "./read-events";
 
 const encoder = new TextEncoder();
 
@@ -310,5 +310,35 @@ describe("body size limit", () => {
       }
     };
     await expect(read()).rejects.toBeInstanceOf(BodyTooLargeError);
+  });
+});
+
+describe("nesting limit", () => {
+  /** An event `depth` levels deep (the event itself is level 1). */
+  const nested = (depth: number) => `${'{"a":'.repeat(depth - 1)}{}${"}".repeat(depth - 1)}`;
+
+  it("keeps an event exactly at the limit and refuses one level more, in NDJSON and in an array", async () => {
+    const atLimit = nested(MAX_NESTING_DEPTH);
+    const tooDeep = nested(MAX_NESTING_DEPTH + 1);
+    for (const items of [
+      await collect(`${atLimit}\n${tooDeep}\n{"b":1}\n`),
+      await collect(`[${atLimit},\n${tooDeep},\n{"b":1}]`),
+    ]) {
+      expect(items.map((item) => ("error" in item ? item : { line: item.line }))).toEqual([
+        { line: 1 },
+        { line: 2, error: `the event is nested deeper than ${MAX_NESTING_DEPTH} levels; skipped` },
+        { line: 3 },
+      ]);
+    }
+  });
+
+  it("refuses arrays nested far beyond what a recursive walk survives", async () => {
+    const items = await collect(`{"x":${"[".repeat(200_000)}${"]".repeat(200_000)}}\n`);
+    expect(items).toEqual([{ line: 1, error: expect.stringContaining("nested deeper") }]);
+  });
+
+  it("does not count brackets inside strings", async () => {
+    const text = JSON.stringify({ s: "[{".repeat(5_000) });
+    expect(await collect(text)).toEqual([{ line: 1, event: { s: "[{".repeat(5_000) } }]);
   });
 });

@@ -29,6 +29,15 @@ export class ReadEventsError extends Error {
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Deepest nesting of objects and arrays an event may have. JSON.parse copes
+ * with any depth, but JSON.stringify and every recursive walk after it (content
+ * hash, storage, rendering) overflow the stack a few thousand levels down, so
+ * deeper events are refused here with their line. 1,000 is also Jackson's
+ * default (StreamReadConstraints), which Elasticsearch parses with.
+ */
+export const MAX_NESTING_DEPTH = 1_000;
+
 /** The (decompressed) body is larger than the caller allows: a gzip bomb or simply too big. */
 export class BodyTooLargeError extends ReadEventsError {
   override name = "BodyTooLargeError";
@@ -199,7 +208,39 @@ function parseItem(text: string, line: number, column: number): ReadEventItem {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return { line, error: `expected a JSON object, found ${describeType(value)}` };
   }
+  if (mayNestDeeper(text, MAX_NESTING_DEPTH) && nestedDeeper(value, MAX_NESTING_DEPTH)) {
+    return { line, error: `the event is nested deeper than ${MAX_NESTING_DEPTH} levels; skipped` };
+  }
   return { line, event: value as Record<string, unknown> };
+}
+
+/**
+ * Cheap pre-check on the text: nesting deeper than `limit` needs more than
+ * `limit` opening brackets. Counting them with indexOf (native, no per-char
+ * JavaScript) keeps ordinary events from paying for the walk below.
+ */
+function mayNestDeeper(text: string, limit: number): boolean {
+  if (text.length <= 2 * limit) return false;
+  let openers = 0;
+  for (const opener of ["{", "["]) {
+    for (let index = text.indexOf(opener); index !== -1; index = text.indexOf(opener, index + 1)) {
+      if (++openers > limit) return true;
+    }
+  }
+  return false;
+}
+
+/** Walks the parsed value without recursion (so depth itself cannot overflow the stack). */
+function nestedDeeper(root: object, limit: number): boolean {
+  const stack: [object, number][] = [[root, 1]];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const [node, depth] = entry;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 const MAX_REASON_LENGTH = 200;
