@@ -57,6 +57,15 @@ describe("isoTimestamp", () => {
       expect(isoTimestamp(value)).toBeUndefined();
     }
   });
+
+  it("refuses days a month does not have, instead of rolling them over", () => {
+    for (const value of ["2026-02-30T00:00:00Z", "2026-02-29", "2026-04-31 10:00", "2026-06-31T10:00:00+02:00"]) {
+      expect(isoTimestamp(value), value).toBeUndefined();
+    }
+    expect(isoTimestamp("2024-02-29T00:00:00Z")).toBe("2024-02-29T00:00:00Z");
+    expect(isoTimestamp("2000-02-29")).toBe("2000-02-29T00:00:00.000Z");
+    expect(isoTimestamp("1900-02-29")).toBeUndefined();
+  });
 });
 
 describe("splitArgs", () => {

@@ -92,11 +92,14 @@ const ISO_ANY = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?
 export function isoTimestamp(value: unknown): string | undefined {
   if (typeof value === "string") {
     const trimmed = value.trim();
-    if (ISO_UTC.test(trimmed)) return Number.isNaN(Date.parse(trimmed)) ? undefined : trimmed;
+    if (ISO_UTC.test(trimmed)) {
+      return Number.isNaN(Date.parse(trimmed)) || !isCalendarDay(trimmed) ? undefined : trimmed;
+    }
     if (!ISO_ANY.test(trimmed)) {
       if (/^\d{9,19}(?:\.\d+)?$/.test(trimmed)) return isoTimestamp(Number(trimmed));
       return undefined;
     }
+    if (!isCalendarDay(trimmed)) return undefined;
     if (!/[T ]/i.test(trimmed)) {
       const ms = Date.parse(trimmed.slice(0, 10));
       return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
@@ -118,6 +121,22 @@ export function isoTimestamp(value: unknown): string | undefined {
     return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
   }
   return undefined;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether the "YYYY-MM-DD" a string starts with is a real day. Date.parse
+ * rolls impossible days over (2026-02-30 becomes 2026-03-02) where
+ * Elasticsearch refuses them; a wrong day must not become a plausible one.
+ */
+function isCalendarDay(text: string): boolean {
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7));
+  const day = Number(text.slice(8, 10));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  return days !== undefined && day >= 1 && day <= days;
 }
 
 /**
