@@ -41,6 +41,8 @@ export interface IngestPoint extends ScalePoint {
 
 export interface ScalingResult {
   eqlRule: { name: string; query: string };
+  /** Wall time of each command on a one-event file: process and tsx start-up, which linearity leaves out. */
+  startupMillis: { eql: number; detect: number };
   floor: (PassResult & { file: string; bytes: number })[];
   eql: CliPoint[];
   detect: CliPoint[];
@@ -155,12 +157,17 @@ async function runIngest(options: ScalingOptions, file: string, events: number, 
 const count = (n: number) => n.toLocaleString("en-US");
 
 export async function runScaling(options: ScalingOptions): Promise<ScalingResult> {
-  const all = [...new Set([...options.scales, ...options.ingestScales, ...options.gzipScales])];
+  const all = [...new Set([1, ...options.scales, ...options.ingestScales, ...options.gzipScales])];
   const files = await timed(`scale files (${all.map(count).join(", ")} events)`, () =>
     ensureScaleFiles(all, options.root),
   );
   const fileFor = (events: number) => files.get(events) as string;
-  const result: ScalingResult = { eqlRule: options.eqlRule, floor: [], eql: [], detect: [], ingest: [] };
+  const tiny = fileFor(1);
+  const startupMillis = await timed("start-up of keelwatch eql and detect (one event)", async () => ({
+    eql: (await runEql(options.root, tiny, 1, options.eqlRule.query)).millis,
+    detect: (await runDetect(options.root, tiny, 1)).millis,
+  }));
+  const result: ScalingResult = { eqlRule: options.eqlRule, startupMillis, floor: [], eql: [], detect: [], ingest: [] };
 
   for (const events of options.scales) {
     const file = fileFor(events);

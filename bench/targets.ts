@@ -32,6 +32,14 @@ const count = (n: number) => Math.round(n).toLocaleString("en-US");
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const rate = (point: { events: number; millis: number }) => count((point.events * 1000) / point.millis);
 
+/** The query on one line, without its comments. */
+function queryText(query: string): string {
+  return query
+    .replace(/\/\*[\s\S]*?\*\//g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
 export function verdictLabel(verdict: Verdict): string {
   return verdict.met === null ? "not measured" : verdict.met ? "met" : "MISSED";
 }
@@ -118,8 +126,10 @@ export function scalingSection(result: ScalingResult): { sections: Section[]; ve
     right: [1, 2, 3, 4, 5, 6, 7],
   };
   const notes = [
-    `keelwatch eql query: rule "${result.eqlRule.name}" (\`${result.eqlRule.query.replace(/\s+/g, " ").trim()}\`); output = matches printed`,
+    `keelwatch eql query: rule "${result.eqlRule.name}" (\`${queryText(result.eqlRule.query)}\`); output = matches printed`,
     "keelwatch detect: the built-in rules; output = alerts printed",
+    `start-up on a one-event file: keelwatch eql ${seconds(result.startupMillis.eql)} s, keelwatch detect ` +
+      `${seconds(result.startupMillis.detect)} s; linearity compares eql's own --stats time and detect's time less start-up`,
     "seconds and peak RSS of the CLI rows are the whole process as a user runs it (bin/keelwatch, tsx start-up included; " +
       "peak = largest /proc VmHWM in the process tree, or eql's own maxRSS if larger); × floor = eql's own --stats elapsed time " +
       "over split + JSON.parse of the same file in a fresh node",
@@ -143,8 +153,15 @@ export function scalingSection(result: ScalingResult): { sections: Section[]; ve
         : "not measured",
       met: worst ? worst.ratio <= TARGETS.floorRatio : null,
     },
-    ...scalingVerdicts("keelwatch eql", result.eql),
-    ...scalingVerdicts("keelwatch detect", result.detect),
+    // eql's own elapsed time, and detect's wall time less start-up: a constant second must not pass for non-linearity.
+    ...scalingVerdicts(
+      "keelwatch eql",
+      result.eql.map((point) => ({ ...point, millis: point.selfMillis ?? point.millis - result.startupMillis.eql })),
+    ),
+    ...scalingVerdicts(
+      "keelwatch detect",
+      result.detect.map((point) => ({ ...point, millis: point.millis - result.startupMillis.detect })),
+    ),
     ...scalingVerdicts(
       "HTTP ingest (NDJSON)",
       result.ingest.filter((point) => !point.gzip),

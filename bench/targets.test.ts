@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import type { AlertsApiResult } from "./alerts-api";
+import type { ScalingResult } from "./scaling";
+import { alertsSection, scalingSection, verdictGrid, verdictLabel } from "./targets";
+
+const MIB = 1024 ** 2;
+
+function scaling(eqlSelf: [number, number], detect: [number, number], ingestRss: [number, number]): ScalingResult {
+  const sizes = [1_000_000, 4_000_000];
+  return {
+    eqlRule: { name: "Net tool", query: '/* why */ process where\n  process.name == "nc"' },
+    startupMillis: { eql: 1_000, detect: 1_000 },
+    floor: sizes.map((events, i) => ({
+      events,
+      millis: [4_000, 16_000][i] as number,
+      results: 0,
+      heap: [],
+      maxRss: 100 * MIB,
+      file: `f${events}`,
+      bytes: events * 2_000,
+    })),
+    eql: sizes.map((events, i) => ({
+      events,
+      millis: (eqlSelf[i] as number) + 1_000,
+      selfMillis: eqlSelf[i] as number,
+      peakRss: 120 * MIB,
+      selfPeakRss: 120 * MIB,
+      outputs: events / 100,
+    })),
+    detect: sizes.map((events, i) => ({ events, millis: detect[i] as number, peakRss: 200 * MIB, outputs: 5 })),
+    ingest: sizes.map((events, i) => ({
+      events,
+      millis: events / 10,
+      peakRss: ingestRss[i] as number,
+      gzip: false,
+      bytes: events * 2_000,
+      accepted: events,
+      alerts: 10,
+      idleRss: 150 * MIB,
+    })),
+  };
+}
+
+describe("scaling verdicts", () => {
+  it("meets every target when eql stays near the floor and time and memory scale as they should", () => {
+    const { verdicts, sections } = scalingSection(scaling([5_000, 20_000], [11_000, 41_000], [300 * MIB, 320 * MIB]));
+    expect(verdicts.map((verdict) => [verdict.target.split(":")[0], verdict.met])).toEqual([
+      ["keelwatch eql time ≤ 1.5× read + JSON.parse", true],
+      ["keelwatch eql", true],
+      ["keelwatch eql", true],
+      ["keelwatch detect", true],
+      ["keelwatch detect", true],
+      ["HTTP ingest (NDJSON)", true],
+      ["HTTP ingest (NDJSON)", true],
+    ]);
+    expect(verdicts[0]?.measured).toBe("1.25× at 1,000,000, 1.25× at 4,000,000");
+    // Comments stay out of the note; the table has a floor, eql and detect row per size plus the ingest rows.
+    expect(sections[0]?.notes[0]).toContain('`process where process.name == "nc"`');
+    expect(sections[0]?.grid.rows).toHaveLength(8);
+  });
+
+  it("misses the floor ratio, linearity and flatness when the figures say so", () => {
+    // detect: start-up removed, 10 s → 60 s for 4× the events is 1.5× per event; ingest memory follows the input.
+    const { verdicts } = scalingSection(scaling([5_000, 32_000], [11_000, 61_000], [300 * MIB, 900 * MIB]));
+    const byName = (prefix: string) => verdicts.filter((verdict) => verdict.target.startsWith(prefix));
+    expect(byName("keelwatch eql time")[0]?.met).toBe(false);
+    expect(byName("keelwatch eql: linear")[0]?.met).toBe(false);
+    expect(byName("keelwatch detect: linear")[0]?.met).toBe(false);
+    expect(byName("keelwatch detect: flat")[0]?.met).toBe(true);
+    expect(byName("HTTP ingest (NDJSON): flat")[0]?.met).toBe(false);
+    expect(verdictGrid(verdicts).rows.some((row) => row[1] === "MISSED")).toBe(true);
+  });
+});
+
+describe("alerts API verdicts", () => {
+  const latency = (p95: number) => ({ count: 20, p50: p95 / 2, p95, p99: p95, max: p95, mean: p95 / 2 });
+  const result = (listP95: number, firstRows: number[] | null): AlertsApiResult => ({
+    counts: { alerts: 1_000_000, events: 1_000_000, alertEvents: 1_000_000, uploads: 100, rules: 20, users: 6 },
+    seedMillis: 60_000,
+    databaseBytes: 2_000 * MIB,
+    cases: [
+      { name: "list, status=open", path: "/api/alerts?status=open", latency: latency(listP95), returned: "50 rows" },
+      { name: "list, no filter", path: "/api/alerts", latency: latency(12), returned: "50 rows" },
+      { name: "groups by rule", path: "/api/alerts/groups?by=rule", latency: latency(30), returned: "total 1" },
+    ],
+    firstRows: firstRows ? { loads: firstRows, firstContentfulPaint: firstRows.map(() => null) } : null,
+    firstRowsError: firstRows ? null : "chromium not found",
+  });
+
+  it("judges list and other endpoints apart, naming the slow cases", () => {
+    const { verdicts } = alertsSection(result(80, [700, 400]));
+    expect(verdicts[0]).toMatchObject({ met: false });
+    expect(verdicts[0]?.measured).toBe('worst p95 80.0 ms ("list, status=open"); over the target: list, status=open');
+    expect(verdicts[1]).toMatchObject({ met: true });
+    expect(verdicts[2]).toMatchObject({ met: true, measured: "slowest of 2 loads 700 ms (cold: 700 ms)" });
+  });
+
+  it("reports the browser figure as not measured, with the reason, when it is missing", () => {
+    const { verdicts } = alertsSection(result(20, null));
+    expect(verdicts[0]?.met).toBe(true);
+    expect(verdicts[2]).toMatchObject({ met: null, measured: "chromium not found" });
+    expect(verdictLabel(verdicts[2] as (typeof verdicts)[number])).toBe("not measured");
+    expect(alertsSection(result(20, [1_200])).verdicts[2]?.met).toBe(false);
+  });
+});
