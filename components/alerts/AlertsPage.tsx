@@ -3,6 +3,7 @@
 import type { RowSelectionState } from "@tanstack/react-table";
 import { useRouter } from "next/navigation";
 import { Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import { LoadSampleButton } from "@/components/samples/LoadSampleButton";
 import { buttonClass } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/Dialog";
 import { EmptyState } from "@/components/ui/EmptyState";
@@ -116,6 +117,7 @@ function AlertList() {
         ) : (
           <EmptyState title="No alerts yet" action={{ href: "/uploads", label: "Upload an events file" }}>
             Alerts appear here once uploaded events match an enabled rule.
+            <LoadSampleButton className="mt-4" />
           </EmptyState>
         )
       ) : (

@@ -2,6 +2,8 @@
 
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { LoadSampleButton } from "@/components/samples/LoadSampleButton";
+import { SampleDataNotice } from "@/components/samples/SampleDataNotice";
 import { EmptyState } from "@/components/ui/EmptyState";
 import { PageHeader } from "@/components/ui/PageHeader";
 import { AlertsOverTime } from "./AlertsOverTime";
@@ -94,7 +96,9 @@ function Figures({ figures }: { figures: DashboardFigures }) {
     return (
       <EmptyState title="No alerts yet" action={{ href: "/uploads", label: "Upload an events file" }}>
         Keelwatch raises alerts when events match its detection rules. Upload an events file (NDJSON or a JSON array,
-        gzip welcome) from Elastic Defend for Containers, Falco, Tetragon or Datadog to see them here.
+        gzip welcome) from Elastic Defend for Containers, Falco, Tetragon or Datadog to see them here, or start with a
+        sample incident.
+        <LoadSampleButton className="mt-4" />
       </EmptyState>
     );
   }
@@ -165,6 +169,7 @@ export function DashboardPage() {
         actions={<RangePicker range={range} />}
       />
       <div className="space-y-6">
+        <SampleDataNotice />
         <SystemStatus />
         {figures.isPending ? (
           <div

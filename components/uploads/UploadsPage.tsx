@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { SampleDataNotice } from "@/components/samples/SampleDataNotice";
 import { EmptyState } from "@/components/ui/EmptyState";
 import { PageHeader } from "@/components/ui/PageHeader";
 import { formatCount } from "./format";
@@ -22,6 +23,9 @@ export function UploadsPage() {
         description="Send an events file through detection, and see what each file produced."
       />
       <UploadForm onSending={setSending} onReport={setReport} />
+      <div className="mt-6">
+        <SampleDataNotice offerLoad />
+      </div>
 
       {sending && running ? (
         <p className="mt-3 text-sm text-slate-700 dark:text-slate-300" aria-live="polite">
