@@ -24,17 +24,7 @@ describe("docs/exceptions.md", () => {
 
   it("states matching rules the matcher follows (case, arrays, missing fields)", () => {
     const item = (operator: "is" | "is_not", value: string) =>
-      compileExceptionItem(
-        {
-          id: "x",
-          name: "x",
-          ruleId: "r",
-          listId: null,
-          expiresAt: null,
-          groups: [[{ field: "process.args", operator, value }]],
-        },
-        new Map(),
-      );
+      compileExceptionItem({ groups: [[{ field: "process.args", operator, value }]] }, new Map());
     expect(item("is", "NC")({ process: { args: ["nc", "-l"] } })).toBe(false);
     expect(item("is", "nc")({ process: { args: ["nc", "-l"] } })).toBe(true);
     expect(item("is_not", "nc")({ process: { args: ["nc", "-l"] } })).toBe(false);
