@@ -110,15 +110,15 @@ export const GENERATORS = {
       line(corpusEvent("nesting-100k", 3)),
     ]),
 
-  /** process.args with a million entries, and a million numbers under labels. */
+  /** process.args with half a million entries, and half a million numbers under labels. */
   "huge-arrays": (file: string) =>
     writePieces(file, [
       line(
         corpusEvent("huge-arrays", 1, {
-          process: { name: "ls", pid: 7, args: Array.from({ length: 1_000_000 }, () => "a") },
+          process: { name: "ls", pid: 7, args: Array.from({ length: 500_000 }, () => "a") },
         }),
       ),
-      line(corpusEvent("huge-arrays", 2, { labels: { numbers: Array.from({ length: 1_000_000 }, (_, i) => i) } })),
+      line(corpusEvent("huge-arrays", 2, { labels: { numbers: Array.from({ length: 500_000 }, (_, i) => i) } })),
     ]),
 
   /** A JSON array of 100,000 numbers: every element is an error, only the first 1,000 are kept. */
