@@ -15,6 +15,7 @@ import {
   useValueLists,
 } from "./exceptions-queries";
 import { type FieldErrors, type FormState, validateForm } from "./form-state";
+import { utcTime } from "./format";
 import { PreviewPanel } from "./PreviewPanel";
 
 const PREVIEW_DAYS = [1, 7, 30, 90] as const;
@@ -233,7 +234,7 @@ export function ExceptionForm({
             {item.comments.map((comment) => (
               <li key={comment.id}>
                 <span className="text-slate-500">
-                  {comment.author?.name ?? "someone"}, {new Date(comment.createdAt).toLocaleString()}:
+                  {comment.author?.name ?? "someone"}, {utcTime(comment.createdAt)}:
                 </span>{" "}
                 {comment.body}
               </li>

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { buttonClass, dangerButtonClass, inputClass, secondaryButtonClass } from "@/components/settings/fields";
+import { Dialog } from "@/components/ui/Dialog";
 import { PageHeader } from "@/components/ui/PageHeader";
 import { describeGroups } from "./describe";
 import { ExceptionForm } from "./ExceptionForm";
@@ -16,7 +17,11 @@ import {
   useValueLists,
 } from "./exceptions-queries";
 import { formFromItem } from "./form-state";
+import { countOf, utcTime } from "./format";
 import { ListsSection } from "./ListsSection";
+
+// One loud red button per row drowns the table; the row's delete is outlined, the dialog's is solid.
+const rowDeleteClass = `${secondaryButtonClass} text-red-700 dark:text-red-400`;
 
 /** All exception items with filters, inline edit and confirmed delete; shared lists and value lists below. */
 export function ExceptionsPage() {
@@ -35,7 +40,7 @@ export function ExceptionsPage() {
     const saved = params.get("saved");
     if (saved === null) return;
     const closed = Number(params.get("closed") ?? "0");
-    setNotice(`Created “${saved}”${closed > 0 ? `; ${closed} matching alert(s) closed` : ""}.`);
+    setNotice(`Created “${saved}”${closed > 0 ? `; ${countOf(closed, "matching alert")} closed` : ""}.`);
     window.history.replaceState(null, "", window.location.pathname);
   }, []);
   const valueListNames = useMemo(
@@ -82,7 +87,9 @@ export function ExceptionsPage() {
             onCancel={() => setEditing(null)}
             onSaved={({ item, closedAlerts }) => {
               setEditing(null);
-              setNotice(`Saved “${item.name}”${closedAlerts > 0 ? `; ${closedAlerts} alert(s) closed` : ""}.`);
+              setNotice(
+                `Saved “${item.name}”${closedAlerts > 0 ? `; ${countOf(closedAlerts, "matching alert")} closed` : ""}.`,
+              );
             }}
           />
         </section>
@@ -193,7 +200,7 @@ export function ExceptionsPage() {
             ) : null}
             {(items.data ?? []).map((item) => (
               <tr key={item.id} className="border-t border-slate-200 align-top dark:border-slate-700">
-                <td className="px-3 py-2">
+                <td className="min-w-48 px-3 py-2">
                   <div className="font-medium">{item.name}</div>
                   {item.description ? <div className="text-xs text-slate-500">{item.description}</div> : null}
                 </td>
@@ -225,7 +232,7 @@ export function ExceptionsPage() {
                   ) : null}
                 </td>
                 <td className="px-3 py-2 text-xs text-slate-500">
-                  {new Date(item.updatedAt).toLocaleString()}
+                  {utcTime(item.updatedAt)}
                   {item.updatedBy ? ` by ${item.updatedBy.name}` : ""}
                 </td>
                 <td className="px-3 py-2 whitespace-nowrap">
@@ -242,7 +249,7 @@ export function ExceptionsPage() {
                   </button>{" "}
                   <button
                     type="button"
-                    className={dangerButtonClass}
+                    className={rowDeleteClass}
                     aria-label={`Delete ${item.name}`}
                     onClick={() => setConfirming(item)}
                   >
@@ -255,19 +262,18 @@ export function ExceptionsPage() {
         </table>
       </div>
 
-      {confirming ? (
-        <div
-          role="alertdialog"
-          aria-modal="true"
-          aria-labelledby="confirm-delete-title"
-          aria-describedby="confirm-delete-text"
-          className="fixed inset-0 z-50 flex items-center justify-center bg-black/40 p-4"
-        >
-          <div className="w-full max-w-md rounded-lg bg-white p-5 shadow-xl dark:bg-slate-900">
-            <h2 id="confirm-delete-title" className="text-lg font-semibold">
-              Delete exception?
-            </h2>
-            <p id="confirm-delete-text" className="mt-2 text-sm">
+      {/* The native dialog traps focus, makes the page inert and closes on Escape (= cancel). */}
+      <Dialog
+        open={confirming !== null}
+        title="Delete exception?"
+        onClose={() => {
+          remove.reset();
+          setConfirming(null);
+        }}
+      >
+        {confirming ? (
+          <>
+            <p className="text-sm">
               “{confirming.name}” will stop applying at once: the activity it covers will raise alerts again. Alerts it
               already closed stay closed. The deletion is recorded in the audit log.
             </p>
@@ -306,9 +312,9 @@ export function ExceptionsPage() {
                 {remove.isPending ? "Deleting…" : "Delete exception"}
               </button>
             </div>
-          </div>
-        </div>
-      ) : null}
+          </>
+        ) : null}
+      </Dialog>
 
       <ListsSection />
     </>

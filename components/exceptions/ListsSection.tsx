@@ -12,6 +12,7 @@ import {
   useUploadValueList,
   useValueLists,
 } from "./exceptions-queries";
+import { countOf } from "./format";
 
 const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 
@@ -236,8 +237,7 @@ function ImportExceptions() {
       />
       {importer.data ? (
         <div role="status" className="mt-2 text-sm">
-          Imported {importer.data.itemsCreated} item(s), {importer.data.listsCreated} new list(s),{" "}
-          {importer.data.listsUpdated} updated list(s).
+          {`Imported ${countOf(importer.data.itemsCreated, "item")}, ${countOf(importer.data.listsCreated, "new list")}, ${countOf(importer.data.listsUpdated, "updated list")}.`}
           {importer.data.errors.length > 0 ? (
             <ul className="mt-1 list-disc pl-5 text-red-700">
               {importer.data.errors.slice(0, 50).map((error) => (

@@ -2,9 +2,10 @@
 
 import Link from "next/link";
 import type { ExceptionPreview } from "./exceptions-queries";
+import { countOf, utcTime } from "./format";
 
 function when(iso: string): string {
-  return new Date(iso).toISOString().replace("T", " ").slice(0, 19);
+  return utcTime(iso, true);
 }
 
 /** What the exception would do, shown before it is saved so an over-wide one is caught. */
@@ -17,12 +18,21 @@ export function PreviewPanel({ preview }: { preview: ExceptionPreview }) {
       className="space-y-4 rounded-md border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-700 dark:bg-amber-950/30"
     >
       <h3 className="font-semibold">Impact preview</h3>
-      <p>
-        <strong>{preview.alertsToClose.count}</strong> open alert{preview.alertsToClose.count === 1 ? "" : "s"} would be
-        closed. Over the last {preview.days} day{preview.days === 1 ? "" : "s"} ({preview.eventsScanned} stored events),{" "}
-        <strong>{suppressed}</strong> event{suppressed === 1 ? "" : "s"} would have been suppressed;{" "}
-        {preview.eventsMatched} event{preview.eventsMatched === 1 ? "" : "s"} match the conditions regardless of rule.
-      </p>
+      <ul className="list-disc space-y-0.5 pl-5" data-testid="impact-summary">
+        <li>
+          <strong>{preview.alertsToClose.count.toLocaleString("en")}</strong> open{" "}
+          {preview.alertsToClose.count === 1 ? "alert would be" : "alerts would be"} closed.
+        </li>
+        <li>
+          <strong>{suppressed.toLocaleString("en")}</strong> {suppressed === 1 ? "event" : "events"} in the last{" "}
+          {countOf(preview.days, "day")} would have been kept from alerting by the rules it applies to (
+          {countOf(preview.eventsScanned, "stored event")} scanned).
+        </li>
+        <li>
+          {countOf(preview.eventsMatched, "event")} {preview.eventsMatched === 1 ? "matches" : "match"} its conditions,
+          whatever the rule.
+        </li>
+      </ul>
       {preview.alertsToClose.sample.length > 0 ? (
         <div>
           <h4 className="font-medium">Alerts that would close (sample)</h4>
