@@ -47,6 +47,8 @@ export interface ScalingResult {
   eql: CliPoint[];
   detect: CliPoint[];
   ingest: IngestPoint[];
+  /** Measurements that could not be made (a crash, a refused upload), with the reason. */
+  failures: { what: string; error: string }[];
 }
 
 export interface ScalingOptions {
@@ -118,6 +120,22 @@ export function postFile(url: string, token: string, file: string, fileName: str
   });
 }
 
+interface ReplyReport {
+  bytes?: number;
+  errorCount?: number;
+  events: { accepted: number };
+  alerts: { created: number };
+}
+
+function parseReply(reply: UploadReply): ReplyReport | null {
+  try {
+    const body = JSON.parse(reply.body) as Partial<ReplyReport>;
+    return body.events && body.alerts ? (body as ReplyReport) : null;
+  } catch {
+    return null;
+  }
+}
+
 async function runIngest(options: ScalingOptions, file: string, events: number, gzip: boolean): Promise<IngestPoint> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-bench-ingest-"));
   const databaseFile = path.join(dir, "keelwatch.db");
@@ -129,10 +147,19 @@ async function runIngest(options: ScalingOptions, file: string, events: number, 
       const started = performance.now();
       const reply = await postFile(server.url, token, file, path.basename(file));
       const millis = performance.now() - started;
-      if (reply.status !== 200) {
-        throw new Error(`bench: POST /api/events answered ${reply.status}: ${reply.body.slice(0, 500)}`);
+      const sent = fs.statSync(file).size;
+      const report = parseReply(reply);
+      // Diagnose the known way to lose data before the route sees it: a body cut short on the way in.
+      if (report && !gzip && report.bytes !== undefined && report.bytes < sent) {
+        throw new Error(
+          `the server read ${count(report.bytes)} of the ${count(sent)} bytes sent and answered ${reply.status} ` +
+            `(${report.errorCount ?? "?"} bad lines): the request body was cut short before the route ` +
+            "(Next's proxy buffers bodies up to experimental.proxyClientMaxBodySize, 10 MB by default)",
+        );
       }
-      const report = JSON.parse(reply.body) as { events: { accepted: number }; alerts: { created: number } };
+      if (reply.status !== 200 || !report) {
+        throw new Error(`POST /api/events answered ${reply.status}: ${reply.body.slice(0, 300)}`);
+      }
       if (report.events.accepted !== events) {
         throw new Error(`bench: the server accepted ${report.events.accepted} of ${events} events`);
       }
@@ -167,29 +194,60 @@ export async function runScaling(options: ScalingOptions): Promise<ScalingResult
     eql: (await runEql(options.root, tiny, 1, options.eqlRule.query)).millis,
     detect: (await runDetect(options.root, tiny, 1)).millis,
   }));
-  const result: ScalingResult = { eqlRule: options.eqlRule, startupMillis, floor: [], eql: [], detect: [], ingest: [] };
+  const result: ScalingResult = {
+    eqlRule: options.eqlRule,
+    startupMillis,
+    floor: [],
+    eql: [],
+    detect: [],
+    ingest: [],
+    failures: [],
+  };
+  /** One measurement that may fail without losing the others: the failure is recorded and the run goes on. */
+  const attempt = async <T>(what: string, work: () => Promise<T>, keep: (value: T) => void): Promise<void> => {
+    try {
+      keep(await timed(what, work));
+    } catch (error) {
+      const message = (error as Error).message;
+      process.stderr.write(`bench: ${what}: ${message}\n`);
+      result.failures.push({ what, error: message.split("\n")[0] ?? message });
+    }
+  };
 
   for (const events of options.scales) {
     const file = fileFor(events);
     // Read the file once first, so the floor does not pay for the disk when the others are served from cache.
     await runMeasure<PassResult>({ kind: "io", file, events });
-    const floor = await timed(`floor: split + JSON.parse, ${count(events)}`, () =>
-      runMeasure<PassResult>({ kind: "parse", file, events }),
+    const bytes = fs.statSync(file).size;
+    await attempt(
+      `floor: split + JSON.parse, ${count(events)}`,
+      () => runMeasure<PassResult>({ kind: "parse", file, events }),
+      (floor) => result.floor.push({ ...floor, file: path.relative(options.root, file), bytes }),
     );
-    result.floor.push({ ...floor, file: path.relative(options.root, file), bytes: fs.statSync(file).size });
-    result.eql.push(
-      await timed(`keelwatch eql, ${count(events)}`, () => runEql(options.root, file, events, options.eqlRule.query)),
+    await attempt(
+      `keelwatch eql, ${count(events)}`,
+      () => runEql(options.root, file, events, options.eqlRule.query),
+      (point) => result.eql.push(point),
     );
-    result.detect.push(await timed(`keelwatch detect, ${count(events)}`, () => runDetect(options.root, file, events)));
+    await attempt(
+      `keelwatch detect, ${count(events)}`,
+      () => runDetect(options.root, file, events),
+      (point) => result.detect.push(point),
+    );
   }
   for (const events of options.ingestScales) {
-    result.ingest.push(
-      await timed(`HTTP ingest, ${count(events)}`, () => runIngest(options, fileFor(events), events, false)),
+    await attempt(
+      `HTTP ingest, ${count(events)}`,
+      () => runIngest(options, fileFor(events), events, false),
+      (point) => result.ingest.push(point),
     );
   }
   for (const events of options.gzipScales) {
-    const gz = await timed(`gzip of ${count(events)}`, () => ensureGzipFile(fileFor(events)));
-    result.ingest.push(await timed(`HTTP ingest, gzip, ${count(events)}`, () => runIngest(options, gz, events, true)));
+    await attempt(
+      `HTTP ingest, gzip, ${count(events)}`,
+      async () => runIngest(options, await ensureGzipFile(fileFor(events)), events, true),
+      (point) => result.ingest.push(point),
+    );
   }
   return result;
 }

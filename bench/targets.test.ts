@@ -38,6 +38,7 @@ function scaling(eqlSelf: [number, number], detect: [number, number], ingestRss:
       alerts: 10,
       idleRss: 150 * MIB,
     })),
+    failures: [],
   };
 }
 
@@ -69,6 +70,26 @@ describe("scaling verdicts", () => {
     expect(byName("keelwatch detect: flat")[0]?.met).toBe(true);
     expect(byName("HTTP ingest (NDJSON): flat")[0]?.met).toBe(false);
     expect(verdictGrid(verdicts).rows.some((row) => row[1] === "MISSED")).toBe(true);
+  });
+
+  it("turns a failed measurement into a note and a 'not measured' verdict that says why", () => {
+    const result = scaling([5_000, 20_000], [11_000, 41_000], [300 * MIB, 320 * MIB]);
+    result.ingest = result.ingest.slice(0, 1);
+    result.detect = result.detect.slice(1);
+    result.failures = [
+      { what: "HTTP ingest, 4,000,000", error: "the server read 10 of 20 bytes" },
+      { what: "keelwatch detect, 1,000,000", error: "exited 134" },
+    ];
+    const { verdicts, sections } = scalingSection(result);
+    const ingest = verdicts.find((verdict) => verdict.target.startsWith("HTTP ingest (NDJSON): linear"));
+    expect(ingest).toMatchObject({
+      met: null,
+      measured: "failed: HTTP ingest, 4,000,000: the server read 10 of 20 bytes",
+    });
+    expect(verdicts.find((verdict) => verdict.target.startsWith("keelwatch detect: flat"))?.met).toBeNull();
+    expect(sections[0]?.notes).toContain("**not measured** — keelwatch detect, 1,000,000: exited 134");
+    // The table keeps the sizes that were measured: 2 floors, 2 eql, 1 detect, 1 ingest.
+    expect(sections[0]?.grid.rows).toHaveLength(6);
   });
 });
 

@@ -44,7 +44,8 @@ export function verdictLabel(verdict: Verdict): string {
   return verdict.met === null ? "not measured" : verdict.met ? "met" : "MISSED";
 }
 
-function scalingVerdicts(name: string, points: readonly ScalePoint[]): Verdict[] {
+function scalingVerdicts(name: string, points: readonly ScalePoint[], failures: readonly string[]): Verdict[] {
+  const missing = failures.length > 0 ? `failed: ${failures.join("; ")}` : "one scale only";
   const time = linearity(points);
   const memory = flatness(points);
   const range =
@@ -52,16 +53,12 @@ function scalingVerdicts(name: string, points: readonly ScalePoint[]): Verdict[]
   return [
     {
       target: `${name}: linear time${range}`,
-      measured: time
-        ? `time per event ×${time.ratio.toFixed(2)} from smallest to largest (limit ×1.25)`
-        : "one scale only",
+      measured: time ? `time per event ×${time.ratio.toFixed(2)} from smallest to largest (limit ×1.25)` : missing,
       met: time ? time.linear : null,
     },
     {
       target: `${name}: flat memory${range}`,
-      measured: memory
-        ? `peak RSS ×${memory.ratio.toFixed(2)} from smallest to largest (limit ×1.25)`
-        : "one scale only",
+      measured: memory ? `peak RSS ×${memory.ratio.toFixed(2)} from smallest to largest (limit ×1.25)` : missing,
       met: memory ? memory.flat : null,
     },
   ];
@@ -69,21 +66,29 @@ function scalingVerdicts(name: string, points: readonly ScalePoint[]): Verdict[]
 
 export function scalingSection(result: ScalingResult): { sections: Section[]; verdicts: Verdict[] } {
   const rows: string[][] = [];
-  result.floor.forEach((floor, i) => {
-    const eql = result.eql[i];
-    const detect = result.detect[i];
-    rows.push([
-      "floor: split + JSON.parse",
-      count(floor.events),
-      seconds(floor.millis),
-      rate(floor),
-      ((floor.millis * 1000) / floor.events).toFixed(2),
-      mib(floor.maxRss),
-      "",
-      "",
-    ]);
+  const at = <T extends { events: number }>(points: readonly T[], events: number) =>
+    points.find((point) => point.events === events);
+  const sizes = [...new Set([...result.floor, ...result.eql, ...result.detect].map((point) => point.events))].sort(
+    (a, b) => a - b,
+  );
+  for (const events of sizes) {
+    const floor = at(result.floor, events);
+    const eql = at(result.eql, events);
+    const detect = at(result.detect, events);
+    if (floor) {
+      rows.push([
+        "floor: split + JSON.parse",
+        count(floor.events),
+        seconds(floor.millis),
+        rate(floor),
+        ((floor.millis * 1000) / floor.events).toFixed(2),
+        mib(floor.maxRss),
+        "",
+        "",
+      ]);
+    }
     if (eql) {
-      const ratio = eql.selfMillis === undefined ? "" : (eql.selfMillis / floor.millis).toFixed(2);
+      const ratio = eql.selfMillis === undefined || !floor ? "" : (eql.selfMillis / floor.millis).toFixed(2);
       rows.push([
         "keelwatch eql",
         count(eql.events),
@@ -107,7 +112,7 @@ export function scalingSection(result: ScalingResult): { sections: Section[]; ve
         count(detect.outputs),
       ]);
     }
-  });
+  }
   for (const point of result.ingest) {
     rows.push([
       `HTTP ingest${point.gzip ? ", gzip" : ""}`,
@@ -137,8 +142,13 @@ export function scalingSection(result: ScalingResult): { sections: Section[]; ve
       "report came back; peak RSS = the server's VmHWM (start-up included); output = alerts created",
   ];
 
-  const ratios = result.floor.flatMap((floor, i) => {
-    const eql = result.eql[i];
+  const failed = (prefix: string) =>
+    result.failures
+      .filter((failure) => failure.what.startsWith(prefix))
+      .map((failure) => `${failure.what}: ${failure.error}`);
+  for (const failure of result.failures) notes.push(`**not measured** — ${failure.what}: ${failure.error}`);
+  const ratios = result.floor.flatMap((floor) => {
+    const eql = at(result.eql, floor.events);
     return eql?.selfMillis === undefined ? [] : [{ events: floor.events, ratio: eql.selfMillis / floor.millis }];
   });
   const worst = ratios.reduce<(typeof ratios)[number] | null>(
@@ -157,14 +167,17 @@ export function scalingSection(result: ScalingResult): { sections: Section[]; ve
     ...scalingVerdicts(
       "keelwatch eql",
       result.eql.map((point) => ({ ...point, millis: point.selfMillis ?? point.millis - result.startupMillis.eql })),
+      failed("keelwatch eql"),
     ),
     ...scalingVerdicts(
       "keelwatch detect",
       result.detect.map((point) => ({ ...point, millis: point.millis - result.startupMillis.detect })),
+      failed("keelwatch detect"),
     ),
     ...scalingVerdicts(
       "HTTP ingest (NDJSON)",
       result.ingest.filter((point) => !point.gzip),
+      failed("HTTP ingest"),
     ),
   ];
   return { sections: [{ title: "Scaling", grid, notes }], verdicts };
@@ -188,7 +201,8 @@ export function alertsSection(result: AlertsApiResult): { sections: Section[]; v
   const notes = [
     `${count(counts.alerts)} alerts (each with its event and alert↔event link), ${counts.rules} rules, ` +
       `${counts.uploads} uploads, ${counts.users} users seeded in ${seconds(result.seedMillis)} s; database ${mib(result.databaseBytes)} MiB`,
-    "one request at a time with a viewer API token, after two warm-up requests; time = request sent to body read",
+    "one request at a time with a viewer API token, after one or two warm-up requests; time = request sent to body " +
+      "read; a case stops after 20 s (with at least 3 samples), so slow cases have fewer samples",
   ];
   const listCases = result.cases.filter((item) => item.path.startsWith("/api/alerts?") || item.path === "/api/alerts");
   const otherCases = result.cases.filter((item) => !listCases.includes(item));
