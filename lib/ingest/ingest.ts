@@ -15,6 +15,7 @@ import { type ActiveExceptions, type CompiledExceptions, compileExceptions } fro
 import { countBytes } from "./byte-limit";
 import { contentHash } from "./content-hash";
 import { eventTime, toEventRow } from "./event-row";
+import { recordUploadFailure } from "./record-failure";
 
 export const DEFAULT_BATCH_SIZE = 2_000;
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
@@ -75,7 +76,8 @@ export async function ingestEvents(input: AsyncIterable<Uint8Array>, options: In
     }
     await run.finish();
   } catch (error) {
-    await finishUpload(run.report("failed", error instanceof Error ? error.message : String(error)));
+    // Whole batches stored so far stay (each was one transaction); the caller gets the upload's own error.
+    await recordUploadFailure(run.report("failed", error instanceof Error ? error.message : String(error)));
     throw error;
   }
   const report = run.report("done");

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/app/http";
+import { storageErrorResponse } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { BodyTooLargeError, ReadEventsError } from "@/lib/events/read-events";
 import { UploadTooLargeError } from "@/lib/ingest/byte-limit";
@@ -43,6 +44,9 @@ export async function POST(request: Request): Promise<NextResponse> {
     }
     if (error instanceof ReadEventsError)
       return errorResponse(400, "unreadable_upload", `The upload cannot be read: ${error.message}`);
+    // Locked, read-only or full database: whole batches stored so far stay, the rest can be sent again.
+    const storage = storageErrorResponse(error);
+    if (storage) return storage;
     throw error;
   }
 }

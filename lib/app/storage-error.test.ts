@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { sqliteCode, storageErrorResponse, storageProblem } from "./storage-error";
+
+/** The shape Prisma gives a driver error from the better-sqlite3 adapter. */
+function prismaError(originalCode: string) {
+  return Object.assign(new Error("Invalid `prisma.upload.create()` invocation: Operation has timed out"), {
+    code: "P1008",
+    meta: { driverAdapterError: { cause: { originalCode, originalMessage: "database is locked", kind: "x" } } },
+  });
+}
+
+function sqliteError(code: string) {
+  return Object.assign(new Error("attempt to write a readonly database"), { code });
+}
+
+describe("storage errors", () => {
+  it("finds the SQLite code inside Prisma's error, better-sqlite3's error and wrapped causes", () => {
+    expect(sqliteCode(prismaError("SQLITE_BUSY"))).toBe("SQLITE_BUSY");
+    expect(sqliteCode(sqliteError("SQLITE_READONLY"))).toBe("SQLITE_READONLY");
+    expect(sqliteCode(new Error("wrapped", { cause: sqliteError("SQLITE_FULL") }))).toBe("SQLITE_FULL");
+    expect(sqliteCode(new Error("P2002", { cause: { code: "P2002" } }))).toBeNull();
+    expect(sqliteCode("SQLITE_BUSY")).toBeNull();
+  });
+
+  it("classifies lock, read-only, full and I/O failures, and nothing else", () => {
+    expect(storageProblem(prismaError("SQLITE_BUSY_SNAPSHOT"))).toBe("busy");
+    expect(storageProblem(sqliteError("SQLITE_LOCKED"))).toBe("busy");
+    expect(storageProblem(sqliteError("SQLITE_READONLY_DBMOVED"))).toBe("read_only");
+    expect(storageProblem(prismaError("SQLITE_FULL"))).toBe("full");
+    expect(storageProblem(sqliteError("SQLITE_IOERR_WRITE"))).toBe("io");
+    expect(storageProblem(sqliteError("SQLITE_CONSTRAINT_UNIQUE"))).toBeNull();
+    expect(storageProblem(new TypeError("x is undefined"))).toBeNull();
+  });
+
+  it("answers with the API's error shape, a status that says whether to retry, and Retry-After when busy", async () => {
+    const busy = storageErrorResponse(prismaError("SQLITE_BUSY"));
+    expect(busy?.status).toBe(503);
+    expect(busy?.headers.get("retry-after")).toBe("5");
+    expect(await busy?.json()).toEqual({ error: { code: "database_busy", message: expect.stringMatching(/busy/) } });
+
+    const readOnly = storageErrorResponse(sqliteError("SQLITE_READONLY"), { uploadId: "u-1" });
+    expect(readOnly?.status).toBe(503);
+    expect(readOnly?.headers.get("retry-after")).toBeNull();
+    expect(await readOnly?.json()).toEqual({
+      error: { code: "database_read_only", message: expect.stringMatching(/read-only/), details: { uploadId: "u-1" } },
+    });
+
+    const full = storageErrorResponse(prismaError("SQLITE_FULL"));
+    expect(full?.status).toBe(507);
+    expect(await full?.json()).toMatchObject({ error: { code: "storage_full" } });
+
+    expect(storageErrorResponse(new Error("boom"))).toBeNull();
+  });
+});
