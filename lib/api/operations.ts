@@ -82,7 +82,10 @@ const FilenameQuery = z.object({
 const ExceptionPatchBody = ExceptionItemPatchSchema.extend({
   closeMatching: z.boolean().optional().describe("also close the open alerts the item now covers"),
 });
-const RuleCreateBody = RuleSchema;
+// createRule gives a rule without an id a new one before validating it as a RuleSchema.
+const RuleCreateBody = RuleSchema.extend({
+  id: RuleSchema.shape.id.optional().describe("a new UUID when left out"),
+});
 
 /** Every HTTP operation under app/api; lib/api/openapi.test.ts checks this list against the route files. */
 export const API_OPERATIONS: readonly ApiOperation[] = [
