@@ -18,7 +18,9 @@ import { loadBuiltinRules } from "../lib/rules/load";
 import { runAlertsApi } from "./alerts-api";
 import { type BenchConfig, ENV_HELP, readConfig } from "./config";
 import { runEngine } from "./engine";
+import { timed } from "./measure-child";
 import { machineInfo, runHeading } from "./report";
+import { ensureScaleFiles } from "./scale-files";
 import { runScaling } from "./scaling";
 import { requireBuild } from "./server";
 import { markdownGrid, textTable } from "./table";
@@ -109,6 +111,13 @@ async function main(): Promise<void> {
   const commit = gitCommit();
   const rules = await loadBuiltinRules();
   if (config.parts.includes("scaling") || config.parts.includes("alerts")) requireBuild(ROOT);
+
+  // Every events file up front, in one go: only the largest is generated, the others are its leading lines.
+  const sizes = [
+    ...(config.parts.includes("engine") ? [config.events, config.ingestEvents] : []),
+    ...(config.parts.includes("scaling") ? [1, ...config.scales, ...config.ingestScales, ...config.gzipScales] : []),
+  ];
+  if (sizes.length > 0) await timed("events files", () => ensureScaleFiles([...new Set(sizes)], ROOT));
 
   const outputs: PartOutput[] = [];
   if (config.parts.includes("engine")) {

@@ -45,7 +45,12 @@ export function verdictLabel(verdict: Verdict): string {
 }
 
 function scalingVerdicts(name: string, points: readonly ScalePoint[], failures: readonly string[]): Verdict[] {
-  const missing = failures.length > 0 ? `failed: ${failures.join("; ")}` : "one scale only";
+  const missing =
+    failures.length > 0
+      ? `failed: ${failures.join("; ")}`
+      : points.length < 2
+        ? "one scale only"
+        : "too little work to time apart from start-up";
   const time = linearity(points);
   const memory = flatness(points);
   const range =
