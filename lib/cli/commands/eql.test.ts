@@ -4,9 +4,10 @@ import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { compareEvents } from "../../eql";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
-import { eqlCommand, formatStats, parseStats } from "./eql";
+import { createOrderCheck, eqlCommand, formatStats, parseStats } from "./eql";
 
 const events = [
   {
@@ -144,5 +145,37 @@ describe("keelwatch eql", () => {
     expect(parseStats(`noise\n${formatStats(stats)}\n`)).toEqual(stats);
     expect(parseStats("events.ndjson line 3: invalid JSON\n")).toBeNull();
     expect(() => parseStats("keelwatch eql stats: events_read=x order=sorted")).toThrow(/events_read/);
+  });
+
+  it("checks arrival order exactly as the sort orders events: time, tiebreaker, missing times last", () => {
+    const at = (time: string | undefined, seq?: number) => ({
+      ...(time === undefined ? {} : { "@timestamp": time }),
+      ...(seq === undefined ? {} : { event: { sequence: seq } }),
+    });
+    const cases: { options: { tiebreakerField?: string }; events: Record<string, unknown>[] }[] = [
+      { options: {}, events: [at("2026-01-01T00:00:01Z"), at("2026-01-01T00:00:02Z"), at(undefined)] },
+      { options: {}, events: [at(undefined), at("2026-01-01T00:00:01Z")] },
+      { options: {}, events: [at("2026-01-01T00:00:02Z"), at("2026-01-01T00:00:01Z")] },
+      { options: {}, events: [at("2026-01-01T00:00:01Z", 2), at("2026-01-01T00:00:01Z", 1)] },
+      {
+        options: { tiebreakerField: "event.sequence" },
+        events: [at("2026-01-01T00:00:01Z", 2), at("2026-01-01T00:00:01Z", 1)],
+      },
+      {
+        options: { tiebreakerField: "event.sequence" },
+        events: [at("2026-01-01T00:00:01Z", 1), at("2026-01-01T00:00:01Z", 2)],
+      },
+      { options: { tiebreakerField: "event.sequence" }, events: [at(undefined, 2), at(undefined, 1)] },
+      { options: {}, events: [at("2026-01-01T00:00:01.5Z"), at("1767225601499")] },
+    ];
+    for (const { options, events: list } of cases) {
+      const check = createOrderCheck(options);
+      const compare = compareEvents(options);
+      const expected = list.every((event, i) => i === 0 || compare(list[i - 1] as typeof event, event) <= 0);
+      expect(
+        list.every((event) => check(event)),
+        JSON.stringify({ options, list }),
+      ).toBe(expected);
+    }
   });
 });
