@@ -163,18 +163,26 @@ describe("readEvents: gzip and unreadable bodies", () => {
     ]);
   });
 
-  it("throws ReadEventsError for truncated gzip, after the events before the cut", async () => {
+  it("keeps the events before a gzip cut and ends with an error at the line where it broke off", async () => {
     const lines = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ i, pad: "p".repeat(i % 50) })).join("\n");
     const full = gzipSync(lines);
     const truncated = full.subarray(0, Math.floor(full.length * 0.6));
-    const seen: ReadEventItem[] = [];
-    const reading = (async () => {
-      for await (const item of readEvents(chunked(truncated, [512]))) seen.push(item);
-    })();
-    await expect(reading).rejects.toThrow(ReadEventsError);
-    await expect(reading).rejects.toThrow(/gzip data is truncated/);
-    expect(seen.length).toBeGreaterThan(0);
-    expect(seen.every((item) => "event" in item)).toBe(true);
+    const items = await collect(truncated, [512]);
+    const last = items.pop()!;
+    expect(items.length).toBeGreaterThan(0);
+    items.forEach((item, index) =>
+      expect(item).toEqual({ line: index + 1, event: expect.objectContaining({ i: index }) }),
+    );
+    expect(last).toEqual({
+      line: items.length + 1,
+      error: expect.stringMatching(/gzip data is truncated.*breaks off/),
+    });
+  });
+
+  it("throws ReadEventsError for gzip cut before any event is complete", async () => {
+    const full = gzipSync(JSON.stringify({ pad: "x".repeat(5000) }));
+    await expect(collect(full.subarray(0, 20))).rejects.toThrow(ReadEventsError);
+    await expect(collect(full.subarray(0, 20))).rejects.toThrow(/gzip data is truncated/);
   });
 
   it("throws ReadEventsError for corrupt gzip", async () => {

@@ -108,8 +108,20 @@ export async function* readEvents(
     return item;
   };
 
-  for await (const chunk of prepend(head, sniffed.rest)) {
-    for (const item of scanner.push(chunk)) yield check(item);
+  try {
+    for await (const chunk of prepend(head, sniffed.rest)) {
+      for (const item of scanner.push(chunk)) yield check(item);
+    }
+  } catch (error) {
+    // A body that breaks off after good events (a cut or damaged gzip) keeps them: the break
+    // becomes the last item, at the line where reading stopped. With nothing read yet, or past
+    // the size limit, the body as a whole is refused.
+    if (!(error instanceof ReadEventsError) || error instanceof BodyTooLargeError || first) throw error;
+    yield {
+      line: scanner.currentLine(),
+      error: `${error.message}; the body breaks off here, nothing from this line on could be read`,
+    };
+    return;
   }
   for (const item of scanner.end()) yield check(item);
 }
@@ -375,6 +387,13 @@ class EventScanner {
         items.length = 0;
       }
     }
+  }
+
+  /** The line of the item being read (or of the next one): where a body that breaks off stops. */
+  currentLine(): number {
+    if (this.mode === "ndjson") return this.lineStart;
+    if (this.mode === "array" && this.inElement) return this.elementLine;
+    return this.line;
   }
 
   end(): ReadEventItem[] {
