@@ -665,8 +665,20 @@ export const CORPUS: readonly CorpusCase[] = [
   },
   {
     name: "truncated gzip",
-    covers: "a gzip cut short: the whole body is refused as truncated",
+    covers:
+      "a gzip cut short after 100 events (an interrupted download): those 100 are stored, the break is an error at line 101",
     input: { generate: "gzip-truncated" },
+    expected: {
+      status: 207,
+      accepted: 100,
+      rejected: 1,
+      errors: [{ line: 101, message: "gzip data is truncated" }],
+    },
+  },
+  {
+    name: "gzip cut inside its header",
+    covers: "nothing could be read: the whole body is refused as truncated",
+    input: { generate: "gzip-cut-in-header" },
     expected: { status: 400, code: "unreadable_upload", message: "gzip data is truncated" },
   },
   {

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createGzip, gzipSync } from "node:zlib";
+import { constants, createGzip, gzipSync } from "node:zlib";
 
 const MiB = 1024 * 1024;
 
@@ -149,13 +149,27 @@ export const GENERATORS = {
       line(corpusEvent("gzip-bomb", 3)),
     ]),
 
-  /** Valid gzip of 200 events, cut off at 60%. */
-  "gzip-truncated": (file: string) => {
-    const whole = gzipSync(
-      Array.from({ length: 200 }, (_, index) => line(corpusEvent("gzip-cut", index + 1))).join(""),
-    );
-    return writePieces(file, [whole.subarray(0, Math.floor(whole.length * 0.6))]);
+  /**
+   * gzip of 200 events cut right after the first 100: the compressor is flushed
+   * there, so exactly those 100 decompress, whatever zlib's version.
+   */
+  "gzip-truncated": async (file: string) => {
+    const events = (from: number) =>
+      Array.from({ length: 100 }, (_, index) => line(corpusEvent("gzip-cut", from + index))).join("");
+    const gzip = createGzip();
+    const output: Buffer[] = [];
+    gzip.on("data", (chunk: Buffer) => output.push(chunk));
+    gzip.write(events(1));
+    await new Promise<void>((resolve) => gzip.flush(constants.Z_FULL_FLUSH, () => resolve()));
+    const cut = Buffer.concat(output);
+    gzip.end(events(101));
+    await once(gzip, "end");
+    await writePieces(file, [cut]);
   },
+
+  /** gzip cut inside its 10-byte header: nothing can be read. */
+  "gzip-cut-in-header": (file: string) =>
+    writePieces(file, [gzipSync(line(corpusEvent("gzip-header", 1))).subarray(0, 6)]),
 
   /** gzip magic bytes and header, then bytes that are not deflate data. */
   "gzip-corrupt": (file: string) =>
