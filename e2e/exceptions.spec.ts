@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { expect, type Locator, type Page, test } from "@playwright/test";
+import { expect, type Locator, type Page, type TestInfo, test } from "@playwright/test";
 import { signInAsAdmin } from "./helpers";
 import { ensureBuiltinRules } from "./seed-rules";
 
@@ -80,10 +80,17 @@ async function conditionFields(form: Locator): Promise<string[]> {
   return values;
 }
 
+/** Kept in the test's output folder and attached to the report, for a person to look at. */
+async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const file = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: "image/png" });
+}
+
 const row = (page: Page) =>
   page.getByRole("table", { name: "Exception items" }).getByRole("row").filter({ hasText: exceptionName });
 
-test("an exception made from an alert closes it and suppresses the next such event", async ({ page }) => {
+test("an exception made from an alert closes it and suppresses the next such event", async ({ page }, testInfo) => {
   await signInAsAdmin(page);
   await ensureBuiltinRules(page.request, new URL(page.url()).origin);
   const first = await upload(page, `netcheck-${suffix}-1.ndjson`, [netcheckEvent(1, ["nc", "-zv", "10.0.0.5", "443"])]);
@@ -121,7 +128,7 @@ test("an exception made from an alert closes it and suppresses the next such eve
   const impact = form.getByRole("region", { name: "Impact preview" });
   await expect(impact).toContainText("1 open alert would be closed.");
   await expect(impact.getByRole("link", { name: NETWORK_TOOL })).toHaveAttribute("href", new URL(alertUrl).pathname);
-  await page.screenshot({ path: "/tmp/keelwatch-exception-preview.png", fullPage: true });
+  await keepScreenshot(page, testInfo, "exception-impact-preview");
 
   await expect(form.getByLabel("Close matching open alerts (reason: false positive)")).toBeChecked();
   await form.getByRole("button", { name: "Create exception" }).click();
@@ -142,14 +149,14 @@ test("an exception made from an alert closes it and suppresses the next such eve
   await expect(second.getByText("No rule raised a new alert.")).toBeVisible();
 });
 
-test("the exceptions page lists, filters and edits the exception", async ({ page }) => {
+test("the exceptions page lists, filters and edits the exception", async ({ page }, testInfo) => {
   await signInAsAdmin(page);
   await page.goto("/exceptions");
   await expect(page.getByRole("heading", { level: 1, name: "Exceptions" })).toBeVisible();
   await expect(row(page)).toHaveCount(1);
   await expect(row(page)).toContainText(`Rule: ${NETWORK_TOOL}`);
   await expect(row(page)).toContainText(`container.image.name is "${image}" AND process.executable is "/usr/bin/nc"`);
-  await page.screenshot({ path: "/tmp/keelwatch-exceptions.png", fullPage: true });
+  await keepScreenshot(page, testInfo, "exceptions-page");
 
   const filters = page.getByRole("form", { name: "Filter exceptions" });
   await filters.getByLabel("Rule").selectOption({ label: SHELL });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Locator, type Page, type TestInfo, test } from "@playwright/test";
 import { signInAsAdmin } from "./helpers";
 import { ensureBuiltinRules } from "./seed-rules";
 
@@ -136,7 +136,16 @@ function freshFixture(suffix: string): { name: string; mimeType: string; buffer:
   };
 }
 
-test("a rule's preview runs its query over stored events and places an error in an edited query", async ({ page }) => {
+/** Kept in the test's output folder and attached to the report, for a person to look at. */
+async function keepScreenshot(part: Locator, testInfo: TestInfo, name: string): Promise<void> {
+  const file = testInfo.outputPath(`${name}.png`);
+  await part.screenshot({ path: file });
+  await testInfo.attach(name, { path: file, contentType: "image/png" });
+}
+
+test("a rule's preview runs its query over stored events and places an error in an edited query", async ({
+  page,
+}, testInfo) => {
   const suffix = Math.random().toString(36).slice(2, 8);
   const file = freshFixture(suffix);
   await signInAsAdmin(page);
@@ -170,8 +179,7 @@ test("a rule's preview runs its query over stored events and places an error in 
   );
   await expect(results.getByTestId("preview-match")).toHaveCount(3);
   await expect(results.getByRole("row", { name: /nmap -sT/ })).toContainText(`web-${suffix}`);
-  await results.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: "/tmp/keelwatch-rule-preview.png", fullPage: true });
+  await keepScreenshot(form.locator("xpath=ancestor::section[1]"), testInfo, "rule-preview");
 
   // The preview runs the edited, unsaved query, and places its error too.
   await page.getByRole("button", { name: "Edit rule" }).click();
@@ -179,6 +187,7 @@ test("a rule's preview runs its query over stored events and places an error in 
   await form.getByRole("button", { name: "Run preview" }).click();
   const error = page.getByTestId("preview-error");
   await expect(error.getByTestId("query-error")).toContainText("Line 2, column 28");
+  await keepScreenshot(form.locator("xpath=ancestor::section[1]"), testInfo, "rule-preview-error");
   await page.getByLabel("EQL query").fill('process where process.name == "nslookup"');
   await form.getByRole("button", { name: "Run preview" }).click();
   await expect(error).toHaveCount(0);

@@ -55,6 +55,10 @@ export function RulePreview({
         : kind === "upload"
           ? ({ kind, uploadId } as const)
           : ({ kind: "preset", range: kind } as const);
+    if (query.trim() === "") {
+      setChoiceError("Write a query to preview.");
+      return;
+    }
     const scope = previewScope(source, new Date());
     if (!scope.ok) {
       setChoiceError(scope.error);
@@ -274,12 +278,13 @@ function MatchRows({ steps }: { steps: SampleStep[] }) {
                 {steps.length > 1 ? <span className="mr-1 text-slate-500">{index + 1}.</span> : null}
                 {shortTime(step.time)}
               </td>
-              <td className="px-2 py-1">
+              <td className="px-2 py-1 [overflow-wrap:anywhere]">
                 <div>{step.container ?? "—"}</div>
                 {step.image ? <div className="text-slate-500">{step.image}</div> : null}
               </td>
-              <td className="px-2 py-1 font-mono break-all">{step.process ?? "—"}</td>
-              <td className="px-2 py-1 font-mono break-all">{step.commandLine ?? "—"}</td>
+              {/* Paths and command lines wrap at word ends where they can, mid-word only when one is too long. */}
+              <td className="px-2 py-1 font-mono [overflow-wrap:anywhere]">{step.process ?? "—"}</td>
+              <td className="px-2 py-1 font-mono [overflow-wrap:anywhere]">{step.commandLine ?? "—"}</td>
             </>
           )}
         </tr>

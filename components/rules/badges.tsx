@@ -63,10 +63,20 @@ export function EnabledSwitch({
   );
 }
 
+// UTC in one fixed format, like the alert screens: the browser's locale and zone would make the
+// same moment read differently on the rules page than on the alert it raised.
+const WHEN = new Intl.DateTimeFormat("en-GB", {
+  year: "numeric",
+  month: "short",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "UTC",
+  timeZoneName: "short",
+});
+
 export function formatWhen(iso: string | null): string {
   if (!iso) return "never";
   const date = new Date(iso);
-  return Number.isNaN(date.getTime())
-    ? iso
-    : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return Number.isNaN(date.getTime()) ? iso : WHEN.format(date);
 }
