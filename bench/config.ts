@@ -43,7 +43,8 @@ export const ENV_HELP = `Environment (defaults in brackets; BENCH_QUICK=1 gives 
   BENCH_SAMPLES        timed requests per API case [40; quick 10]
   BENCH_BROWSER_LOADS  page loads timed in Chromium [4; quick 2]
   BENCH_PORT           port of the server the bench starts [3130]
-  BENCH_NO_RECORD=1    print only; do not append to bench/RESULTS.md`;
+  BENCH_NO_RECORD=1    print only; do not append to bench/RESULTS.md
+  BENCH_RESULTS_FILE   append to this file instead of bench/RESULTS.md`;
 
 function positive(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number {
   const text = env[name];
