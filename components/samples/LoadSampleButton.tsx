@@ -22,7 +22,12 @@ export function LoadSampleButton({ className = "" }: { className?: string }) {
         type="button"
         className={buttonClass("secondary")}
         disabled={load.isPending}
-        onClick={() => load.mutate(undefined, { onSuccess: () => router.push("/alerts") })}
+        onClick={async () => {
+          // mutateAsync, not mutate's callbacks: loading swaps the panel holding this button for a notice, and
+          // callbacks of an unmounted caller never run. A failure is shown from load.error below.
+          const done = await load.mutateAsync().catch(() => null);
+          if (done) router.push("/alerts");
+        }}
       >
         {load.isPending ? "Loading sample incident…" : "Load sample incident"}
       </button>

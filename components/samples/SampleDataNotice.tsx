@@ -26,7 +26,7 @@ export function SampleDataNotice({ offerLoad = false }: { offerLoad?: boolean })
         aria-label="Sample incident"
         className="rounded-lg border border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900"
       >
-        <h2 className="text-sm font-semibold">No file at hand?</h2>
+        <h2 className="text-sm font-semibold">Or try a sample incident</h2>
         <LoadSampleButton className="mt-2" />
       </section>
     );
