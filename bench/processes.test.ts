@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { processTree, runCommand } from "./processes";
+import { describeFailure, processTree, runCommand } from "./processes";
 
 const linux = fs.existsSync("/proc/self/status");
 const MIB = 1024 ** 2;
@@ -19,6 +19,8 @@ describe.runIf(linux)("process measurements from /proc", () => {
     expect(run.stderr).toBe("done");
     expect(run.millis).toBeGreaterThan(400);
     expect(run.peakRss).toBeGreaterThan(150 * MIB);
+    expect(describeFailure(run)).toBe("exited 3: done");
+    expect(describeFailure({ ...run, code: null, signal: "SIGKILL", stderr: "" })).toBe("was killed by SIGKILL");
   });
 
   it("lists a process and its descendants", async () => {

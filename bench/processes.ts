@@ -86,6 +86,8 @@ export function currentRss(pid: number): number {
 
 export interface CommandRun {
   code: number | null;
+  /** The signal that ended it (SIGKILL from the OOM killer, say), or null. */
+  signal: NodeJS.Signals | null;
   millis: number;
   /** Largest VmHWM in the process tree, bytes. */
   peakRss: number;
@@ -126,9 +128,10 @@ export function runCommand(
       watch.stop();
       reject(error);
     });
-    child.once("close", (code) => {
+    child.once("close", (code, signal) => {
       resolve({
         code,
+        signal,
         millis: performance.now() - started,
         peakRss: watch.stop(),
         stdoutBytes,
@@ -137,4 +140,11 @@ export function runCommand(
       });
     });
   });
+}
+
+/** How a failed run ended, on one line: exit code or signal, and the last line it printed on stderr. */
+export function describeFailure(run: CommandRun): string {
+  const how = run.signal ? `was killed by ${run.signal}` : `exited ${run.code}`;
+  const last = run.stderr.trim().split("\n").pop()?.trim();
+  return last ? `${how}: ${last}` : how;
 }

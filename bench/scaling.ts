@@ -17,7 +17,7 @@ import path from "node:path";
 import { parseStats } from "../lib/cli/commands/eql";
 import type { PassResult } from "./measure";
 import { runMeasure, timed } from "./measure-child";
-import { runCommand } from "./processes";
+import { describeFailure, runCommand } from "./processes";
 import { ensureGzipFile, ensureScaleFiles } from "./scale-files";
 import { createApiToken, startServer } from "./server";
 import type { ScalePoint } from "./stats";
@@ -66,10 +66,10 @@ function keelwatch(root: string): string {
 
 async function runEql(root: string, file: string, events: number, query: string): Promise<CliPoint> {
   const run = await runCommand(keelwatch(root), ["eql", "--events", file, "--query", query, "--stats"], { cwd: root });
-  if (run.code !== 0) throw new Error(`bench: keelwatch eql exited ${run.code} on ${file}:\n${run.stderr}`);
+  if (run.code !== 0) throw new Error(`keelwatch eql ${describeFailure(run)}`);
   const stats = parseStats(run.stderr);
-  if (!stats) throw new Error(`bench: keelwatch eql printed no stats line:\n${run.stderr}`);
-  if (stats.eventsRead !== events) throw new Error(`bench: keelwatch eql read ${stats.eventsRead} of ${events} events`);
+  if (!stats) throw new Error(`keelwatch eql printed no stats line; stderr ends: ${run.stderr.slice(-300)}`);
+  if (stats.eventsRead !== events) throw new Error(`keelwatch eql read ${stats.eventsRead} of ${events} events`);
   return {
     events,
     millis: run.millis,
@@ -82,7 +82,7 @@ async function runEql(root: string, file: string, events: number, query: string)
 
 async function runDetect(root: string, file: string, events: number): Promise<CliPoint> {
   const run = await runCommand(keelwatch(root), ["detect", "--events", file], { cwd: root });
-  if (run.code !== 0) throw new Error(`bench: keelwatch detect exited ${run.code} on ${file}:\n${run.stderr}`);
+  if (run.code !== 0) throw new Error(`keelwatch detect ${describeFailure(run)}`);
   return { events, millis: run.millis, peakRss: run.peakRss, outputs: run.stdoutLines };
 }
 
