@@ -1,7 +1,7 @@
 /**
  * Every corpus case through the CLI, in-process: `keelwatch ingest` (its HTTP
  * call answered by the real POST /api/events handler over a real SQLite
- * database) and `keelwatch detect` (offline). Exit codes and messages follow
+ * database), `keelwatch detect` (offline) and `keelwatch eql`. Exit codes and messages follow
  * from the case's HTTP expectation; no crash, no prototype pollution, and
  * bounded memory for the large inputs.
  */
@@ -145,6 +145,21 @@ async function checkDetect(testCase: CorpusCase, file: string): Promise<void> {
   for (const line of run.out.split("\n").filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
 }
 
+/**
+ * `keelwatch eql` reads the raw events (no format adapter), so its counts differ
+ * from ingest's; what must hold is its exit code, a message for an unreadable
+ * body, and that every event it prints is one JSON line.
+ */
+async function checkEql(testCase: CorpusCase, file: string): Promise<void> {
+  const run = await keelwatch(["eql", "--events", file, "--query", "any where true"]);
+  const { expected } = testCase;
+  const unreadable = !isReportExpectation(expected) && expected.code === "unreadable_upload";
+  expect(run.code, run.err).toBe(unreadable ? 1 : 0);
+  if (unreadable) expect(run.err).toContain(expected.message);
+  expect(run.err).not.toMatch(/^keelwatch: /m);
+  for (const line of run.out.split("\n").filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
+}
+
 describe("bad-input corpus through the CLI", () => {
   for (const testCase of CORPUS) {
     it(`${testCase.name}`, async () => {
@@ -152,6 +167,7 @@ describe("bad-input corpus through the CLI", () => {
       const work = async () => {
         await checkIngest(testCase, file);
         await checkDetect(testCase, file);
+        await checkEql(testCase, file);
       };
       if (testCase.big) {
         const { growth } = await peakHeapGrowth(work);
