@@ -3,10 +3,11 @@ import { signInAsAdmin } from "./helpers";
 
 const tip = (page: Page) => page.getByRole("complementary", { name: "Tip for this screen" });
 
-test("a first-visit tip shows once per screen and stays hidden after Got it", async ({ page }) => {
+test("a first-visit tip shows once per screen and stays hidden after Got it", async ({ page }, testInfo) => {
   await signInAsAdmin(page);
   await page.goto("/alerts");
   await expect(tip(page)).toContainText("Each row is one rule match");
+  await page.screenshot({ path: testInfo.outputPath("alerts-with-tip.png"), fullPage: false });
   // Inline above the page, not over it: the page heading sits below the tip.
   const tipBox = await tip(page).boundingBox();
   const headingBox = await page.getByRole("heading", { level: 1, name: "Alerts" }).boundingBox();

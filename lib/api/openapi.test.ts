@@ -61,6 +61,8 @@ describe("the OpenAPI document", () => {
       }
     }
     expect(document.paths["/api/health"]?.get?.security).toEqual([]);
+    expect(Object.keys(document.paths["/api/health"]?.get?.responses ?? {})).toEqual(["200", "503"]);
+    expect(Object.keys(document.paths["/api/alerts"]?.get?.responses ?? {})).toEqual(["200", "400", "401", "403"]);
     expect(document.paths["/api/events"]?.post?.["x-keelwatch-permission"]).toBe("events:ingest");
   });
 
