@@ -155,7 +155,8 @@ test("the exceptions page lists, filters and edits the exception", async ({ page
   await expect(page.getByRole("heading", { level: 1, name: "Exceptions" })).toBeVisible();
   await expect(row(page)).toHaveCount(1);
   await expect(row(page)).toContainText(`Rule: ${NETWORK_TOOL}`);
-  await expect(row(page)).toContainText(`container.image.name is "${image}" AND process.executable is "/usr/bin/nc"`);
+  await expect(row(page).getByRole("link", { name: NETWORK_TOOL })).toHaveAttribute("href", /^\/rules\/[^/]+$/);
+  await expect(row(page)).toContainText(`container.image.name is "${image}"AND process.executable is "/usr/bin/nc"`);
   await keepScreenshot(page, testInfo, "exceptions-page");
 
   const filters = page.getByRole("form", { name: "Filter exceptions" });
@@ -222,7 +223,7 @@ test("an exported exception can be deleted and imported back", async ({ page }) 
   });
   await expect(page.getByText("Imported 1 item, 0 new lists, 0 updated lists.")).toBeVisible();
   await expect(row(page)).toHaveCount(1);
-  await expect(row(page)).toContainText(`container.image.name is "${image}" AND process.executable is "/usr/bin/nc"`);
+  await expect(row(page)).toContainText(`container.image.name is "${image}"AND process.executable is "/usr/bin/nc"`);
 
   // Leave nothing behind that could suppress another spec's events.
   await row(page)

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from "react";
 import { buttonClass, dangerButtonClass, inputClass, secondaryButtonClass } from "@/components/settings/fields";
 import { Dialog } from "@/components/ui/Dialog";
 import { PageHeader } from "@/components/ui/PageHeader";
-import { describeGroups } from "./describe";
+import { describeCondition } from "./describe";
 import { ExceptionForm } from "./ExceptionForm";
 import {
   type ExceptionFilter,
@@ -96,7 +96,7 @@ export function ExceptionsPage() {
       ) : null}
 
       <form aria-label="Filter exceptions" className="mb-4 flex flex-wrap gap-3" onSubmit={(e) => e.preventDefault()}>
-        <div>
+        <div className="max-w-sm">
           <label htmlFor="filter-rule" className="block text-xs font-medium">
             Rule
           </label>
@@ -206,7 +206,15 @@ export function ExceptionsPage() {
                 </td>
                 <td className="px-3 py-2">
                   {item.scope.kind === "rule" ? (
-                    <span>Rule: {item.scope.ruleName}</span>
+                    <span>
+                      Rule:{" "}
+                      <Link
+                        className="text-sky-700 hover:underline dark:text-sky-400"
+                        href={`/rules/${encodeURIComponent(item.scope.ruleId)}`}
+                      >
+                        {item.scope.ruleName}
+                      </Link>
+                    </span>
                   ) : (
                     <span>
                       List: {item.scope.listName} ({item.scope.ruleIds.length} rule
@@ -215,11 +223,18 @@ export function ExceptionsPage() {
                   )}
                 </td>
                 <td className="px-3 py-2 font-mono text-xs">
-                  {describeGroups(item.groups, valueListNames).map((text, index) => (
+                  {item.groups.map((group, g) => (
                     // biome-ignore lint/suspicious/noArrayIndexKey: groups have no identity beyond their position
-                    <div key={index}>
-                      {index > 0 ? <span className="font-sans font-semibold text-slate-500">OR </span> : null}
-                      {text}
+                    <div key={g} className={g > 0 ? "mt-1" : undefined}>
+                      {g > 0 ? <div className="font-sans font-semibold text-slate-500">OR</div> : null}
+                      {/* One condition a line: long values wrap inside their own line, not across the AND. */}
+                      {group.map((condition, c) => (
+                        // biome-ignore lint/suspicious/noArrayIndexKey: conditions have no identity beyond their position
+                        <div key={c} className="break-words">
+                          {c > 0 ? <span className="font-sans font-semibold text-slate-500">AND </span> : null}
+                          {describeCondition(condition, valueListNames)}
+                        </div>
+                      ))}
                     </div>
                   ))}
                 </td>

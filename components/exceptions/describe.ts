@@ -1,4 +1,4 @@
-import { type ConditionGroups, type ExceptionCondition, OPERATOR_LABELS } from "@/lib/exceptions/schema";
+import { type ExceptionCondition, OPERATOR_LABELS } from "@/lib/exceptions/schema";
 
 /** One condition as a person reads it: `process.name is "nc"`. */
 export function describeCondition(condition: ExceptionCondition, valueListNames: ReadonlyMap<string, string>): string {
@@ -7,12 +7,4 @@ export function describeCondition(condition: ExceptionCondition, valueListNames:
   if (condition.values !== undefined) return `${head} (${condition.values.map((v) => `"${v}"`).join(", ")})`;
   if (condition.listId !== undefined) return `${head} ${valueListNames.get(condition.listId) ?? condition.listId}`;
   return head;
-}
-
-/** Groups as text: AND inside a group, OR between groups. */
-export function describeGroups(
-  groups: ConditionGroups,
-  valueListNames: ReadonlyMap<string, string> = new Map(),
-): string[] {
-  return groups.map((group) => group.map((condition) => describeCondition(condition, valueListNames)).join(" AND "));
 }

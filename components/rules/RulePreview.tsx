@@ -282,9 +282,9 @@ function MatchRows({ steps }: { steps: SampleStep[] }) {
                 <div>{step.container ?? "—"}</div>
                 {step.image ? <div className="text-slate-500">{step.image}</div> : null}
               </td>
-              {/* Paths and command lines wrap at word ends where they can, mid-word only when one is too long. */}
-              <td className="px-2 py-1 font-mono [overflow-wrap:anywhere]">{step.process ?? "—"}</td>
-              <td className="px-2 py-1 font-mono [overflow-wrap:anywhere]">{step.commandLine ?? "—"}</td>
+              {/* Paths and command lines wrap between words; a column never gets narrower than its longest word. */}
+              <td className="px-2 py-1 font-mono break-words">{step.process ?? "—"}</td>
+              <td className="px-2 py-1 font-mono break-words">{step.commandLine ?? "—"}</td>
             </>
           )}
         </tr>
