@@ -108,10 +108,8 @@ function responsesOf(operation: ApiOperation): OpenApiOperation["responses"] {
   };
   // Only an operation that reads input can find it invalid.
   const takesInput = Boolean(operation.query || operation.body || operation.rawBody);
-  const errors: Record<number, string> = {
-    ...(takesInput ? { 400: "invalid request (details name the field)" } : {}),
-    ...operation.errors,
-  };
+  const errors: Record<number, string> = { ...operation.errors };
+  if (takesInput) errors[400] ??= "invalid request (details name the field)";
   if (operation.auth.kind === "permission") {
     errors[401] ??= "no valid session or API token";
     errors[403] ??= `the caller's role lacks ${operation.auth.permission}, or a cross-site request`;
