@@ -4,8 +4,8 @@
  */
 export const HINTS = {
   dashboard:
-    "Start by sending events: drop a file on Uploads, or POST it to /api/events with an API token. " +
-    "The charts fill in as rules raise alerts; click a top rule to see its alerts.",
+    "To see Keelwatch at work, load the sample incident while there are no alerts; for your own events, drop a file " +
+    "on Uploads or POST it to /api/events with an API token. Every figure here links to the alerts behind it.",
   alerts:
     "Each row is one rule match. Narrow the list by status, severity or rule (the filters stay in the URL, so a view can be shared), " +
     "and tick several rows to acknowledge or close them together.",
