@@ -131,7 +131,7 @@ function requestBodyOf(operation: ApiOperation): OpenApiOperation["requestBody"]
     content[type] = { schema: { type: "string", description: operation.rawBody?.description } };
   }
   if (Object.keys(content).length === 0) return undefined;
-  // A JSON body whose schema accepts nothing at all (e.g. the sample loader's) may be left out.
+  // A body whose schema also accepts no body at all (the sample loader defaults to ECS) is optional.
   const optional = operation.body?.safeParse(undefined).success === true;
   return { required: !optional, content };
 }

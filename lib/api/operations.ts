@@ -320,7 +320,11 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("rules:write"),
     query: RuleDeleteQuery,
     response: json(200, "what was deleted"),
-    errors: { 404: "no such rule", 409: "the rule has alerts and force was not set, or it is built in" },
+    errors: {
+      403: "built-in rules cannot be deleted (switch them off instead)",
+      404: "no such rule",
+      409: "the rule has alerts and force was not set",
+    },
   },
   {
     method: "GET",
@@ -542,7 +546,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     tag: "administration",
     summary: "Revoke an API token",
     auth: needs("tokens:manage"),
-    response: json(200, "the revoked token"),
+    response: json(200, "{id, revokedAt}"),
+    errors: { 404: "no such token", 409: "already revoked" },
   },
   {
     method: "GET",
