@@ -321,7 +321,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     query: RuleDeleteQuery,
     response: json(200, "what was deleted"),
     errors: {
-      403: "built-in rules cannot be deleted (switch them off instead)",
+      403: "the role lacks rules:write, or the rule is built in (switch it off instead)",
       404: "no such rule",
       409: "the rule has alerts and force was not set",
     },
