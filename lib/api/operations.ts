@@ -162,6 +162,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     errors: {
       207: "some lines were rejected (the report lists them)",
       413: "the upload is larger than KEELWATCH_MAX_UPLOAD_BYTES",
+      503: "the database is busy (Retry-After), read-only or failing; batches stored so far stay, send the file again",
+      507: "the disk holding the database is full",
     },
   },
   {
