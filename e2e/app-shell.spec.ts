@@ -22,6 +22,7 @@ test("navigation leads to each section and marks the current one", async ({ page
     ["Exceptions", "/exceptions"],
     ["Uploads", "/uploads"],
     ["Settings", "/settings"],
+    ["API reference", "/api-docs"],
   ] as const) {
     await nav.getByRole("link", { name: section }).click();
     await expect(page).toHaveURL(new RegExp(`${path}$`));

@@ -6,6 +6,7 @@ export const NAVIGATION = [
   { href: "/exceptions", label: "Exceptions" },
   { href: "/uploads", label: "Uploads" },
   { href: "/settings", label: "Settings" },
+  { href: "/api-docs", label: "API reference" },
 ] as const;
 
 export function isActive(href: string, pathname: string): boolean {
