@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { compareEvents } from "../../eql";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
-import { createOrderCheck, eqlCommand, formatStats, parseStats } from "./eql";
+import { createOrderCheck, eqlCommand, formatStats, HeldLines, parseStats } from "./eql";
 
 const events = [
   {
@@ -25,8 +25,14 @@ const events = [
   { id: 2, "@timestamp": "2026-01-01T00:00:02Z", event: { category: "network" }, process: { entity_id: "A" } },
 ];
 
+const workspaces: string[] = [];
+afterAll(() => {
+  for (const dir of workspaces) rmSync(dir, { recursive: true, force: true });
+});
+
 function workspace(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "keelwatch-eql-"));
+  const dir = mkdtempSync(path.join(tmpdir(), "keelwatch-eql-test-"));
+  workspaces.push(dir);
   writeFileSync(path.join(dir, "events.ndjson"), `${events.map((e) => JSON.stringify(e)).join("\n")}\nnot json\n`);
   writeFileSync(path.join(dir, "events.json.gz"), gzipSync(JSON.stringify(events)));
   return dir;
@@ -177,5 +183,38 @@ describe("keelwatch eql", () => {
         JSON.stringify({ options, list }),
       ).toBe(expected);
     }
+  });
+
+  it("holds output lines in memory up to a limit, then in a temporary file it removes, in order either way", async () => {
+    const lines = Array.from({ length: 50 }, (_, i) => JSON.stringify({ n: i, text: "é".repeat(i % 7) }));
+    const expected = lines.map((line) => `${line}\n`).join("");
+    for (const limit of [Number.POSITIVE_INFINITY, 40]) {
+      const held = new HeldLines(limit);
+      for (const line of lines) held.add(line);
+      const spill = held.spillFile;
+      expect(spill === null).toBe(limit === Number.POSITIVE_INFINITY);
+      const stdout = new PassThrough();
+      const chunks: Buffer[] = [];
+      stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+      await held.writeTo({
+        stdin: Readable.from([]),
+        stdout,
+        stderr: new PassThrough(),
+        env: { NODE_ENV: "test" },
+        cwd: tmpdir(),
+      });
+      held.dispose();
+      expect(Buffer.concat(chunks).toString("utf8")).toBe(expected);
+      expect(held.count).toBe(50);
+      if (spill) expect(existsSync(spill)).toBe(false);
+    }
+    // Discarded without being written (an out-of-order file): the file goes too.
+    const voided = new HeldLines(1);
+    voided.add("a");
+    voided.add("b");
+    const spill = voided.spillFile as string;
+    expect(existsSync(spill)).toBe(true);
+    voided.dispose();
+    expect(existsSync(spill)).toBe(false);
   });
 });

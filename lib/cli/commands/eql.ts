@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -27,8 +28,9 @@ Runs one EQL query over an events file with Elasticsearch's semantics and prints
   samples:       {"sample":[...],"join_keys":[...]}
 FILE may be - for stdin; .gz files are read transparently; NDJSON or a JSON array.
 Events are ordered by timestamp (then tiebreaker, then file order) before the query runs, as Elasticsearch does.
-A file already in that order is streamed in one pass with memory bounded by the matches; a file out of order
-is read again and sorted in memory (stdin is always sorted in memory).
+A file already in that order is streamed in one pass in flat memory (matches beyond 8 MiB wait in a temporary
+file until the pass is done); a file out of order is read again and sorted in memory (stdin is always sorted
+in memory).
 Lines that are not JSON objects are reported on stderr with their line number and skipped.
 --stats prints one line to stderr after the results:
   keelwatch eql stats: events_read=N skipped=N matches=N elapsed_ms=N peak_rss_mib=N.N order=streamed|sorted
@@ -151,7 +153,7 @@ export function parseStats(stderr: string): EqlStats | null {
   };
 }
 
-async function write(io: CliIO, text: string): Promise<void> {
+async function write(io: CliIO, text: string | Buffer): Promise<void> {
   if (!io.stdout.write(text)) await new Promise((resolve) => io.stdout.once("drain", resolve));
 }
 
@@ -198,8 +200,78 @@ export function createOrderCheck(options: EqlOptions): (event: EqlEvent) => bool
   };
 }
 
+const HELD_IN_MEMORY_BYTES = 8 * 1024 * 1024;
+const SPILL_CHUNK_CHARS = 1024 * 1024;
+
+/**
+ * Output lines held back until a pass is known to be right. Up to `limit`
+ * bytes stay in memory; beyond that they go to a temporary file, so a query
+ * matching millions of events still runs in flat memory. `dispose` removes
+ * the file whatever happened.
+ */
+export class HeldLines {
+  count = 0;
+  private lines: string[] = [];
+  private chunk = "";
+  private heldChars = 0;
+  private spill: { dir: string; file: string; fd: number } | null = null;
+
+  constructor(private readonly limit = HELD_IN_MEMORY_BYTES) {}
+
+  add(line: string): void {
+    this.count++;
+    if (this.spill) {
+      this.chunk += `${line}\n`;
+      if (this.chunk.length >= SPILL_CHUNK_CHARS) this.flushChunk();
+      return;
+    }
+    this.lines.push(line);
+    this.heldChars += line.length + 1;
+    if (this.heldChars > this.limit) this.startSpill();
+  }
+
+  /** Where the lines went beyond the memory limit, or null while they fit in memory. */
+  get spillFile(): string | null {
+    return this.spill?.file ?? null;
+  }
+
+  private startSpill(): void {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-eql-"));
+    const file = path.join(dir, "results.ndjson");
+    this.spill = { dir, file, fd: fs.openSync(file, "w", 0o600) };
+    this.chunk = this.lines.map((line) => `${line}\n`).join("");
+    this.lines = [];
+    this.flushChunk();
+  }
+
+  private flushChunk(): void {
+    if (!this.spill || this.chunk === "") return;
+    fs.writeSync(this.spill.fd, this.chunk);
+    this.chunk = "";
+  }
+
+  /** Writes every held line, in order, to stdout (with backpressure). */
+  async writeTo(io: CliIO): Promise<void> {
+    if (!this.spill) {
+      for (const line of this.lines) await write(io, `${line}\n`);
+      return;
+    }
+    this.flushChunk();
+    fs.closeSync(this.spill.fd);
+    this.spill.fd = -1;
+    for await (const chunk of fs.createReadStream(this.spill.file)) await write(io, chunk as Buffer);
+  }
+
+  dispose(): void {
+    if (!this.spill) return;
+    if (this.spill.fd !== -1) fs.closeSync(this.spill.fd);
+    fs.rmSync(this.spill.dir, { recursive: true, force: true });
+    this.spill = null;
+  }
+}
+
 interface Outcome {
-  lines: string[];
+  lines: HeldLines;
   eventsRead: number;
 }
 
@@ -215,18 +287,26 @@ async function streamInOrder(
 ): Promise<Outcome | null> {
   const runner = createRunner(compiled);
   const inOrder = createOrderCheck(compiled.options);
-  const lines: string[] = [];
+  const lines = new HeldLines();
   let eventsRead = 0;
-  for await (const item of readEvents(input)) {
-    if ("error" in item) {
-      badLines.report(item);
-      continue;
+  try {
+    for await (const item of readEvents(input)) {
+      if ("error" in item) {
+        badLines.report(item);
+        continue;
+      }
+      if (!inOrder(item.event)) {
+        lines.dispose();
+        return null;
+      }
+      eventsRead++;
+      for (const result of runner.push(item.event)) lines.add(resultLine(result));
     }
-    if (!inOrder(item.event)) return null;
-    eventsRead++;
-    for (const result of runner.push(item.event)) lines.push(resultLine(result));
+    for (const result of runner.finish()) lines.add(resultLine(result));
+  } catch (error) {
+    lines.dispose();
+    throw error;
   }
-  for (const result of runner.finish()) lines.push(resultLine(result));
   return { lines, eventsRead };
 }
 
@@ -241,7 +321,9 @@ async function sortInMemory(
     if ("error" in item) badLines.report(item);
     else events.push(item.event);
   }
-  return { lines: run(args.query, events, args.options).map(resultLine), eventsRead: events.length };
+  const lines = new HeldLines(Number.POSITIVE_INFINITY);
+  for (const result of run(args.query, events, args.options)) lines.add(resultLine(result));
+  return { lines, eventsRead: events.length };
 }
 
 export const eqlCommand: CliCommand = {
@@ -293,12 +375,16 @@ export const eqlCommand: CliCommand = {
       throw error;
     }
 
-    for (const line of outcome.lines) await write(io, `${line}\n`);
+    try {
+      await outcome.lines.writeTo(io);
+    } finally {
+      outcome.lines.dispose();
+    }
     if (args.stats) {
       const stats: EqlStats = {
         eventsRead: outcome.eventsRead,
         skipped: badLines.skipped,
-        matches: outcome.lines.length,
+        matches: outcome.lines.count,
         elapsedMs: performance.now() - started,
         // resourceUsage reports kilobytes.
         peakRssBytes: process.resourceUsage().maxRSS * 1024,
