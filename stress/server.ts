@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { hashSecret } from "@/lib/auth/secrets";
@@ -22,6 +23,8 @@ export interface ServerOptions {
   /** Wrap the command, e.g. to set a resource limit: receives the argv, returns the argv to spawn. */
   wrap?: (argv: string[]) => string[];
   env?: NodeJS.ProcessEnv;
+  /** How long to wait for /api/health to answer 200 (default 90 s). */
+  startTimeoutMs?: number;
 }
 
 export class KeelwatchServer {
@@ -38,6 +41,9 @@ export class KeelwatchServer {
 
   async start(): Promise<void> {
     if (this.child) throw new Error("the server is already running");
+    // A server left over on this port would answer the health checks in this one's place.
+    const leftover = await send("GET", `${this.baseUrl}/api/health`).catch(() => null);
+    if (leftover) throw new Error(`port ${this.options.port} is already serving (status ${leftover.status})`);
     const next = path.join(ROOT, "node_modules", ".bin", "next");
     const argv = [next, "start", "-p", String(this.options.port), "-H", "127.0.0.1"];
     const [command, ...args] = this.options.wrap ? this.options.wrap(argv) : argv;
@@ -66,22 +72,21 @@ export class KeelwatchServer {
   }
 
   private async waitUntilHealthy(): Promise<void> {
-    const deadline = Date.now() + START_TIMEOUT_MS;
+    const timeout = this.options.startTimeoutMs ?? START_TIMEOUT_MS;
+    const deadline = Date.now() + timeout;
     while (Date.now() < deadline) {
       if (this.child?.exitCode !== null) {
         throw new Error(`the server exited during start-up:\n${this.output.slice(-30).join("\n")}`);
       }
       try {
-        const response = await fetch(`${this.baseUrl}/api/health`);
+        const response = await send("GET", `${this.baseUrl}/api/health`);
         if (response.status === 200) return;
       } catch {
         // not listening yet
       }
       await sleep(200);
     }
-    throw new Error(
-      `the server did not become healthy in ${START_TIMEOUT_MS} ms:\n${this.output.slice(-30).join("\n")}`,
-    );
+    throw new Error(`the server did not become healthy in ${timeout} ms:\n${this.output.slice(-30).join("\n")}`);
   }
 
   /** SIGKILL to the whole process group: no shutdown hook runs, no transaction is finished. */
@@ -114,6 +119,30 @@ export class KeelwatchServer {
   get running(): boolean {
     return this.child !== null && this.child.exitCode === null;
   }
+}
+
+/**
+ * One HTTP request on a fresh connection. A server frozen by a synchronous
+ * wait can close an idle keep-alive socket just as a pooled client reuses it;
+ * a new connection per request keeps that race out of the results.
+ */
+export function send(
+  method: string,
+  url: string,
+  options: { headers?: Record<string, string>; body?: Buffer | string } = {},
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method, headers: options.headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () =>
+        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+      );
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end(options.body);
+  });
 }
 
 export function sleep(ms: number): Promise<void> {

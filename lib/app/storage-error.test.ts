@@ -18,6 +18,12 @@ describe("storage errors", () => {
     expect(sqliteCode(prismaError("SQLITE_BUSY"))).toBe("SQLITE_BUSY");
     expect(sqliteCode(sqliteError("SQLITE_READONLY"))).toBe("SQLITE_READONLY");
     expect(sqliteCode(new Error("wrapped", { cause: sqliteError("SQLITE_FULL") }))).toBe("SQLITE_FULL");
+    // What a failed statement inside an interactive transaction throws.
+    const adapterError = Object.assign(new Error("database or disk is full"), {
+      name: "DriverAdapterError",
+      cause: { originalCode: "SQLITE_FULL", originalMessage: "database or disk is full", kind: "sqlite" },
+    });
+    expect(sqliteCode(adapterError)).toBe("SQLITE_FULL");
     expect(sqliteCode(new Error("P2002", { cause: { code: "P2002" } }))).toBeNull();
     expect(sqliteCode("SQLITE_BUSY")).toBeNull();
   });

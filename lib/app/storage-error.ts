@@ -48,7 +48,8 @@ function classify(code: string): StorageProblem | null {
 
 /**
  * The SQLite code behind an error: better-sqlite3 throws SqliteError with
- * `code`; Prisma wraps the driver's error as `meta.driverAdapterError.cause.originalCode`.
+ * `code`; Prisma wraps the driver's error as `meta.driverAdapterError.cause.originalCode`,
+ * and inside a transaction lets the adapter's DriverAdapterError through (`cause.originalCode`).
  * Causes are followed a few levels, since callers may wrap errors again.
  */
 export function sqliteCode(error: unknown): string | null {
@@ -56,12 +57,13 @@ export function sqliteCode(error: unknown): string | null {
   for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
     const record = current as {
       code?: unknown;
+      originalCode?: unknown;
       meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
       cause?: unknown;
     };
-    const wrapped = record.meta?.driverAdapterError?.cause?.originalCode;
-    if (typeof wrapped === "string" && wrapped.startsWith("SQLITE_")) return wrapped;
-    if (typeof record.code === "string" && record.code.startsWith("SQLITE_")) return record.code;
+    for (const code of [record.meta?.driverAdapterError?.cause?.originalCode, record.originalCode, record.code]) {
+      if (typeof code === "string" && code.startsWith("SQLITE_")) return code;
+    }
     current = record.cause;
   }
   return null;

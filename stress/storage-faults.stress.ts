@@ -1,0 +1,243 @@
+/**
+ * A locked database, a read-only database file and a full disk, each under the
+ * real server: the uploading client gets a clear JSON error (status, code,
+ * message), no batch is half-written, and the server goes on serving reads.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { writeUploadFiles } from "./events";
+import { mountReadOnly, mountsAvailable, mountTmpfs, resizeTmpfs, unmount } from "./mounts";
+import { KeelwatchServer, prepareDatabase, send, sleep, withDatabase } from "./server";
+
+const PORT = 3123;
+const SEED = 0xfa17;
+const BATCH = 2_000;
+/** Two batches, below the 10 MB the proxy lets through. */
+const EVENTS_PER_FILE = 2 * BATCH;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-stress-storage-"));
+const seeded = path.join(dir, "seeded", "keelwatch.db");
+const canMount = mountsAvailable();
+if (!canMount) console.warn("storage faults: the read-only and disk-full tests are skipped: mount needs root here");
+const mounted: string[] = [];
+let files: string[] = [];
+let token = "";
+let server: KeelwatchServer | null = null;
+
+beforeAll(async () => {
+  files = writeUploadFiles(path.join(dir, "files"), 4, EVENTS_PER_FILE, SEED);
+  // A database with the built-in rules and some alerts, copied for each scenario.
+  token = prepareDatabase(seeded);
+  const first = new KeelwatchServer({ port: PORT, dbFile: seeded });
+  await first.start();
+  const response = await upload(first, files[0] as string);
+  expect(response.status).toBe(200);
+  await first.stop();
+  withDatabase(seeded, (db) => db.pragma("wal_checkpoint(TRUNCATE)"));
+});
+
+afterEach(async (context) => {
+  if (context.task.result?.state === "fail" && server) {
+    console.log(`server output:\n${server.output.slice(-40).join("\n")}`);
+  }
+  await server?.kill();
+  server = null;
+});
+
+afterAll(async () => {
+  await server?.kill();
+  for (const target of mounted.reverse()) unmount(target);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of the seeded database in `folder`, and a server on it. */
+async function serverOn(folder: string, copy = true, startTimeoutMs?: number): Promise<KeelwatchServer> {
+  await server?.kill();
+  const dbFile = path.join(folder, "keelwatch.db");
+  if (copy) fs.copyFileSync(seeded, dbFile);
+  server = new KeelwatchServer({ port: PORT, dbFile, ...(startTimeoutMs ? { startTimeoutMs } : {}) });
+  await server.start();
+  return server;
+}
+
+type ErrorBody = { error?: { code: string; message: string }; events?: { accepted: number; duplicate: number } };
+
+async function upload(target: KeelwatchServer, file: string): Promise<{ status: number; body: ErrorBody }> {
+  const response = await send("POST", `${target.baseUrl}/api/events?filename=${path.basename(file)}`, {
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
+    body: fs.readFileSync(file),
+  });
+  return { status: response.status, body: JSON.parse(response.text) as ErrorBody };
+}
+
+function readAlerts(target: KeelwatchServer) {
+  return send("GET", `${target.baseUrl}/api/alerts?limit=5`, { headers: { authorization: `Bearer ${token}` } });
+}
+
+/** The alert list still answers (and lists the seeded alerts). */
+async function expectReadsServed(target: KeelwatchServer): Promise<void> {
+  const response = await readAlerts(target);
+  expect(response.status, response.text).toBe(200);
+  expect((JSON.parse(response.text) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+}
+
+function uploadRows(dbFile: string, fileName: string) {
+  return withDatabase(dbFile, (db) =>
+    db
+      .prepare(
+        `SELECT u.id, u.status, u.failureReason, (SELECT count(*) FROM Event e WHERE e.uploadId = u.id) AS events
+         FROM Upload u WHERE u.fileName = ? ORDER BY u.createdAt`,
+      )
+      .all(fileName),
+  ) as { id: string; status: string; failureReason: string | null; events: number }[];
+}
+
+/** Every alert names only stored events, and every stored event belongs to a finished batch. */
+function expectWholeBatches(dbFile: string, fileName: string): number {
+  const rows = uploadRows(dbFile, fileName);
+  for (const row of rows) expect(row.events % BATCH).toBe(0);
+  const orphans = withDatabase(
+    dbFile,
+    (db) =>
+      db
+        .prepare("SELECT count(*) FROM AlertEvent ae LEFT JOIN Event e ON e.id = ae.eventId WHERE e.id IS NULL")
+        .pluck()
+        .get() as number,
+  );
+  expect(orphans).toBe(0);
+  return rows.reduce((sum, row) => sum + row.events, 0);
+}
+
+async function waitFor<T>(what: string, probe: () => T | null | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== null && value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe("storage faults", () => {
+  it("a database locked by another process: 503 database_busy, whole batches only, reads go on, retry works", async () => {
+    const folder = path.join(dir, "locked");
+    fs.mkdirSync(folder);
+    const target = await serverOn(folder);
+    const dbFile = path.join(folder, "keelwatch.db");
+    const file = files[1] as string;
+    const name = path.basename(file);
+    await expectReadsServed(target);
+
+    // Lock taken once the first batch is stored and held until the server's
+    // writes give up (its busy timeout is 10 s), so the second batch cannot be stored.
+    const pending = upload(target, file);
+    await waitFor("the first batch", () => (uploadRows(dbFile, name)[0]?.events ?? 0) >= BATCH || null);
+    const locker = new Database(dbFile);
+    locker.pragma("busy_timeout = 20000");
+    locker.exec("BEGIN IMMEDIATE");
+    try {
+      const refused = await pending;
+      expect(refused.status).toBe(503);
+      expect(refused.body.error?.code).toBe("database_busy");
+      expect(refused.body.error?.message).toMatch(/busy/);
+    } finally {
+      locker.exec("ROLLBACK");
+      locker.close();
+    }
+    // The failure is recorded once the lock is gone, not only at the next restart.
+    const failed = await waitFor("the upload marked failed", () =>
+      uploadRows(dbFile, name).find((row) => row.status === "failed"),
+    );
+    expect(failed.events).toBe(BATCH);
+    expect(expectWholeBatches(dbFile, name)).toBe(BATCH);
+
+    const retry = await upload(target, file);
+    expect(retry.status).toBe(200);
+    expect(retry.body.events).toMatchObject({ accepted: EVENTS_PER_FILE, duplicate: BATCH });
+    expect(expectWholeBatches(dbFile, name)).toBe(EVENTS_PER_FILE);
+    await expectReadsServed(target);
+    await target.stop();
+  });
+
+  // Known defect, reported: better-sqlite3 waits out the busy timeout
+  // synchronously, so a write waiting for another process's lock freezes the
+  // whole server, reads included, for up to 10 s per statement. Remove `.fails`
+  // once lib/db waits for locks without blocking the event loop.
+  it.fails("answers reads while a write waits for another process's lock", async () => {
+    const folder = path.join(dir, "locked-reads");
+    fs.mkdirSync(folder);
+    const target = await serverOn(folder);
+    const dbFile = path.join(folder, "keelwatch.db");
+    await expectReadsServed(target);
+    const locker = new Database(dbFile);
+    locker.exec("BEGIN IMMEDIATE");
+    try {
+      const order: string[] = [];
+      const write = upload(target, files[2] as string).then(() => order.push("write"));
+      await sleep(500);
+      const read = readAlerts(target).then((response) => order.push(`read ${response.status}`));
+      await Promise.all([write, read]);
+      expect(order).toEqual(["read 200", "write"]);
+    } finally {
+      locker.exec("ROLLBACK");
+      locker.close();
+    }
+  });
+
+  // Known defect, reported: start-up cannot open a WAL database on a read-only
+  // mount (journal_mode = WAL needs the -wal and -shm files: SQLITE_CANTOPEN),
+  // so the instrumentation hook fails and no request is answered. Remove
+  // `.fails` once start-up falls back to serving reads from a read-only file.
+  it.skipIf(!canMount).fails(
+    "a read-only database file: 503 database_read_only, nothing stored, reads go on",
+    async () => {
+      const source = path.join(dir, "read-only-source");
+      const folder = path.join(dir, "read-only");
+      fs.mkdirSync(source);
+      fs.copyFileSync(seeded, path.join(source, "keelwatch.db"));
+      mountReadOnly(source, folder);
+      mounted.push(folder);
+      const target = await serverOn(folder, false, 20_000);
+      await expectReadsServed(target);
+      const refused = await upload(target, files[2] as string);
+      expect(refused.status).toBe(503);
+      expect(refused.body.error?.code).toBe("database_read_only");
+      expect(refused.body.error?.message).toMatch(/read-only/);
+      await expectReadsServed(target);
+      expect(uploadRows(path.join(source, "keelwatch.db"), path.basename(files[2] as string))).toEqual([]);
+      await target.stop();
+    },
+  );
+
+  it.skipIf(!canMount)(
+    "a full disk: 507 storage_full, whole batches only, reads go on, retry after space is freed",
+    async () => {
+      const folder = path.join(dir, "full");
+      // Room for the seeded database and a little more: not for a batch of 2,000 events.
+      mountTmpfs(folder, fs.statSync(seeded).size + 1024 * 1024);
+      mounted.push(folder);
+      const target = await serverOn(folder);
+      const dbFile = path.join(folder, "keelwatch.db");
+      const file = files[3] as string;
+      const name = path.basename(file);
+
+      const refused = await upload(target, file);
+      expect(refused.status).toBe(507);
+      expect(refused.body.error?.code).toBe("storage_full");
+      expect(refused.body.error?.message).toMatch(/full/);
+      await expectReadsServed(target);
+      expect(expectWholeBatches(dbFile, name)).toBe(0);
+
+      resizeTmpfs(folder, 256 * 1024 * 1024);
+      await waitFor("the upload marked failed", () => uploadRows(dbFile, name).find((row) => row.status === "failed"));
+      const retry = await upload(target, file);
+      expect(retry.status).toBe(200);
+      expect(retry.body.events?.accepted).toBe(EVENTS_PER_FILE);
+      expect(expectWholeBatches(dbFile, name)).toBe(EVENTS_PER_FILE);
+      await target.stop();
+    },
+  );
+});
