@@ -5,6 +5,8 @@ export function ecsValue(event: Json, path: string): unknown {
   let current: unknown = event;
   for (const segment of path.split(".")) {
     if (current === null || typeof current !== "object" || Array.isArray(current)) return undefined;
+    // own keys only: "constructor" or "__proto__" in a path must not reach Object.prototype
+    if (!Object.hasOwn(current, segment)) return undefined;
     current = (current as Json)[segment];
   }
   return current;

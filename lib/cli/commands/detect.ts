@@ -3,6 +3,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { type DetectionRule, RuleCompileError } from "../../detection/detector";
 import { detectOffline } from "../../detection/offline";
+import { ReadEventsError } from "../../events/read-events";
 import { isRuleError } from "../../rules/errors";
 import { loadBuiltinRules, loadRuleFile, loadRulesFromDir } from "../../rules/load";
 import type { Rule } from "../../rules/schema";
@@ -66,6 +67,11 @@ export const detectCommand: CliCommand = {
     } catch (error) {
       if (error instanceof RuleCompileError) {
         io.stderr.write(`keelwatch detect: ${error.message}\n`);
+        return 1;
+      }
+      // an unreadable body (binary, broken gzip): say which file, not a bare stack
+      if (error instanceof ReadEventsError) {
+        io.stderr.write(`keelwatch detect: ${source}: ${error.message}\n`);
         return 1;
       }
       throw error;
