@@ -22,6 +22,10 @@ const PATCHES_PER_ANALYST = 12;
 const CONTESTED_ALERTS = 4;
 const MAX_ATTEMPTS = 60;
 
+/** Rolled-back transactions against small uploads: see the second test. */
+const SMALL_UPLOADS = 40;
+const SMALL_UPLOAD_EVENTS = 10;
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-stress-concurrency-"));
 const dbFile = path.join(dir, "keelwatch.db");
 const server = new KeelwatchServer({ port: PORT, dbFile });
@@ -115,7 +119,6 @@ describe("concurrent uploads and analysts", () => {
       allUploads,
       Promise.all(analystTokens.map((token, index) => analyst(index, token, alertIds, () => uploading))),
     ]);
-    await server.stop();
 
     const failures = seen.filter((entry) => entry.status >= 500 || /SQLITE_|database is locked/i.test(entry.body));
     expect(failures).toEqual([]);
@@ -150,5 +153,65 @@ describe("concurrent uploads and analysts", () => {
     console.log(
       `concurrency: ${applied.length} patches applied after ${conflicts} conflicts (409), ${UPLOADS} uploads at once`,
     );
+  });
+  /**
+   * The better-sqlite3 adapter runs every query on one connection. A refused
+   * PATCH (stale version) rolls its transaction back; a write another request
+   * made meanwhile must not be rolled back with it.
+   */
+  it("a rolled-back transaction takes no other request's write with it", async () => {
+    if (!server.running) throw new Error("the first test starts the server");
+    const ingestToken = addApiToken(dbFile, "ingest");
+    const analystToken = addApiToken(dbFile, "analyst");
+    const alertIds = withDatabase(dbFile, (db) => db.prepare("SELECT id FROM Alert LIMIT 4").pluck().all()) as string[];
+    const smallFiles = writeUploadFiles(path.join(dir, "small"), SMALL_UPLOADS, SMALL_UPLOAD_EVENTS, SEED + 1);
+    let uploading = true;
+    const stalePatches = async (index: number) => {
+      let sent = 0;
+      for (; uploading || sent < 20; sent++) {
+        const alertId = alertIds[(index + sent) % alertIds.length] as string;
+        const refused = await call("stale patch", `/api/alerts/${alertId}`, {
+          method: "PATCH",
+          headers: { authorization: `Bearer ${analystToken}`, "content-type": "application/json" },
+          body: JSON.stringify({ version: 999_999, note: { body: "stale" } }),
+        });
+        expect(refused.status).toBe(409);
+      }
+      return sent;
+    };
+    const uploadAll = async () => {
+      const results: { status: number; uploadId: string }[] = [];
+      // Four at a time, so uploads start and finish all through the run.
+      for (let start = 0; start < smallFiles.length; start += 4) {
+        const group = await Promise.all(
+          smallFiles.slice(start, start + 4).map((file) => uploadFile(file, ingestToken)),
+        );
+        for (const result of group) {
+          results.push({ status: result.status, uploadId: (result.json as { uploadId: string }).uploadId });
+        }
+      }
+      uploading = false;
+      return results;
+    };
+    const before = seen.length;
+    const [uploads] = await Promise.all([uploadAll(), ...Array.from({ length: 4 }, (_, index) => stalePatches(index))]);
+    await server.stop();
+
+    expect(seen.slice(before).filter((entry) => entry.status >= 500)).toEqual([]);
+    for (const result of uploads) expect(result.status).toBe(200);
+    const rows = withDatabase(dbFile, (db) =>
+      uploads.map(
+        (result) =>
+          db
+            .prepare(
+              "SELECT status, eventsAccepted, (SELECT count(*) FROM Event e WHERE e.uploadId = u.id) AS stored FROM Upload u WHERE id = ?",
+            )
+            .get(result.uploadId) as { status: string; eventsAccepted: number; stored: number } | undefined,
+      ),
+    );
+    for (const row of rows) {
+      expect(row).toEqual({ status: "done", eventsAccepted: SMALL_UPLOAD_EVENTS, stored: SMALL_UPLOAD_EVENTS });
+    }
+    expect(seen.slice(before).filter((entry) => entry.what === "stale patch").length).toBeGreaterThan(0);
   });
 });
