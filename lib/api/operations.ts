@@ -217,7 +217,6 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("alerts:write"),
     body: LoadSampleSchema,
     response: json(200, "{format, alreadyLoaded, uploadId, message, report}"),
-    errors: { 500: "the sample file is missing (run npm run samples)" },
   },
   // --- alerts
   {

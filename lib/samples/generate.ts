@@ -1,6 +1,7 @@
 import { SAMPLE_FORMATS, type SampleFormat } from "./formats";
 import { buildIncident } from "./incident";
 import type { SampleStory } from "./model";
+import { deltaToEndBefore, shiftStory } from "./shift";
 import { writeDatadog } from "./writers/datadog";
 import { writeEcs } from "./writers/ecs";
 import { writeFalco } from "./writers/falco";
@@ -20,4 +21,13 @@ export function generateSamples(): Record<SampleFormat, string> {
     SampleFormat,
     string
   >;
+}
+
+/**
+ * One sample file's NDJSON text with the incident moved to end just before
+ * `now`: what "Load sample incident" ingests, so the story is recent.
+ */
+export function generateRecentSample(format: SampleFormat, now: number): string {
+  const story = buildIncident();
+  return WRITERS[format](shiftStory(story, deltaToEndBefore(story, now)));
 }

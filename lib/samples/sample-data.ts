@@ -4,13 +4,13 @@
  * upload marked `sample`, so everything it creates can be told apart and
  * removed in one action. Used by /api/samples and `keelwatch demo`.
  */
-import fs from "node:fs";
-import path from "node:path";
+import { Readable } from "node:stream";
 import { appendAudit } from "../db/audit";
 import { prisma } from "../db/client";
 import type { UploadReport } from "../db/uploads";
 import { ingestEvents } from "../ingest/ingest";
-import { type SampleFormat, sampleFileName, sampleUploadName } from "./formats";
+import { type SampleFormat, sampleUploadName } from "./formats";
+import { generateRecentSample } from "./generate";
 
 export interface SampleActor {
   id: string | null;
@@ -34,72 +34,58 @@ export interface SampleDataStatus {
   alerts: number;
 }
 
-/** Where the sample files are: public/samples under the project (the server's working directory). */
-export function defaultSamplesDir(cwd: string = process.cwd()): string {
-  return path.join(cwd, "public", "samples");
-}
-
-export class SampleFileMissingError extends Error {
-  constructor(readonly file: string) {
-    super(`The sample file ${file} is missing: run \`npm run samples\` to write it.`);
-    this.name = "SampleFileMissingError";
-  }
-}
-
 /**
- * Ingests one sample file. Loading the same sample twice stores nothing twice
- * (events are deduplicated by content hash, alerts by rule and events); the
- * second load then keeps no empty upload behind and answers alreadyLoaded.
+ * Ingests one sample incident, moved in time to end a few minutes before `now`
+ * so that it shows in every recent view. A format already loaded (and not
+ * removed since) is not loaded again: the answer is alreadyLoaded with the
+ * earlier upload and its report.
  */
 export async function loadSample(
   format: SampleFormat,
   actor: SampleActor,
-  samplesDir: string = defaultSamplesDir(),
+  now: Date = new Date(),
 ): Promise<SampleLoadResult> {
-  const file = path.join(samplesDir, sampleFileName(format));
-  if (!fs.existsSync(file)) throw new SampleFileMissingError(file);
+  const earlier = await prisma().upload.findFirst({
+    where: { sample: true, format, status: "done", report: { not: null } },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, report: true },
+  });
   const fileName = sampleUploadName(format);
-  const startedAt = new Date();
-  let report: UploadReport;
-  try {
-    report = await ingestEvents(fs.createReadStream(file), { fileName, format, createdById: actor.id });
-  } catch (error) {
-    // The upload row exists but its id never came back: find it by name and time, so removal still finds it.
-    await prisma().upload.updateMany({
-      where: { fileName, createdById: actor.id, sample: false, createdAt: { gte: startedAt } },
-      data: { sample: true },
-    });
-    throw error;
-  }
-  const nothingNew = report.events.accepted > 0 && report.events.duplicate === report.events.accepted;
-  let uploadId: string | null = report.uploadId;
-  if (nothingNew && report.alerts.created === 0) {
-    await prisma().upload.delete({ where: { id: report.uploadId } });
-    const earlier = await prisma().upload.findFirst({
-      where: { sample: true, format, status: "done" },
-      orderBy: { createdAt: "asc" },
-      select: { id: true },
-    });
-    uploadId = earlier?.id ?? null;
+  let result: SampleLoadResult;
+  if (earlier?.report) {
+    result = { alreadyLoaded: true, uploadId: earlier.id, report: JSON.parse(earlier.report) as UploadReport };
   } else {
+    const text = generateRecentSample(format, now.getTime());
+    const startedAt = new Date();
+    let report: UploadReport;
+    try {
+      report = await ingestEvents(Readable.from([Buffer.from(text)]), { fileName, format, createdById: actor.id });
+    } catch (error) {
+      // The upload row exists but its id never came back: find it by name and time, so removal still finds it.
+      await prisma().upload.updateMany({
+        where: { fileName, createdById: actor.id, sample: false, createdAt: { gte: startedAt } },
+        data: { sample: true },
+      });
+      throw error;
+    }
     await prisma().upload.update({ where: { id: report.uploadId }, data: { sample: true } });
+    result = { alreadyLoaded: false, uploadId: report.uploadId, report };
   }
-  const alreadyLoaded = uploadId !== report.uploadId;
   await appendAudit({
     actorId: actor.id,
     actorLabel: actor.label,
     action: "samples.load",
     targetType: "upload",
-    ...(uploadId ? { targetId: uploadId } : {}),
+    ...(result.uploadId ? { targetId: result.uploadId } : {}),
     details: {
       format,
-      alreadyLoaded,
-      events: report.events.accepted - report.events.duplicate,
-      alerts: report.alerts.created,
+      alreadyLoaded: result.alreadyLoaded,
+      events: result.alreadyLoaded ? 0 : result.report.events.accepted - result.report.events.duplicate,
+      alerts: result.alreadyLoaded ? 0 : result.report.alerts.created,
     },
     ip: actor.ip ?? null,
   });
-  return { alreadyLoaded, uploadId, report };
+  return result;
 }
 
 /** What sample data the database holds. */

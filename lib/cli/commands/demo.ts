@@ -1,4 +1,3 @@
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { databaseFile, databaseUrl } from "../../db/config";
 import { applyMigrations } from "../../db/migrate";
@@ -14,11 +13,9 @@ const help = `Usage: keelwatch demo [--format ecs|falco|tetragon|datadog] [--rem
 Loads a sample container intrusion (a web shell in an nginx pod, a dropper in /tmp, a reverse shell, an SRE's
 debugging session as noise) into the database, through the same detection as an upload, and prints the alerts
 it raised. The data is marked as sample data: loading it twice adds nothing, and --remove deletes every sample
-upload with its events and alerts. The default format is ecs (Elastic Defend for Containers).
+upload with its events and alerts. The incident is dated to end a few minutes before the load, so it shows in
+every recent view. The default format is ecs (Elastic Defend for Containers).
 The database is DATABASE_URL (default file:./data/keelwatch.db); start the server and open /alerts to triage.`;
-
-/** public/samples of this checkout: the CLI runs from source, so it is found from this file, not the cwd. */
-const SAMPLES_DIR = path.resolve(import.meta.dirname, "..", "..", "..", "public", "samples");
 
 export const demoCommand: CliCommand = {
   summary: "load (or --remove) the sample incident",
@@ -54,7 +51,7 @@ export const demoCommand: CliCommand = {
 
     // A fresh database has no rules until the server first starts: install the built-in pack now.
     await syncBuiltinRules(await loadBuiltinRules());
-    const result = await loadSample(format, actor, SAMPLES_DIR);
+    const result = await loadSample(format, actor);
     const { report } = result;
     if (result.alreadyLoaded) {
       io.stdout.write(`${sampleUploadName(format)} is already loaded: nothing was added.\n`);

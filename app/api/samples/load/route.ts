@@ -1,12 +1,11 @@
 import { NextResponse } from "next/server";
 import { readJsonBody } from "@/lib/app/body";
-import { errorResponse } from "@/lib/app/http";
 import { guard } from "@/lib/auth/guard";
 import { principalLabel } from "@/lib/auth/principal";
 import { publicReport } from "@/lib/ingest/upload-request";
 import { LoadSampleSchema } from "@/lib/samples/api-schemas";
 import { sampleUploadName } from "@/lib/samples/formats";
-import { loadSample, SampleFileMissingError } from "@/lib/samples/sample-data";
+import { loadSample } from "@/lib/samples/sample-data";
 
 export const dynamic = "force-dynamic";
 
@@ -17,23 +16,18 @@ export async function POST(request: Request): Promise<NextResponse> {
   const body = await readJsonBody(request, LoadSampleSchema);
   if (!body.ok) return body.response;
   const { format } = body.data;
-  try {
-    const result = await loadSample(format, {
-      id: auth.principal.kind === "user" ? auth.principal.id : null,
-      label: principalLabel(auth.principal),
-      ip: auth.ip,
-    });
-    return NextResponse.json({
-      format,
-      alreadyLoaded: result.alreadyLoaded,
-      uploadId: result.uploadId,
-      message: result.alreadyLoaded
-        ? `${sampleUploadName(format)} is already loaded: nothing was added.`
-        : `${sampleUploadName(format)} loaded: ${result.report.alerts.created} alerts raised.`,
-      report: publicReport(result.report),
-    });
-  } catch (error) {
-    if (error instanceof SampleFileMissingError) return errorResponse(500, "sample_missing", error.message);
-    throw error;
-  }
+  const result = await loadSample(format, {
+    id: auth.principal.kind === "user" ? auth.principal.id : null,
+    label: principalLabel(auth.principal),
+    ip: auth.ip,
+  });
+  return NextResponse.json({
+    format,
+    alreadyLoaded: result.alreadyLoaded,
+    uploadId: result.uploadId,
+    message: result.alreadyLoaded
+      ? `${sampleUploadName(format)} is already loaded: nothing was added.`
+      : `${sampleUploadName(format)} loaded: ${result.report.alerts.created} alerts raised.`,
+    report: publicReport(result.report),
+  });
 }
