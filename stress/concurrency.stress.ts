@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Prng } from "@/bench/prng";
 import { writeUploadFiles } from "./events";
-import { addApiToken, KeelwatchServer, prepareDatabase, withDatabase } from "./server";
+import { addApiToken, KeelwatchServer, prepareTestDatabase, withDatabase } from "./server";
 
 const PORT = 3122;
 const SEED = 0xc0c0a;
@@ -99,7 +99,7 @@ describe("concurrent uploads and analysts", () => {
   it("loses no update and shows no client a server error or SQLITE_BUSY", async () => {
     const [seedFile, ...files] = writeUploadFiles(path.join(dir, "files"), UPLOADS + 1, EVENTS_PER_UPLOAD, SEED);
     if (!seedFile) throw new Error("no seed file");
-    const ingestToken = prepareDatabase(dbFile, "ingest");
+    const ingestToken = prepareTestDatabase(dbFile, "ingest");
     const analystTokens = Array.from({ length: ANALYSTS }, () => addApiToken(dbFile, "analyst"));
     await server.start();
 

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Prng } from "@/bench/prng";
 import { applyMigrations } from "@/lib/db/migrate";
 import { writeUploadFiles } from "./events";
-import { KeelwatchServer, prepareDatabase, sleep, withDatabase } from "./server";
+import { KeelwatchServer, prepareTestDatabase, sleep, withDatabase } from "./server";
 
 const PORT = 3121;
 const SEED = 0x5eed9;
@@ -91,7 +91,7 @@ function snapshot(file: string) {
 describe("kill -9 during uploads", () => {
   it("stores every event and alert exactly once and leaves no upload in progress", async () => {
     const files = writeUploadFiles(path.join(dir, "files"), FILES, EVENTS_PER_FILE, SEED);
-    const token = prepareDatabase(dbFile);
+    const token = prepareTestDatabase(dbFile);
     const reference = referenceIngest(files);
     reference.catch(() => {});
     const prng = new Prng(SEED);

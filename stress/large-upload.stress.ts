@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeUploadFiles } from "./events";
-import { KeelwatchServer, prepareDatabase, send, withDatabase } from "./server";
+import { KeelwatchServer, prepareTestDatabase, send, withDatabase } from "./server";
 
 const PORT = 3124;
 /** About 11.8 MB of NDJSON. */
@@ -33,7 +33,7 @@ describe("an upload above 10 MB", () => {
     const [file] = writeUploadFiles(path.join(dir, "files"), 1, EVENTS, 0x1a26e);
     if (!file) throw new Error("no file");
     expect(fs.statSync(file).size).toBeGreaterThan(10 * 1024 * 1024);
-    const token = prepareDatabase(dbFile, "ingest");
+    const token = prepareTestDatabase(dbFile, "ingest");
     await server.start();
     const response = await send("POST", `${server.baseUrl}/api/events?filename=large.ndjson`, {
       headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },

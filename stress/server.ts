@@ -150,7 +150,7 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** A migrated database with one API token of `role`; returns the token to send as Bearer. */
-export function prepareDatabase(dbFile: string, role = "admin"): string {
+export function prepareTestDatabase(dbFile: string, role = "admin"): string {
   fs.mkdirSync(path.dirname(dbFile), { recursive: true });
   applyMigrations(dbFile);
   return addApiToken(dbFile, role);

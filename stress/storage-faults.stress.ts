@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { writeUploadFiles } from "./events";
 import { mountReadOnly, mountsAvailable, mountTmpfs, resizeTmpfs, unmount } from "./mounts";
-import { KeelwatchServer, prepareDatabase, send, sleep, withDatabase } from "./server";
+import { KeelwatchServer, prepareTestDatabase, send, sleep, withDatabase } from "./server";
 
 const PORT = 3123;
 const SEED = 0xfa17;
@@ -30,7 +30,7 @@ let server: KeelwatchServer | null = null;
 beforeAll(async () => {
   files = writeUploadFiles(path.join(dir, "files"), 4, EVENTS_PER_FILE, SEED);
   // A database with the built-in rules and some alerts, copied for each scenario.
-  token = prepareDatabase(seeded);
+  token = prepareTestDatabase(seeded);
   const first = new KeelwatchServer({ port: PORT, dbFile: seeded });
   await first.start();
   const response = await upload(first, files[0] as string);
