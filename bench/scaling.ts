@@ -150,7 +150,7 @@ async function runIngest(options: ScalingOptions, file: string, events: number, 
       const sent = fs.statSync(file).size;
       const report = parseReply(reply);
       // Diagnose the known way to lose data before the route sees it: a body cut short on the way in.
-      if (report && !gzip && report.bytes !== undefined && report.bytes < sent) {
+      if (report && report.bytes !== undefined && report.bytes < sent) {
         throw new Error(
           `the server read ${count(report.bytes)} of the ${count(sent)} bytes sent and answered ${reply.status} ` +
             `(${report.errorCount ?? "?"} bad lines): the request body was cut short before the route ` +

@@ -84,7 +84,7 @@ describe("scaling verdicts", () => {
     const ingest = verdicts.find((verdict) => verdict.target.startsWith("HTTP ingest (NDJSON): linear"));
     expect(ingest).toMatchObject({
       met: null,
-      measured: "failed: HTTP ingest, 4,000,000: the server read 10 of 20 bytes",
+      measured: "failed (1 measurement, see the notes): HTTP ingest, 4,000,000: the server read 10 of 20 bytes",
     });
     expect(verdicts.find((verdict) => verdict.target.startsWith("keelwatch detect: flat"))?.met).toBeNull();
     expect(sections[0]?.notes).toContain("**not measured** — keelwatch detect, 1,000,000: exited 134");

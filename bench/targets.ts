@@ -47,7 +47,7 @@ export function verdictLabel(verdict: Verdict): string {
 function scalingVerdicts(name: string, points: readonly ScalePoint[], failures: readonly string[]): Verdict[] {
   const missing =
     failures.length > 0
-      ? `failed: ${failures.join("; ")}`
+      ? `failed (${failures.length === 1 ? "1 measurement" : `${failures.length} measurements`}, see the notes): ${failures[0]}`
       : points.length < 2
         ? "one scale only"
         : "too little work to time apart from start-up";
