@@ -1,5 +1,5 @@
 /**
- * One benchmark measurement, run in its own node process by bench/run.ts so
+ * One benchmark measurement, run in its own node process (bench/measure-child.ts) so
  * each figure starts from a fresh heap and its peak RSS is its own.
  *
  * Usage: node --expose-gc --import tsx bench/measure.ts '<MeasureSpec as JSON>'
@@ -52,7 +52,7 @@ const READ_CHUNK = 1 << 20;
 
 function forceGc(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error("bench/measure.ts: run node with --expose-gc (bench/run.ts does)");
+  if (!gc) throw new Error("bench/measure.ts: run node with --expose-gc (bench/measure-child.ts does)");
   gc();
 }
 
