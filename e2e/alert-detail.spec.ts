@@ -88,10 +88,10 @@ test("an analyst reads the alert, works the checklist, acknowledges, closes and 
   // acknowledge, then close as a false positive
   const status = page.getByTestId("alert-status");
   await page.getByRole("button", { name: "Acknowledge" }).click();
-  await expect(status).toContainText("acknowledged");
+  await expect(status).toContainText("Acknowledged");
   await page.getByLabel("Closing reason").selectOption("false_positive");
   await page.getByRole("button", { name: "Close alert" }).click();
-  await expect(status).toContainText("closed");
+  await expect(status).toContainText("Closed");
   await expect(status).toContainText("as False positive");
 
   // a note in the thread
@@ -128,15 +128,15 @@ test("a change made elsewhere meanwhile is reported and the alert reloaded", asy
 
   await page.getByRole("button", { name: "Assign to me" }).click();
   await expect(page.getByTestId("patch-problem")).toContainText("Someone else changed this alert");
-  await expect(status).toContainText("open");
+  await expect(status).toContainText("Open");
   await expect(page.getByTestId("alert-assignee")).toHaveText("Unassigned");
 
   // after the reload the analyst carries on from the keyboard: "a" acknowledges
   await page.getByTestId("patch-problem").getByRole("button", { name: "Dismiss" }).click();
   await page.keyboard.press("a");
-  await expect(status).toContainText("acknowledged");
+  await expect(status).toContainText("Acknowledged");
   await page.reload();
-  await expect(status).toContainText("acknowledged");
+  await expect(status).toContainText("Acknowledged");
 });
 
 test("related alerts link to each other", async ({ page }) => {

@@ -2,10 +2,10 @@
 
 import { useEffect, useId, useRef, useState } from "react";
 import { buttonClass } from "@/components/ui/button";
+import { severityLabel, statusLabel } from "@/components/ui/severity";
 import { ALERT_STATUSES, SEVERITIES } from "@/lib/db/alert-list-query";
 import { useRuleOptions } from "./list-queries";
 import { type AlertListFilter, hasActiveFilters, TIME_RANGES, type TimeRange } from "./list-url";
-import { severityLabel, statusLabel } from "./severity";
 
 export const SEARCH_INPUT_ID = "alert-search";
 

@@ -11,9 +11,9 @@ import {
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useEffect, useRef } from "react";
+import { SeverityBadge, StatusBadge } from "@/components/ui/severity";
 import type { AlertSort } from "@/lib/db/alert-list-query";
 import type { AlertRow } from "./list-queries";
-import { SeverityBadge, StatusBadge } from "./severity";
 
 const ROW_HEIGHT = 44;
 

@@ -3,9 +3,9 @@
 import { useState } from "react";
 import { buttonClass } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/Dialog";
+import { CLOSING_REASON_LABELS } from "@/components/ui/severity";
 import { CLOSING_REASONS, type ClosingReason } from "@/lib/db/alert-list-query";
 import { type BulkActionRequest, useBulkAlertAction, useCurrentPrincipal } from "./list-queries";
-import { CLOSING_REASON_LABELS } from "./severity";
 
 /**
  * Actions on the selected alerts. The close dialog insists on a reason,

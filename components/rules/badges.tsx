@@ -1,22 +1,4 @@
-const SEVERITY_STYLES: Record<string, string> = {
-  critical: "bg-red-700 text-white",
-  high: "bg-orange-600 text-white",
-  medium: "bg-amber-300 text-amber-950",
-  low: "bg-sky-200 text-sky-950",
-};
-
-/** Severity as a word (the word carries the meaning; colour only helps). */
-export function SeverityBadge({ severity }: { severity: string }) {
-  return (
-    <span
-      className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-semibold uppercase tracking-wide ${
-        SEVERITY_STYLES[severity] ?? "bg-slate-200 text-slate-900"
-      }`}
-    >
-      {severity}
-    </span>
-  );
-}
+export { SeverityBadge } from "@/components/ui/severity";
 
 export function Chip({ children, title }: { children: React.ReactNode; title?: string }) {
   return (

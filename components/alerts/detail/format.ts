@@ -1,3 +1,5 @@
+import { CLOSING_REASON_LABELS as REASON_LABELS } from "@/components/ui/severity";
+
 /** Times and labels as analysts read them. */
 
 const ABSOLUTE = new Intl.DateTimeFormat("en-GB", {
@@ -27,12 +29,8 @@ export function formatRelative(iso: string, now = Date.now()): string {
   return `${Math.round(hours / 24)} days ago`;
 }
 
-export const CLOSING_REASON_LABELS: Record<string, string> = {
-  true_positive: "True positive",
-  false_positive: "False positive",
-  benign: "Benign",
-  duplicate: "Duplicate",
-};
+/** The closing reasons as words, looked up by the stored value. */
+export const CLOSING_REASON_LABELS: Record<string, string> = REASON_LABELS;
 
 /** One history row in words: "status: open → acknowledged", "checked triage step 2". */
 export function describeChange(change: {
