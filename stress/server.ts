@@ -78,6 +78,10 @@ export class KeelwatchServer {
       if (this.child?.exitCode !== null) {
         throw new Error(`the server exited during start-up:\n${this.output.slice(-30).join("\n")}`);
       }
+      // Next keeps running when instrumentation.ts throws, but every request then fails.
+      if (this.output.some((line) => line.includes("error occurred while loading instrumentation hook"))) {
+        throw new Error(`the server's start-up hook failed:\n${this.output.slice(-30).join("\n")}`);
+      }
       try {
         const response = await send("GET", `${this.baseUrl}/api/health`);
         if (response.status === 200) return;
