@@ -59,6 +59,12 @@ const needs = (permission: Permission): OperationAuth => ({ kind: "permission", 
 const PUBLIC: OperationAuth = { kind: "public" };
 const json = (status: number, description: string) => ({ status, description });
 
+/** What every write may answer when the database refuses it (lib/app/storage-error.ts); nothing was changed. */
+const STORAGE_ERRORS: Record<number, string> = {
+  503: "the database is busy (Retry-After), read-only or failing to write; nothing was changed",
+  507: "the disk holding the database is full",
+};
+
 /*
  * Routes whose handler checks a query parameter by hand, or takes any object and
  * validates it deeper in lib, are described here by the schema lib applies, so
@@ -116,7 +122,11 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: PUBLIC,
     body: LoginSchema,
     response: json(200, "{ok: true} and a Set-Cookie header"),
-    errors: { 401: "wrong username or password", 429: "account locked after failed sign-ins (Retry-After)" },
+    errors: {
+      ...STORAGE_ERRORS,
+      401: "wrong username or password",
+      429: "account locked after failed sign-ins (Retry-After)",
+    },
   },
   {
     method: "POST",
@@ -125,6 +135,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     summary: "End the current session",
     auth: needs("alerts:read"),
     response: json(200, "{ok: true}"),
+    errors: STORAGE_ERRORS,
   },
   {
     method: "GET",
@@ -142,6 +153,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("alerts:read"),
     body: ChangePasswordSchema,
     response: json(200, "the outcome"),
+    errors: STORAGE_ERRORS,
   },
   // --- events and uploads
   {
@@ -208,6 +220,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     summary: "Remove every sample upload with its events and alerts, in one action",
     auth: needs("alerts:write"),
     response: json(200, "{removed}"),
+    errors: STORAGE_ERRORS,
   },
   {
     method: "POST",
@@ -217,6 +230,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("alerts:write"),
     body: LoadSampleSchema,
     response: json(200, "{format, alreadyLoaded, uploadId, message, report}"),
+    errors: STORAGE_ERRORS,
   },
   // --- alerts
   {
@@ -254,7 +268,11 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("alerts:write"),
     body: AlertPatchRequestSchema,
     response: json(200, "the updated alert detail"),
-    errors: { 404: "no such alert", 409: "someone changed the alert since you read it (details.currentVersion)" },
+    errors: {
+      ...STORAGE_ERRORS,
+      404: "no such alert",
+      409: "someone changed the alert since you read it (details.currentVersion)",
+    },
   },
   {
     method: "POST",
@@ -264,6 +282,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("alerts:write"),
     body: BulkAlertActionSchema,
     response: json(200, "{updated, unchanged, missing} (alert ids)"),
+    errors: STORAGE_ERRORS,
   },
   {
     method: "GET",
@@ -292,7 +311,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("rules:write"),
     body: RuleCreateBody,
     response: json(201, "{rule}"),
-    errors: { 409: "a rule with this id exists" },
+    errors: { ...STORAGE_ERRORS, 409: "a rule with this id exists" },
   },
   {
     method: "GET",
@@ -311,7 +330,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("rules:write"),
     body: RulePatchSchema,
     response: json(200, "{rule}"),
-    errors: { 404: "no such rule", 409: "the rule changed since baseVersion" },
+    errors: { ...STORAGE_ERRORS, 404: "no such rule", 409: "the rule changed since baseVersion" },
   },
   {
     method: "DELETE",
@@ -322,6 +341,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     query: RuleDeleteQuery,
     response: json(200, "what was deleted"),
     errors: {
+      ...STORAGE_ERRORS,
       403: "the role lacks rules:write, or the rule is built in (switch it off instead)",
       404: "no such rule",
       409: "the rule has alerts and force was not set",
@@ -348,7 +368,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       description: 'The rule file, as multipart field "file" or as the whole body (at most 8 MiB).',
     },
     response: json(200, "one result per rule, refused ones included"),
-    errors: { 413: "the file is larger than 8 MiB" },
+    errors: { ...STORAGE_ERRORS, 413: "the file is larger than 8 MiB" },
   },
   {
     method: "POST",
@@ -378,6 +398,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("exceptions:write"),
     body: ExceptionCreateSchema,
     response: json(201, "{item, closedAlerts}"),
+    errors: STORAGE_ERRORS,
   },
   {
     method: "GET",
@@ -396,7 +417,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("exceptions:write"),
     body: ExceptionPatchBody,
     response: json(200, "{item, closedAlerts}"),
-    errors: { 404: "no such exception" },
+    errors: { ...STORAGE_ERRORS, 404: "no such exception" },
   },
   {
     method: "DELETE",
@@ -405,7 +426,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     summary: "Delete an exception item",
     auth: needs("exceptions:write"),
     response: json(204, "deleted"),
-    errors: { 404: "no such exception" },
+    errors: { ...STORAGE_ERRORS, 404: "no such exception" },
   },
   {
     method: "POST",
@@ -432,7 +453,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("exceptions:write"),
     rawBody: { contentTypes: ["application/x-ndjson"], description: "The export file (at most 5 MiB)." },
     response: json(200, "{listsCreated, listsUpdated, itemsCreated, errors: [{line, message}]}"),
-    errors: { 413: "the file is larger than 5 MiB" },
+    errors: { ...STORAGE_ERRORS, 413: "the file is larger than 5 MiB" },
   },
   {
     method: "GET",
@@ -450,6 +471,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("exceptions:write"),
     body: ExceptionListInputSchema,
     response: json(201, "{list}"),
+    errors: STORAGE_ERRORS,
   },
   {
     method: "GET",
@@ -468,6 +490,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("exceptions:write"),
     body: ExceptionListPatchSchema,
     response: json(200, "{list}"),
+    errors: STORAGE_ERRORS,
   },
   {
     method: "DELETE",
@@ -476,6 +499,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     summary: "Delete a shared list and its items",
     auth: needs("exceptions:write"),
     response: json(204, "deleted"),
+    errors: STORAGE_ERRORS,
   },
   {
     method: "GET",
@@ -495,7 +519,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     body: ValueListInputSchema,
     rawBody: { contentTypes: ["text/plain"], description: "One value per line, blank lines skipped (at most 8 MiB)." },
     response: json(201, "{list}"),
-    errors: { 413: "the file is larger than 8 MiB" },
+    errors: { ...STORAGE_ERRORS, 413: "the file is larger than 8 MiB" },
   },
   // --- administration
   {
@@ -514,6 +538,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("users:manage"),
     body: CreateUserSchema,
     response: json(201, "{user}"),
+    errors: STORAGE_ERRORS,
   },
   {
     method: "PATCH",
@@ -523,6 +548,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("users:manage"),
     body: UpdateUserSchema,
     response: json(200, "the updated user"),
+    errors: STORAGE_ERRORS,
   },
   {
     method: "GET",
@@ -540,6 +566,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("tokens:manage"),
     body: CreateTokenSchema,
     response: json(201, "{token} including its secret"),
+    errors: STORAGE_ERRORS,
   },
   {
     method: "DELETE",
@@ -548,7 +575,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     summary: "Revoke an API token",
     auth: needs("tokens:manage"),
     response: json(200, "{id, revokedAt}"),
-    errors: { 404: "no such token", 409: "already revoked" },
+    errors: { ...STORAGE_ERRORS, 404: "no such token", 409: "already revoked" },
   },
   {
     method: "GET",

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { sqliteCode, storageErrorResponse, storageProblem } from "./storage-error";
+import { describe, expect, it, vi } from "vitest";
+import { sqliteCode, storageErrorResponse, storageProblem, withStorageErrors } from "./storage-error";
 
 /** The shape Prisma gives a driver error from the better-sqlite3 adapter. */
 function prismaError(originalCode: string) {
@@ -56,5 +56,37 @@ describe("storage errors", () => {
     expect(await full?.json()).toMatchObject({ error: { code: "storage_full" } });
 
     expect(storageErrorResponse(new Error("boom"))).toBeNull();
+  });
+});
+
+describe("withStorageErrors", () => {
+  const request = () => new Request("http://keelwatch.test/api/things/1", { method: "PATCH" });
+
+  it("passes the handler's own answer through", async () => {
+    const handler = withStorageErrors(async (_request: Request, id: string) => new Response(id, { status: 202 }));
+    const response = await handler(request(), "abc");
+    expect(response.status).toBe(202);
+    expect(await response.text()).toBe("abc");
+  });
+
+  it("answers a storage failure as its JSON error and names the route and code in one warning", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const handler = withStorageErrors(async (_request: Request): Promise<Response> => {
+      throw prismaError("SQLITE_FULL");
+    });
+    const response = await handler(request());
+    expect(response.status).toBe(507);
+    expect(await response.json()).toMatchObject({ error: { code: "storage_full" } });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith("keelwatch: PATCH /api/things/1 answered 507: SQLITE_FULL");
+    warn.mockRestore();
+  });
+
+  it("rethrows every other error", async () => {
+    const bug = new TypeError("not a storage problem");
+    const handler = withStorageErrors(async (_request: Request): Promise<Response> => {
+      throw bug;
+    });
+    await expect(handler(request())).rejects.toBe(bug);
   });
 });

@@ -83,3 +83,26 @@ export function storageErrorResponse(error: unknown, details?: unknown): NextRes
   if (retryAfter) response.headers.set("Retry-After", String(retryAfter));
   return response;
 }
+
+/**
+ * Wraps an exported route handler that writes: a storage failure anywhere in it
+ * becomes the JSON error above (logged once per request with its SQLite code),
+ * any other error is rethrown for Next to report. The handler's own answers are untouched.
+ */
+export function withStorageErrors<Args extends [Request, ...unknown[]], Result extends Response>(
+  handler: (...args: Args) => Promise<Result>,
+): (...args: Args) => Promise<Result | NextResponse> {
+  return async (...args: Args) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      const response = storageErrorResponse(error);
+      if (!response) throw error;
+      const [request] = args;
+      console.warn(
+        `keelwatch: ${request.method} ${new URL(request.url).pathname} answered ${response.status}: ${sqliteCode(error)}`,
+      );
+      return response;
+    }
+  };
+}

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { readJsonBody } from "@/lib/app/body";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { createExceptionList, listExceptionLists } from "@/lib/db/exceptions";
 import { ExceptionListInputSchema } from "@/lib/exceptions";
@@ -15,7 +16,7 @@ export async function GET(request: Request): Promise<NextResponse> {
 }
 
 /** POST /api/exception-lists {name, description?, ruleIds?} → 201 {list} */
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:write");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, ExceptionListInputSchema);
@@ -23,4 +24,4 @@ export async function POST(request: Request): Promise<NextResponse> {
   return withStoreErrors(async () =>
     NextResponse.json({ list: await createExceptionList(body.data, exceptionActor(auth)) }, { status: 201 }),
   );
-}
+});

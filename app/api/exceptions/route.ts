@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { ExceptionCreateSchema, ExceptionFilterSchema } from "@/lib/api/route-schemas";
 import { readJsonBody } from "@/lib/app/body";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { actorIdOf } from "@/lib/db/alert-updates";
 import { closeMatchingAlerts, createExceptionItem, listExceptionItems } from "@/lib/db/exceptions";
@@ -24,7 +25,7 @@ export async function GET(request: Request): Promise<NextResponse> {
 }
 
 /** POST /api/exceptions → 201 {item, closedAlerts}; `closeMatching: true` also closes the open alerts it covers. */
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:write");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, ExceptionCreateSchema, 256 * 1024);
@@ -38,4 +39,4 @@ export async function POST(request: Request): Promise<NextResponse> {
       : { closed: 0, alertIds: [] };
     return NextResponse.json({ item, closedAlerts: closed.closed }, { status: 201 });
   });
-}
+});

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { RuleListQuerySchema } from "@/lib/api/route-schemas";
 import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { refusalResponse } from "@/lib/auth/admin-outcome";
 import { guard } from "@/lib/auth/guard";
 import { createRule, listRules } from "@/lib/db/rule-admin";
@@ -25,7 +26,7 @@ export async function GET(request: Request): Promise<NextResponse> {
   return NextResponse.json({ items: await listRules(filter.data) });
 }
 
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "rules:write");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, z.record(z.string(), z.unknown()), 256 * 1024);
@@ -33,4 +34,4 @@ export async function POST(request: Request): Promise<NextResponse> {
   const outcome = await createRule(body.data, ruleActor(auth));
   if (!outcome.ok) return refusalResponse(outcome);
   return NextResponse.json({ rule: outcome.value }, { status: 201 });
-}
+});

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { principalLabel } from "@/lib/auth/principal";
 import { removeSampleData, sampleDataStatus } from "@/lib/samples/sample-data";
@@ -14,7 +15,7 @@ export async function GET(request: Request): Promise<NextResponse> {
 }
 
 /** Removes every sample upload with its events and alerts, in one action. */
-export async function DELETE(request: Request): Promise<NextResponse> {
+export const DELETE = withStorageErrors(async function DELETE(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "alerts:write");
   if (!auth.ok) return auth.response;
   const removed = await removeSampleData({
@@ -23,4 +24,4 @@ export async function DELETE(request: Request): Promise<NextResponse> {
     ip: auth.ip,
   });
   return NextResponse.json({ removed });
-}
+});

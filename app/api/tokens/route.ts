@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { readJsonBody } from "@/lib/app/body";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { actorOf } from "@/lib/auth/admin-outcome";
 import { CreateTokenSchema } from "@/lib/auth/admin-schemas";
 import { guard } from "@/lib/auth/guard";
@@ -13,7 +14,7 @@ export async function GET(request: Request): Promise<NextResponse> {
   return NextResponse.json({ tokens: await listTokens() });
 }
 
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "tokens:manage");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, CreateTokenSchema, 8 * 1024);
@@ -21,4 +22,4 @@ export async function POST(request: Request): Promise<NextResponse> {
   const created = await createToken(actorOf(request, auth), body.data);
   // The only response that ever carries the secret: keep it out of every cache.
   return NextResponse.json({ token: created }, { status: 201, headers: { "Cache-Control": "no-store" } });
-}
+});

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { ValueListNameQuerySchema } from "@/lib/api/route-schemas";
 import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { createValueList, listValueLists } from "@/lib/db/exceptions";
 import { ValueListInputSchema } from "@/lib/exceptions";
@@ -24,7 +25,7 @@ export async function GET(request: Request): Promise<NextResponse> {
  * POST /api/value-lists → 201 {list}. Either JSON `{name, text}` or the file
  * itself as text/plain with `?name=`; one value per line, blank lines skipped.
  */
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:write");
   if (!auth.ok) return auth.response;
   let input: { name: string; text: string };
@@ -42,4 +43,4 @@ export async function POST(request: Request): Promise<NextResponse> {
   return withStoreErrors(async () =>
     NextResponse.json({ list: await createValueList(input.name, input.text, exceptionActor(auth)) }, { status: 201 }),
   );
-}
+});

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { readJsonBody } from "@/lib/app/body";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { actorOf, refusalResponse } from "@/lib/auth/admin-outcome";
 import { ChangePasswordSchema } from "@/lib/auth/admin-schemas";
 import { guard } from "@/lib/auth/guard";
@@ -7,7 +8,7 @@ import { changeOwnPassword } from "@/lib/auth/user-admin";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   // Every person's role holds alerts:read (ingest tokens do not); changeOwnPassword refuses tokens.
   const auth = await guard(request, "alerts:read");
   if (!auth.ok) return auth.response;
@@ -16,4 +17,4 @@ export async function POST(request: Request): Promise<NextResponse> {
   const outcome = await changeOwnPassword(actorOf(request, auth), body.data);
   if (!outcome.ok) return refusalResponse(outcome);
   return NextResponse.json(outcome.value);
-}
+});

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { getAlertDetail } from "@/lib/db/alert-detail";
 import { AlertPatchRequestSchema, actorIdOf, updateAlert } from "@/lib/db/alert-updates";
@@ -19,7 +20,7 @@ export async function GET(request: Request, context: Context): Promise<NextRespo
 }
 
 /** Applies one patch; the version read comes from If-Match ("3" or 3) or the body's `version`. */
-export async function PATCH(request: Request, context: Context): Promise<NextResponse> {
+export const PATCH = withStorageErrors(async function PATCH(request: Request, context: Context): Promise<NextResponse> {
   const auth = await guard(request, "alerts:write");
   if (!auth.ok) return auth.response;
   const { id } = await context.params;
@@ -49,7 +50,7 @@ export async function PATCH(request: Request, context: Context): Promise<NextRes
   const alert = await getAlertDetail(id);
   if (!alert) return errorResponse(404, "not_found", `No alert with id "${id}".`);
   return NextResponse.json(alert, { headers: { etag: `"${alert.version}"` } });
-}
+});
 
 function parseVersion(header: string): number | undefined {
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { principalLabel } from "@/lib/auth/principal";
 import { AlertInputError, BulkAlertActionSchema, bulkUpdateAlerts } from "@/lib/db/alert-list";
@@ -12,7 +13,7 @@ export const dynamic = "force-dynamic";
  * POST /api/alerts/bulk {ids, action: acknowledge|close|assign|reopen, closingReason?, assigneeId?}
  * → {updated, unchanged, missing} (alert ids). All changes happen together or not at all.
  */
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "alerts:write");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, BulkAlertActionSchema);
@@ -37,4 +38,4 @@ export async function POST(request: Request): Promise<NextResponse> {
     }
     throw error;
   }
-}
+});

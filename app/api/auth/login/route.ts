@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { LoginSchema } from "@/lib/api/route-schemas";
 import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { setSessionCookie } from "@/lib/auth/cookies";
 import { checkLogin } from "@/lib/auth/login";
 import { clientIp } from "@/lib/auth/request-context";
@@ -10,7 +11,7 @@ import { startSession } from "@/lib/auth/sessions";
 // Public by design: this is how a person gets credentials.
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const body = await readJsonBody(request, LoginSchema, 8 * 1024);
   if (!body.ok) return body.response;
   const ip = clientIp(request.headers);
@@ -32,4 +33,4 @@ export async function POST(request: Request): Promise<NextResponse> {
   const response = NextResponse.json({ ok: true });
   setSessionCookie(response, request, session.cookieValue, session.expiresAt);
   return response;
-}
+});

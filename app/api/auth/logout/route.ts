@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { clearSessionCookie } from "@/lib/auth/cookies";
 import { guard } from "@/lib/auth/guard";
 import { readCookie } from "@/lib/auth/request-context";
@@ -7,7 +8,7 @@ import { appendAudit } from "@/lib/db/audit";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "alerts:read");
   if (!auth.ok) return auth.response;
   await endSession(readCookie(request.headers, SESSION_COOKIE));
@@ -22,4 +23,4 @@ export async function POST(request: Request): Promise<NextResponse> {
   const response = NextResponse.json({ ok: true });
   clearSessionCookie(response, request);
   return response;
-}
+});

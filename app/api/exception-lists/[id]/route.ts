@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { deleteExceptionList, getExceptionList, updateExceptionList } from "@/lib/db/exceptions";
 import { ExceptionListPatchSchema } from "@/lib/exceptions";
@@ -20,7 +21,7 @@ export async function GET(request: Request, context: Context): Promise<NextRespo
 }
 
 /** PATCH {name?, description?, ruleIds?}: `ruleIds` replaces the attached rules. */
-export async function PATCH(request: Request, context: Context): Promise<NextResponse> {
+export const PATCH = withStorageErrors(async function PATCH(request: Request, context: Context): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:write");
   if (!auth.ok) return auth.response;
   const { id } = await context.params;
@@ -29,10 +30,13 @@ export async function PATCH(request: Request, context: Context): Promise<NextRes
   return withStoreErrors(async () =>
     NextResponse.json({ list: await updateExceptionList(id, body.data, exceptionActor(auth)) }),
   );
-}
+});
 
 /** DELETE removes the list and its items. */
-export async function DELETE(request: Request, context: Context): Promise<NextResponse> {
+export const DELETE = withStorageErrors(async function DELETE(
+  request: Request,
+  context: Context,
+): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:write");
   if (!auth.ok) return auth.response;
   const { id } = await context.params;
@@ -40,4 +44,4 @@ export async function DELETE(request: Request, context: Context): Promise<NextRe
     await deleteExceptionList(id, exceptionActor(auth));
     return new NextResponse(null, { status: 204 });
   });
-}
+});

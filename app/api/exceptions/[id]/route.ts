@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { actorIdOf } from "@/lib/db/alert-updates";
 import { closeMatchingAlerts, deleteExceptionItem, getExceptionItem, updateExceptionItem } from "@/lib/db/exceptions";
@@ -23,7 +24,7 @@ export async function GET(request: Request, context: Context): Promise<NextRespo
 
 // closeMatching rides along with the patch; it is not a field of the item, so it is split off first.
 /** PATCH /api/exceptions/:id → {item, closedAlerts}; body: any item field, `comment` to add one, `closeMatching`. */
-export async function PATCH(request: Request, context: Context): Promise<NextResponse> {
+export const PATCH = withStorageErrors(async function PATCH(request: Request, context: Context): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:write");
   if (!auth.ok) return auth.response;
   const { id } = await context.params;
@@ -57,9 +58,12 @@ export async function PATCH(request: Request, context: Context): Promise<NextRes
         : { closed: 0 };
     return NextResponse.json({ item, closedAlerts: closed.closed });
   });
-}
+});
 
-export async function DELETE(request: Request, context: Context): Promise<NextResponse> {
+export const DELETE = withStorageErrors(async function DELETE(
+  request: Request,
+  context: Context,
+): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:write");
   if (!auth.ok) return auth.response;
   const { id } = await context.params;
@@ -67,4 +71,4 @@ export async function DELETE(request: Request, context: Context): Promise<NextRe
     await deleteExceptionItem(id, exceptionActor(auth));
     return new NextResponse(null, { status: 204 });
   });
-}
+});

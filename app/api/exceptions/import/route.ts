@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { importExceptions } from "@/lib/db/exceptions";
 import { exceptionActor } from "../respond";
@@ -10,10 +11,10 @@ export const dynamic = "force-dynamic";
 const MAX_BYTES = 5 * 1024 * 1024;
 
 /** POST /api/exceptions/import (NDJSON body) → {listsCreated, listsUpdated, itemsCreated, errors: [{line, message}]} */
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:write");
   if (!auth.ok) return auth.response;
   const text = await readTextBody(request, MAX_BYTES);
   if (text === null) return errorResponse(413, "body_too_large", `The file is larger than ${MAX_BYTES} bytes.`);
   return NextResponse.json(await importExceptions(text, exceptionActor(auth)));
-}
+});

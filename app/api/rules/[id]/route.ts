@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { refusalResponse } from "@/lib/auth/admin-outcome";
 import { guard } from "@/lib/auth/guard";
 import { deleteRule, getRule, updateRule } from "@/lib/db/rule-admin";
@@ -20,7 +21,7 @@ export async function GET(request: Request, context: Context): Promise<NextRespo
   return NextResponse.json(detail);
 }
 
-export async function PATCH(request: Request, context: Context): Promise<NextResponse> {
+export const PATCH = withStorageErrors(async function PATCH(request: Request, context: Context): Promise<NextResponse> {
   const auth = await guard(request, "rules:write");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, z.record(z.string(), z.unknown()), 256 * 1024);
@@ -29,10 +30,13 @@ export async function PATCH(request: Request, context: Context): Promise<NextRes
   const outcome = await updateRule(id, body.data, ruleActor(auth));
   if (!outcome.ok) return refusalResponse(outcome);
   return NextResponse.json({ rule: outcome.value });
-}
+});
 
 /** `?force=true` also deletes the rule's alerts; without it a rule with alerts is refused (409). */
-export async function DELETE(request: Request, context: Context): Promise<NextResponse> {
+export const DELETE = withStorageErrors(async function DELETE(
+  request: Request,
+  context: Context,
+): Promise<NextResponse> {
   const auth = await guard(request, "rules:write");
   if (!auth.ok) return auth.response;
   const { id } = await context.params;
@@ -40,4 +44,4 @@ export async function DELETE(request: Request, context: Context): Promise<NextRe
   const outcome = await deleteRule(id, ruleActor(auth), { force });
   if (!outcome.ok) return refusalResponse(outcome);
   return NextResponse.json(outcome.value);
-}
+});

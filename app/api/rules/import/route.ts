@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { importRules } from "@/lib/db/rule-admin";
 import { ruleActor } from "../actor";
@@ -15,7 +16,7 @@ const MAX_BYTES = 8 * 1024 * 1024;
  * with `?filename=`; without a name the format is told from the text).
  * Answers 200 with one result per rule, refused ones included.
  */
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "rules:write");
   if (!auth.ok) return auth.response;
   if (Number(request.headers.get("content-length") ?? "0") > MAX_BYTES) return tooLarge();
@@ -32,7 +33,7 @@ export async function POST(request: Request): Promise<NextResponse> {
     ]);
   }
   return NextResponse.json(await importRules(upload.text, upload.filename, ruleActor(auth)));
-}
+});
 
 async function readUpload(request: Request): Promise<{ text: string; filename: string } | "too_large" | null> {
   const type = request.headers.get("content-type") ?? "";

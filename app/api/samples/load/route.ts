@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { readJsonBody } from "@/lib/app/body";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { principalLabel } from "@/lib/auth/principal";
 import { publicReport } from "@/lib/ingest/upload-request";
@@ -10,7 +11,7 @@ import { loadSample } from "@/lib/samples/sample-data";
 export const dynamic = "force-dynamic";
 
 /** Ingests a bundled sample incident through the normal pipeline, marked as sample data. Idempotent. */
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "alerts:write");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, LoadSampleSchema);
@@ -30,4 +31,4 @@ export async function POST(request: Request): Promise<NextResponse> {
       : `${sampleUploadName(format)} loaded: ${result.report.alerts.created} alerts raised.`,
     report: publicReport(result.report),
   });
-}
+});

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { readJsonBody } from "@/lib/app/body";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { actorOf, refusalResponse } from "@/lib/auth/admin-outcome";
 import { UpdateUserSchema } from "@/lib/auth/admin-schemas";
 import { guard } from "@/lib/auth/guard";
@@ -7,7 +8,10 @@ import { updateUserAccount } from "@/lib/auth/user-admin";
 
 export const dynamic = "force-dynamic";
 
-export async function PATCH(request: Request, context: { params: Promise<{ id: string }> }): Promise<NextResponse> {
+export const PATCH = withStorageErrors(async function PATCH(
+  request: Request,
+  context: { params: Promise<{ id: string }> },
+): Promise<NextResponse> {
   const auth = await guard(request, "users:manage");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, UpdateUserSchema, 8 * 1024);
@@ -16,4 +20,4 @@ export async function PATCH(request: Request, context: { params: Promise<{ id: s
   const outcome = await updateUserAccount(actorOf(request, auth), id, body.data);
   if (!outcome.ok) return refusalResponse(outcome);
   return NextResponse.json(outcome.value);
-}
+});

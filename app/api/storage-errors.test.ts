@@ -1,0 +1,93 @@
+import Database from "better-sqlite3";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { apiRequest, signedInUser, TEST_ORIGIN } from "@/lib/auth/test-helpers";
+import { seedAlert, seedRule } from "@/lib/db/alert-test-fixtures";
+import { prisma } from "@/lib/db/client";
+import { createTestDatabase } from "@/lib/db/test-database";
+import { PATCH as patchAlert } from "./alerts/[id]/route";
+import { PATCH as patchRule } from "./rules/[id]/route";
+
+/**
+ * Write routes answer a storage failure as 503/507 JSON, not a bare 500: here
+ * a second connection holds the database's write lock (as another process
+ * would) while the routes try to write through the app's own connection.
+ */
+const database = createTestDatabase();
+process.env.DATABASE_URL = database.url;
+
+let cookie = "";
+let ruleId = "";
+let lock: Database.Database | null = null;
+
+beforeAll(async () => {
+  cookie = (await signedInUser("busy-ana", "analyst")).cookie;
+  ruleId = (await seedRule(prisma())).id;
+  // The app waits 10 s for a lock; the test need not. Prisma's adapter has one connection, so this reaches it.
+  await prisma().$queryRawUnsafe("PRAGMA busy_timeout = 50");
+});
+
+afterEach(() => {
+  releaseWriteLock();
+  vi.restoreAllMocks();
+});
+
+afterAll(async () => {
+  await prisma().$disconnect();
+  database.cleanup();
+});
+
+function holdWriteLock(): void {
+  lock = new Database(database.file);
+  lock.exec("BEGIN IMMEDIATE");
+}
+
+function releaseWriteLock(): void {
+  if (lock?.inTransaction) lock.exec("ROLLBACK");
+  lock?.close();
+  lock = null;
+}
+
+function jsonRequest(path: string, method: string, body: unknown, headers: Record<string, string> = {}): Request {
+  const base = apiRequest(path, { method, cookie, origin: TEST_ORIGIN, body });
+  const merged = new Headers(base.headers);
+  for (const [name, value] of Object.entries(headers)) merged.set(name, value);
+  return new Request(base.url, { method, headers: merged, body: JSON.stringify(body) });
+}
+
+const context = (id: string) => ({ params: Promise.resolve({ id }) });
+
+describe("write routes while another process holds the database lock", () => {
+  it("PATCH /api/alerts/:id answers 503 database_busy with Retry-After, and 200 once the lock is gone", async () => {
+    const id = (await seedAlert(prisma(), { ruleId, eventIds: [] })).id;
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    holdWriteLock();
+    const busy = await patchAlert(
+      jsonRequest(`/api/alerts/${id}`, "PATCH", { status: "acknowledged", version: 1 }),
+      context(id),
+    );
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get("retry-after")).toBe("5");
+    expect(await busy.json()).toMatchObject({ error: { code: "database_busy" } });
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/PATCH \/api\/alerts\/.+ answered 503: SQLITE_BUSY/));
+
+    releaseWriteLock();
+    const done = await patchAlert(
+      jsonRequest(`/api/alerts/${id}`, "PATCH", { status: "acknowledged", version: 1 }),
+      context(id),
+    );
+    expect(done.status).toBe(200);
+  });
+
+  it("PATCH /api/rules/:id answers 503 database_busy and leaves the rule as it was", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    holdWriteLock();
+    const busy = await patchRule(
+      jsonRequest(`/api/rules/${ruleId}`, "PATCH", { severity: "critical" }),
+      context(ruleId),
+    );
+    expect(busy.status).toBe(503);
+    expect(await busy.json()).toMatchObject({ error: { code: "database_busy" } });
+    releaseWriteLock();
+    expect((await prisma().rule.findUniqueOrThrow({ where: { id: ruleId } })).severity).toBe("medium");
+  });
+});
