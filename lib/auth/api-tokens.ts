@@ -1,4 +1,5 @@
 import { createApiToken, findApiTokenByHash, touchApiToken } from "../db/api-tokens";
+import { bestEffortWrite } from "./bookkeeping";
 import type { Principal } from "./principal";
 import { type Role, RoleSchema } from "./roles";
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from "./secrets";
@@ -23,6 +24,6 @@ export async function principalFromApiToken(token: string): Promise<Principal | 
   if (!record || record.revokedAt || (record.expiresAt && record.expiresAt.getTime() <= Date.now())) return null;
   const role = RoleSchema.safeParse(record.role);
   if (!role.success) return null;
-  await touchApiToken(record.id, record.lastUsedAt);
+  await bestEffortWrite("an API token's last use", () => touchApiToken(record.id, record.lastUsedAt));
   return { kind: "token", id: record.id, name: record.name, role: role.data };
 }

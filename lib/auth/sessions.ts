@@ -1,4 +1,5 @@
 import { createSession, extendSession, findSession, revokeSession } from "../db/sessions";
+import { bestEffortWrite } from "./bookkeeping";
 import type { Principal } from "./principal";
 import { RoleSchema } from "./roles";
 import { hashSecret, newSecret } from "./secrets";
@@ -28,7 +29,8 @@ export async function principalFromSession(cookieValue: string | undefined): Pro
   const role = RoleSchema.safeParse(session.user.role);
   if (!role.success || role.data === "ingest") return null;
   if (now - session.lastSeenAt.getTime() > REFRESH_AFTER_MS) {
-    await extendSession(idHash, new Date(now + SESSION_IDLE_MS));
+    // If the database refuses, the session keeps its old expiry and the next request tries again.
+    await bestEffortWrite("a session's last use", () => extendSession(idHash, new Date(now + SESSION_IDLE_MS)));
   }
   return {
     kind: "user",
