@@ -1,12 +1,14 @@
 /**
  * Runs once when the Next.js server starts: bring the database schema up to
  * date, load the built-in rules and make sure someone can sign in, before
- * the first request.
+ * the first request. A read-only database skips all of that and serves reads.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { prepareDatabase } = await import("./lib/db/prepare");
-  await prepareDatabase();
+  const { writable } = await prepareDatabase();
+  // A read-only database is served as it is: no rule sync, no first admin (prepareDatabase said why once).
+  if (!writable) return;
   const { installBuiltinRules } = await import("./lib/app/builtin-rules");
   await installBuiltinRules();
   const { announceFirstAdmin } = await import("./lib/auth/announce-first-admin");

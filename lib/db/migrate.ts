@@ -74,8 +74,13 @@ interface HistoryRow {
   finished_at: string;
 }
 
-function readHistory(db: Database.Database): HistoryRow[] {
-  db.exec(HISTORY_TABLE);
+/** `create: false` reads without writing (a read-only database, a status check): no table means no history. */
+function readHistory(db: Database.Database, { create }: { create: boolean }): HistoryRow[] {
+  const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`).get();
+  if (!exists) {
+    if (!create) return [];
+    db.exec(HISTORY_TABLE);
+  }
   return db
     .prepare(
       `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"
@@ -88,10 +93,18 @@ export function migrationStatus(databaseFile: string, migrationsDir: string = de
   const files = readMigrationFiles(migrationsDir);
   const db = new Database(databaseFile, { fileMustExist: false });
   try {
-    return compare(files, readHistory(db));
+    return migrationStatusOf(db, files);
   } finally {
     db.close();
   }
+}
+
+/** The status as read through an open connection, which may be read-only: nothing is written. */
+export function migrationStatusOf(
+  db: Database.Database,
+  files: MigrationFile[] = readMigrationFiles(defaultMigrationsDir()),
+): MigrationStatus {
+  return compare(files, readHistory(db, { create: false }));
 }
 
 function compare(files: MigrationFile[], history: HistoryRow[]): MigrationStatus {
@@ -118,7 +131,7 @@ export function applyMigrations(databaseFile: string, migrationsDir: string = de
   const db = new Database(databaseFile);
   try {
     configureConnection(db);
-    const status = compare(files, readHistory(db));
+    const status = compare(files, readHistory(db, { create: true }));
     if (status.modified.length > 0) {
       throw new MigrationError(
         `migration ${status.modified[0]} was changed after it was applied to ${databaseFile}; ` +

@@ -13,3 +13,35 @@ export function configureConnection(db: Database.Database): void {
   db.pragma("foreign_keys = ON");
   db.pragma("synchronous = NORMAL");
 }
+
+export type DatabaseAccess = { writable: true } | { writable: false; reason: string };
+
+/**
+ * Whether this connection can write. SQLite opens a file it may not write
+ * (permissions, a read-only mount or volume) read-only without complaint and
+ * refuses only the first write, so the check makes a write and rolls it back. The read comes first: a database that cannot even be read has no
+ * read-only mode, and its error surfaces. Any other failure (a lock held past
+ * the busy timeout) surfaces too: it says nothing about the file being read-only.
+ */
+export function probeWriteAccess(db: Database.Database): DatabaseAccess {
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.prepare("SELECT count(*) FROM sqlite_master").get();
+  const version = Number(db.pragma("user_version", { simple: true }));
+  try {
+    // Taking the lock is not enough (a read-only connection gets it too): write the header's
+    // user_version with the value it holds, inside a transaction that is rolled back.
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.pragma(`user_version = ${version}`);
+    } finally {
+      db.exec("ROLLBACK");
+    }
+    return { writable: true };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_CANTOPEN"))) {
+      return { writable: false, reason: `${code}: ${(error as Error).message}` };
+    }
+    throw error;
+  }
+}
