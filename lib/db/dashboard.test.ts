@@ -124,3 +124,62 @@ describe("dashboardFigures", () => {
     expect(figures).toMatchObject({ total: 0, overTime: [], topRules: [], byStatus: [], meanMinutesToClose: null });
   });
 });
+
+describe("the rollup the dashboard reads", () => {
+  type Row = { dimension: string; key: string; n: number | bigint };
+
+  /** The rollup's totals per dimension and key, against the same counts straight from Alert. */
+  async function rollupMatchesAlerts(): Promise<void> {
+    const rollup = await prisma().$queryRaw<Row[]>`SELECT "dimension", "key", SUM("count") AS n FROM "AlertRollup"
+      WHERE "dimension" IN ('severity', 'status', 'rule', 'container', 'container-day', 'image')
+      GROUP BY 1, 2 HAVING n <> 0 ORDER BY 1, 2`;
+    const truth = await prisma().$queryRaw<Row[]>`
+      SELECT 'container' AS dimension, "containerId" AS key, COUNT(*) AS n FROM "Alert" WHERE "containerId" IS NOT NULL GROUP BY 2
+      UNION ALL SELECT 'container-day', "containerId", COUNT(*) FROM "Alert" WHERE "containerId" IS NOT NULL GROUP BY 2
+      UNION ALL SELECT 'image', "imageName", COUNT(*) FROM "Alert" WHERE "imageName" IS NOT NULL GROUP BY 2
+      UNION ALL SELECT 'rule', "ruleId", COUNT(*) FROM "Alert" GROUP BY 2
+      UNION ALL SELECT 'severity', "severity", COUNT(*) FROM "Alert" GROUP BY 2
+      UNION ALL SELECT 'status', "status", COUNT(*) FROM "Alert" GROUP BY 2
+      ORDER BY 1, 2`;
+    const plain = (rows: Row[]) => rows.map((row) => [row.dimension, row.key, Number(row.n)]);
+    expect(plain(rollup)).toEqual(plain(truth));
+  }
+
+  it("stays equal to the alerts through triage, edits and deletions", async () => {
+    await seed({ timestamp: "2026-11-23T10:00:00Z", severity: "high" });
+    await seed({ timestamp: "2026-11-22T23:30:00Z", containerName: "db-1", imageName: "postgres" });
+    await seed({ timestamp: "2026-11-20T08:00:00Z", ruleId: "rule-shell", imageName: null, containerName: null });
+    await rollupMatchesAlerts();
+
+    const [first, second, third] = await prisma().alert.findMany({ orderBy: { timestamp: "desc" } });
+    const ackAt = new Date("2026-11-23T09:30:00Z");
+    await prisma().alert.update({ where: { id: first!.id }, data: { status: "acknowledged", acknowledgedAt: ackAt } });
+    await prisma().alert.update({
+      where: { id: second!.id },
+      data: { status: "closed", closedAt: new Date("2026-11-23T11:00:00Z"), severity: "critical" },
+    });
+    await rollupMatchesAlerts();
+    expect((await dashboardFigures("24h", NOW)).meanMinutesToAcknowledge).toBe(30);
+
+    // reopening takes the close back out of the mean
+    await prisma().alert.update({ where: { id: second!.id }, data: { status: "open", closedAt: null } });
+    await prisma().alert.update({ where: { id: third!.id }, data: { containerId: "c-late", containerName: "late" } });
+    await prisma().alert.delete({ where: { id: first!.id } });
+    await rollupMatchesAlerts();
+    const figures = await dashboardFigures("all", NOW);
+    expect(figures.meanMinutesToAcknowledge).toBeNull();
+    expect(figures.meanMinutesToClose).toBeNull();
+    expect(figures.total).toBe(2);
+  });
+
+  it("counts containers exactly across the hours before the first whole day of the range", async () => {
+    // NOW is 12:00, so "last 7 days" starts at 12:00 on the 16th: 12 hours of the 16th, then whole days
+    await seed({ timestamp: "2026-11-16T11:59:00Z", containerName: "edge" }); // before the range
+    await seed({ timestamp: "2026-11-16T12:00:00Z", containerName: "edge" }); // first hour of the range
+    await seed({ timestamp: "2026-11-16T23:59:00Z", containerName: "edge" });
+    await seed({ timestamp: "2026-11-17T00:00:00Z", containerName: "edge" });
+    const figures = await dashboardFigures("7d", NOW);
+    expect(figures.topContainers).toEqual([{ containerId: "c-edge", containerName: "edge", count: 3 }]);
+    expect(figures.total).toBe(3);
+  });
+});

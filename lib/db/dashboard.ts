@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { Prisma } from "../generated/prisma/client";
 import { prisma } from "./client";
 
 /**
- * The dashboard's figures, each one SQL aggregate over the Alert table (its
- * indexes on timestamp, rule, status and severity), so they stay quick with a
- * million alerts. Times are the alerts' event times: uploads of old files show
+ * The dashboard's figures, read from AlertRollup: per-hour counts that
+ * triggers on Alert keep exact (see the alert_rollup migration), so a month
+ * of a million alerts is a few thousand rows instead of a table scan. Ranges
+ * therefore start at the hour: "last 24 hours" at 10:40 counts from 10:00
+ * yesterday. Times are the alerts' event times: uploads of old files show
  * where their detections happened, not when the file arrived.
  */
 
@@ -53,34 +54,56 @@ type Row = Record<string, unknown>;
 
 const asNumber = (value: unknown): number => (typeof value === "bigint" ? Number(value) : Number(value ?? 0));
 
-/** Alerts in range; `range=all` has no lower bound. */
-function inRange(from: Date | null): Prisma.Sql {
-  return from ? Prisma.sql`"timestamp" >= ${from}` : Prisma.sql`1 = 1`;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** "2026-11-23T08": the hour key the rollup is stored under. */
+const hourKey = (time: Date): string => time.toISOString().slice(0, 13);
+
+/**
+ * Per-container counts are also kept per day (a month holds too many
+ * container-hours to add up quickly): the range is the hours before the
+ * first whole day, then whole days.
+ */
+function containerSplit(fromHour: string | null): { hoursFrom: string; daysFrom: string } {
+  if (fromHour === null) return { hoursFrom: "", daysFrom: "" };
+  const start = new Date(`${fromHour}:00:00.000Z`);
+  const midnight =
+    start.getTime() % DAY_MS === 0 ? start.getTime() : start.getTime() - (start.getTime() % DAY_MS) + DAY_MS;
+  return { hoursFrom: fromHour, daysFrom: new Date(midnight).toISOString().slice(0, 10) };
 }
 
 export async function dashboardFigures(range: DashboardRange, now = new Date()): Promise<DashboardFigures> {
   const span = DASHBOARD_RANGES[range];
-  const from = span === null ? null : new Date(now.getTime() - span);
+  const from = span === null ? null : new Date(Math.floor((now.getTime() - span) / HOUR_MS) * HOUR_MS);
   const bucket = range === "24h" ? "hour" : "day";
-  // Stored times are ISO text: the first 13 characters name the hour, the first 10 the day.
+  // Hour keys are "YYYY-MM-DDTHH": the first 13 characters name the hour, the first 10 the day.
   const width = bucket === "hour" ? 13 : 10;
-  const where = inRange(from);
+  const fromHour = from ? hourKey(from) : "";
+  const { hoursFrom, daysFrom } = containerSplit(from ? fromHour : null);
   const db = prisma();
 
   const [overTime, topRules, topImages, topContainers, byStatus, means] = await Promise.all([
-    db.$queryRaw<Row[]>`SELECT substr("timestamp", 1, ${width}) AS bucket, "severity", COUNT(*) AS count
-      FROM "Alert" WHERE ${where} GROUP BY bucket, "severity" ORDER BY bucket`,
-    db.$queryRaw<Row[]>`SELECT "ruleId", MAX("ruleName") AS ruleName, COUNT(*) AS count
-      FROM "Alert" WHERE ${where} GROUP BY "ruleId" ORDER BY count DESC LIMIT ${TOP}`,
-    db.$queryRaw<Row[]>`SELECT "imageName", COUNT(*) AS count FROM "Alert"
-      WHERE ${where} AND "imageName" IS NOT NULL GROUP BY "imageName" ORDER BY count DESC LIMIT ${TOP}`,
-    db.$queryRaw<Row[]>`SELECT "containerId", MAX("containerName") AS containerName, COUNT(*) AS count FROM "Alert"
-      WHERE ${where} AND "containerId" IS NOT NULL GROUP BY "containerId" ORDER BY count DESC LIMIT ${TOP}`,
-    db.$queryRaw<Row[]>`SELECT "status", COUNT(*) AS count FROM "Alert" GROUP BY "status"`,
-    db.$queryRaw<Row[]>`SELECT
-        AVG((julianday("acknowledgedAt") - julianday("createdAt")) * 1440) AS ack,
-        AVG((julianday("closedAt") - julianday("createdAt")) * 1440) AS close
-      FROM "Alert" WHERE ${where}`,
+    db.$queryRaw<Row[]>`SELECT substr("hour", 1, ${width}) AS bucket, "key" AS severity, SUM("count") AS n
+      FROM "AlertRollup" WHERE "dimension" = 'severity' AND "hour" >= ${fromHour}
+      GROUP BY bucket, "key" HAVING n > 0 ORDER BY bucket`,
+    db.$queryRaw<Row[]>`SELECT "key" AS ruleId, MAX("label") AS ruleName, SUM("count") AS n
+      FROM "AlertRollup" WHERE "dimension" = 'rule' AND "hour" >= ${fromHour}
+      GROUP BY "key" HAVING n > 0 ORDER BY n DESC LIMIT ${TOP}`,
+    db.$queryRaw<Row[]>`SELECT "key" AS imageName, SUM("count") AS n
+      FROM "AlertRollup" WHERE "dimension" = 'image' AND "hour" >= ${fromHour}
+      GROUP BY "key" HAVING n > 0 ORDER BY n DESC LIMIT ${TOP}`,
+    db.$queryRaw<Row[]>`SELECT "key" AS containerId, MAX("label") AS containerName, SUM("count") AS n FROM (
+        SELECT "key", "label", "count" FROM "AlertRollup"
+          WHERE "dimension" = 'container' AND "hour" >= ${hoursFrom} AND "hour" < ${daysFrom}
+        UNION ALL
+        SELECT "key", "label", "count" FROM "AlertRollup"
+          WHERE "dimension" = 'container-day' AND "hour" >= ${daysFrom}
+      ) GROUP BY "key" HAVING n > 0 ORDER BY n DESC LIMIT ${TOP}`,
+    db.$queryRaw<Row[]>`SELECT "key" AS status, SUM("count") AS n FROM "AlertRollup"
+      WHERE "dimension" = 'status' GROUP BY "key" HAVING n > 0`,
+    db.$queryRaw<Row[]>`SELECT "dimension", SUM("minutes") AS minutes, SUM("count") AS n FROM "AlertRollup"
+      WHERE "dimension" IN ('ack', 'close') AND "hour" >= ${fromHour} GROUP BY "dimension"`,
   ]);
 
   const buckets = new Map<string, TimeBucket>();
@@ -95,13 +118,15 @@ export async function dashboardFigures(range: DashboardRange, now = new Date()):
     };
     const severity = String(row.severity);
     if ((SEVERITIES as readonly string[]).includes(severity))
-      entry[severity as (typeof SEVERITIES)[number]] += asNumber(row.count);
+      entry[severity as (typeof SEVERITIES)[number]] += asNumber(row.n);
     buckets.set(key, entry);
   }
   const series = [...buckets.values()];
-  const mean = means[0] ?? {};
-  const minutes = (value: unknown) =>
-    value === null || value === undefined ? null : Math.round(Number(value) * 10) / 10;
+  const meanOf = (dimension: "ack" | "close"): number | null => {
+    const row = means.find((entry) => entry.dimension === dimension);
+    const count = asNumber(row?.n);
+    return row && count > 0 ? Math.round((Number(row.minutes) / count) * 10) / 10 : null;
+  };
   return {
     range,
     from: from?.toISOString() ?? null,
@@ -111,16 +136,16 @@ export async function dashboardFigures(range: DashboardRange, now = new Date()):
     topRules: topRules.map((row) => ({
       ruleId: String(row.ruleId),
       ruleName: String(row.ruleName),
-      count: asNumber(row.count),
+      count: asNumber(row.n),
     })),
-    topImages: topImages.map((row) => ({ imageName: String(row.imageName), count: asNumber(row.count) })),
+    topImages: topImages.map((row) => ({ imageName: String(row.imageName), count: asNumber(row.n) })),
     topContainers: topContainers.map((row) => ({
       containerId: String(row.containerId),
       containerName: row.containerName === null ? String(row.containerId) : String(row.containerName),
-      count: asNumber(row.count),
+      count: asNumber(row.n),
     })),
-    byStatus: byStatus.map((row) => ({ status: String(row.status), count: asNumber(row.count) })),
-    meanMinutesToAcknowledge: minutes(mean.ack),
-    meanMinutesToClose: minutes(mean.close),
+    byStatus: byStatus.map((row) => ({ status: String(row.status), count: asNumber(row.n) })),
+    meanMinutesToAcknowledge: meanOf("ack"),
+    meanMinutesToClose: meanOf("close"),
   };
 }
