@@ -7,6 +7,8 @@
  * `keelwatch.process.ancestors.executable` and `.name`.
  */
 
+import { RecentMap } from "./recent-map";
+
 export interface ProcessInfo {
   entityId: string;
   parentEntityId: string | null;
@@ -52,12 +54,14 @@ export function processInfoOf(event: Json): { self: ProcessInfo | null; parent: 
 }
 
 export class AncestryTracker {
-  private readonly known = new Map<string, ProcessInfo>();
+  private readonly known: RecentMap<string, ProcessInfo>;
 
   constructor(
     private readonly lookupStored: StoredProcessLookup,
-    private readonly maxRemembered = 200_000,
-  ) {}
+    maxRemembered = 200_000,
+  ) {
+    this.known = new RecentMap(maxRemembered);
+  }
 
   /** Adds ancestry to every process event of the batch, in place. */
   async enrich(events: readonly Json[]): Promise<void> {
@@ -82,11 +86,6 @@ export class AncestryTracker {
   }
 
   private store(info: ProcessInfo): void {
-    if (this.known.size >= this.maxRemembered && !this.known.has(info.entityId)) {
-      // Forget the oldest entry: Map iteration order is insertion order.
-      const oldest = this.known.keys().next().value;
-      if (oldest !== undefined) this.known.delete(oldest);
-    }
     this.known.set(info.entityId, info);
   }
 
