@@ -10,6 +10,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { nextStartCommand } from "../scripts/lib/next-server.mjs";
 import { currentRss, watchPeakRss } from "./processes";
 
 const START_TIMEOUT_MS = 120_000;
@@ -98,7 +99,8 @@ export async function startServer(options: {
   } catch (error) {
     if ((error as Error).message.startsWith("bench:")) throw error;
   }
-  const child = spawn(path.join(options.root, "node_modules", ".bin", "next"), ["start", "-p", String(options.port)], {
+  const { command, args } = nextStartCommand(options.port);
+  const child = spawn(command, args, {
     cwd: options.root,
     env: {
       ...process.env,

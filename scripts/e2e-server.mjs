@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { nextStartCommand } from "./lib/next-server.mjs";
 
 const root = path.join(import.meta.dirname, "..");
 const dir = path.join(root, ".cache", "e2e");
@@ -12,7 +13,8 @@ fs.rmSync(dir, { recursive: true, force: true });
 fs.mkdirSync(dir, { recursive: true });
 
 const port = process.argv[2] ?? "3100";
-const server = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", port], {
+const { command, args } = nextStartCommand(port);
+const server = spawn(command, args, {
   cwd: root,
   stdio: "inherit",
   env: process.env,

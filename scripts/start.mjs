@@ -2,6 +2,7 @@
 // sources changed, then serve on PORT (default 3000).
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { nextStartCommand } from "./lib/next-server.mjs";
 import { buildIfNeeded, ensureInstalled, log, mustRun, root } from "./lib/setup.mjs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
@@ -13,7 +14,8 @@ mustRun(path.join(root, "bin", "keelwatch"), ["db", "migrate"], { env });
 buildIfNeeded();
 
 log(`serving Keelwatch on http://localhost:${port}`);
-const server = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", port], {
+const { command, args } = nextStartCommand(port);
+const server = spawn(command, args, {
   cwd: root,
   stdio: "inherit",
   env,

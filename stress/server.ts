@@ -4,6 +4,7 @@
  * its own SQLite file. Started in its own process group so SIGKILL takes
  * every process `next start` may have spawned, like a power cut would.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -12,6 +13,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { hashSecret } from "@/lib/auth/secrets";
 import { applyMigrations } from "@/lib/db/migrate";
+import { nextStartCommand } from "../scripts/lib/next-server.mjs";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 /** Start-up on a loaded 2-core machine (migrations, built-in rules) can take a while. */
@@ -44,8 +46,8 @@ export class KeelwatchServer {
     // A server left over on this port would answer the health checks in this one's place.
     const leftover = await send("GET", `${this.baseUrl}/api/health`).catch(() => null);
     if (leftover) throw new Error(`port ${this.options.port} is already serving (status ${leftover.status})`);
-    const next = path.join(ROOT, "node_modules", ".bin", "next");
-    const argv = [next, "start", "-p", String(this.options.port), "-H", "127.0.0.1"];
+    const { command: node, args: nextArgs } = nextStartCommand(this.options.port);
+    const argv = [node, ...nextArgs, "-H", "127.0.0.1"];
     const [command, ...args] = this.options.wrap ? this.options.wrap(argv) : argv;
     if (!command) throw new Error("empty server command");
     const child = spawn(command, args, {

@@ -1,0 +1,1 @@
+export function nextStartCommand(port: number | string): { command: string; args: string[] };
