@@ -5,6 +5,7 @@
 export type * from "./ast";
 export { EqlError, type EqlErrorCode, isEqlError } from "./errors";
 export { compareEvents, sortEvents } from "./event-order";
+export { type Token, type TokenKind, tokenize } from "./lexer";
 export { parse, parseExpression } from "./parser";
 export { print } from "./printer";
 export { type CompiledQuery, compile, createRunner, run } from "./runner";
