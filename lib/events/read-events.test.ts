@@ -170,9 +170,9 @@ describe("readEvents: gzip and unreadable bodies", () => {
     const items = await collect(truncated, [512]);
     const last = items.pop()!;
     expect(items.length).toBeGreaterThan(0);
-    items.forEach((item, index) =>
-      expect(item).toEqual({ line: index + 1, event: expect.objectContaining({ i: index }) }),
-    );
+    for (const [index, item] of items.entries()) {
+      expect(item).toEqual({ line: index + 1, event: expect.objectContaining({ i: index }) });
+    }
     expect(last).toEqual({
       line: items.length + 1,
       error: expect.stringMatching(/gzip data is truncated.*breaks off/),

@@ -16,7 +16,7 @@ describe("the production server command", () => {
         args[0] as string,
         args[1] as string,
         "-e",
-        'const s = require("node:http").createServer(() => {}); console.log(s.requestTimeout, s.headersTimeout)',
+        'const s = require("node:http").createServer(() => {}); process.stdout.write(s.requestTimeout + " " + s.headersTimeout)',
       ],
       { encoding: "utf8" },
     );
