@@ -238,6 +238,9 @@ function ImportExceptions() {
       {importer.data ? (
         <div role="status" className="mt-2 text-sm">
           {`Imported ${countOf(importer.data.itemsCreated, "item")}, ${countOf(importer.data.listsCreated, "new list")}, ${countOf(importer.data.listsUpdated, "updated list")}.`}
+          {importer.data.itemsUnchanged > 0
+            ? ` ${countOf(importer.data.itemsUnchanged, "item")} already present, left as they were.`
+            : ""}
           {importer.data.errors.length > 0 ? (
             <ul className="mt-1 list-disc pl-5 text-red-700">
               {importer.data.errors.slice(0, 50).map((error) => (

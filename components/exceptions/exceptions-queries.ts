@@ -278,6 +278,7 @@ export function useImportExceptions() {
         listsCreated: number;
         listsUpdated: number;
         itemsCreated: number;
+        itemsUnchanged: number;
         errors: { line: number; message: string }[];
       }>("/api/exceptions/import", { method: "POST", text }),
     onSuccess: invalidate,

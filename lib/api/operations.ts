@@ -452,7 +452,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     summary: "Import exception lists and items from NDJSON (the export format)",
     auth: needs("exceptions:write"),
     rawBody: { contentTypes: ["application/x-ndjson"], description: "The export file (at most 5 MiB)." },
-    response: json(200, "{listsCreated, listsUpdated, itemsCreated, errors: [{line, message}]}"),
+    response: json(200, "{listsCreated, listsUpdated, itemsCreated, itemsUnchanged, errors: [{line, message}]}"),
     errors: { ...STORAGE_ERRORS, 413: "the file is larger than 5 MiB" },
   },
   {

@@ -341,5 +341,10 @@ describe("NDJSON export and import", () => {
     expect(items.map((i) => i.name).sort()).toEqual(["own", "shared"]);
     expect(items.find((i) => i.name === "own")?.expiresAt).toBe("2027-01-01T00:00:00.000Z");
     expect(items.find((i) => i.name === "shared")?.scope).toMatchObject({ kind: "list", listName: "Shared" });
+
+    // the same file again adds no second copy of any item
+    const again = await importExceptions(text, actor);
+    expect(again).toMatchObject({ listsCreated: 0, listsUpdated: 1, itemsCreated: 0, itemsUnchanged: 2 });
+    expect(await prisma().exceptionItem.count()).toBe(2);
   });
 });

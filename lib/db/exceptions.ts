@@ -892,17 +892,25 @@ export interface ImportReport {
   listsCreated: number;
   listsUpdated: number;
   itemsCreated: number;
+  /** items skipped because the same item (scope, name, conditions) is already stored: importing twice adds nothing */
+  itemsUnchanged: number;
   errors: LineError[];
 }
 
 /**
  * Imports NDJSON: a list whose name exists gains the named rules; an item is
- * always created new. A line that fails (bad JSON, unknown rule, list or
+ * created unless one with the same scope, name and conditions is stored. A line that fails (bad JSON, unknown rule, list or
  * value list) is reported with its number and skipped; the others go in.
  */
 export async function importExceptions(text: string, actor: ExceptionActor): Promise<ImportReport> {
   const parsed = parseExceptionsNdjson(text);
-  const report: ImportReport = { listsCreated: 0, listsUpdated: 0, itemsCreated: 0, errors: [...parsed.errors] };
+  const report: ImportReport = {
+    listsCreated: 0,
+    listsUpdated: 0,
+    itemsCreated: 0,
+    itemsUnchanged: 0,
+    errors: [...parsed.errors],
+  };
   for (const { line, value } of parsed.lines) {
     try {
       if (value.type === "exception_list") {
@@ -927,6 +935,14 @@ export async function importExceptions(text: string, actor: ExceptionActor): Pro
           });
           if (!list) throw invalid("listName", `listName: no exception list named "${value.listName}"`);
           scope = { listId: list.id };
+        }
+        const same = await prisma().exceptionItem.findFirst({
+          where: { name: value.name, conditions: JSON.stringify(value.groups), ...scope },
+          select: { id: true },
+        });
+        if (same) {
+          report.itemsUnchanged++;
+          continue;
         }
         await createExceptionItem(
           {

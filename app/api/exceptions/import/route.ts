@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 
 const MAX_BYTES = 5 * 1024 * 1024;
 
-/** POST /api/exceptions/import (NDJSON body) → {listsCreated, listsUpdated, itemsCreated, errors: [{line, message}]} */
+/** POST /api/exceptions/import (NDJSON body) → {listsCreated, listsUpdated, itemsCreated, itemsUnchanged, errors: [{line, message}]} */
 export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:write");
   if (!auth.ok) return auth.response;
