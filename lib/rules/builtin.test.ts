@@ -40,6 +40,10 @@ beforeAll(async () => {
   rules = await loadBuiltinRules();
 });
 
+/** The seed texts sit beside the project (../shared/seeds); KEELWATCH_SEEDS_DIR points elsewhere. */
+const SEEDS_DIR =
+  process.env.KEELWATCH_SEEDS_DIR ?? path.resolve(import.meta.dirname, "..", "..", "..", "shared", "seeds");
+
 describe("the built-in pack", () => {
   it("resolves its folder from this module's location", () => {
     expect(builtinRulesDir()).toBe(path.join(import.meta.dirname, "builtin"));
@@ -73,10 +77,8 @@ describe("the built-in pack", () => {
     expect(byName(INTERACTIVE_SHELL).query).toBe(INTERACTIVE_SHELL_QUERY);
   });
 
-  it.runIf(existsSync("/work/shared/seeds"))("matches the seed texts, when the seeds are at hand", () => {
-    const seeds = readdirSync("/work/shared/seeds").map((name) =>
-      readFileSync(path.join("/work/shared/seeds", name), "utf8"),
-    );
+  it.runIf(existsSync(SEEDS_DIR))("matches the seed texts, when the seeds are at hand", () => {
+    const seeds = readdirSync(SEEDS_DIR).map((name) => readFileSync(path.join(SEEDS_DIR, name), "utf8"));
     for (const query of [NETWORK_TOOL_QUERY, INTERACTIVE_SHELL_QUERY]) {
       expect(seeds.some((seed) => seed.includes(`\n${query}\n\nFramework:`))).toBe(true);
     }
