@@ -13,9 +13,7 @@ export async function readJsonBody<S extends z.ZodType>(
   schema: S,
   maxBytes = 64 * 1024,
 ): Promise<BodyResult<z.infer<S>>> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) return tooLarge(maxBytes);
-  const text = await readLimited(request, maxBytes);
+  const text = await readTextBody(request, maxBytes);
   if (text === null) return tooLarge(maxBytes);
   let json: unknown;
   try {
@@ -38,7 +36,9 @@ export async function readJsonBody<S extends z.ZodType>(
   return { ok: true, data: parsed.data };
 }
 
-async function readLimited(request: Request, maxBytes: number): Promise<string | null> {
+/** A request body as UTF-8 text, or null once it passes `maxBytes` (the rest is not read). */
+export async function readTextBody(request: Request, maxBytes: number): Promise<string | null> {
+  if (Number(request.headers.get("content-length") ?? "0") > maxBytes) return null;
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

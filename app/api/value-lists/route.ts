@@ -1,13 +1,12 @@
 import { NextResponse } from "next/server";
 import { ValueListNameQuerySchema } from "@/lib/api/route-schemas";
-import { readJsonBody } from "@/lib/app/body";
+import { readJsonBody, readTextBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
 import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { createValueList, listValueLists } from "@/lib/db/exceptions";
 import { ValueListInputSchema } from "@/lib/exceptions";
 import { exceptionActor, parseQuery, withStoreErrors } from "../exceptions/respond";
-import { readTextBody } from "../exceptions/text-body";
 
 export const dynamic = "force-dynamic";
 

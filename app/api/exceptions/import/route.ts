@@ -1,10 +1,10 @@
 import { NextResponse } from "next/server";
+import { readTextBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
 import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { importExceptions } from "@/lib/db/exceptions";
 import { exceptionActor } from "../respond";
-import { readTextBody } from "../text-body";
 
 export const dynamic = "force-dynamic";
 

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { readTextBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
 import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
@@ -44,28 +45,10 @@ async function readUpload(request: Request): Promise<{ text: string; filename: s
     if (file.size > MAX_BYTES) return "too_large";
     return { text: await file.text(), filename: file.name || "upload" };
   }
-  const text = await readLimited(request);
+  const text = await readTextBody(request, MAX_BYTES);
   if (text === null) return "too_large";
   const filename = new URL(request.url).searchParams.get("filename")?.trim() || "upload";
   return { text, filename };
-}
-
-async function readLimited(request: Request): Promise<string | null> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function tooLarge(): NextResponse {
