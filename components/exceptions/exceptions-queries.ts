@@ -1,82 +1,37 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ConditionGroups, ExceptionItemInput, ExceptionItemPatch } from "@/lib/exceptions/schema";
+import type { ExceptionItemInput, ExceptionItemPatch } from "@/lib/exceptions/schema";
 
 /**
- * Server state of the exceptions screens. Types mirror lib/db/exceptions.ts
- * (that module needs the database, so it cannot be imported here).
+ * Server state of the exceptions screens. The wire shapes are the server's own
+ * views from lib/db/exceptions.ts (JSON-ready: times as ISO text), imported as
+ * types only, so none of that module's database code reaches the browser.
  */
 
-export interface PersonRef {
-  id: string;
-  name: string;
-}
+import type {
+  AlertSample,
+  EventSample,
+  ExceptionItemView,
+  ExceptionListView,
+  ExceptionPreview,
+  PersonRef,
+  ValueListView,
+} from "@/lib/db/exceptions";
 
-export interface ExceptionItemView {
-  id: string;
-  name: string;
-  description: string;
-  scope:
-    | { kind: "rule"; ruleId: string; ruleName: string }
-    | { kind: "list"; listId: string; listName: string; ruleIds: string[] };
-  groups: ConditionGroups;
-  expiresAt: string | null;
-  expired: boolean;
-  createdBy: PersonRef | null;
-  updatedBy: PersonRef | null;
-  createdAt: string;
-  updatedAt: string;
-  comments: { id: string; body: string; author: PersonRef | null; createdAt: string }[];
-}
-
-export interface ExceptionListView {
-  id: string;
-  name: string;
-  description: string;
-  rules: { id: string; name: string }[];
-  itemCount: number;
-}
-
-export interface ValueListView {
-  id: string;
-  name: string;
-  valueCount: number;
-  createdAt: string;
-}
+export type {
+  AlertSample,
+  EventSample,
+  ExceptionItemView,
+  ExceptionListView,
+  ExceptionPreview,
+  PersonRef,
+  ValueListView,
+};
 
 export interface RuleOption {
   id: string;
   name: string;
-}
-
-export interface AlertSample {
-  id: string;
-  ruleId: string;
-  ruleName: string;
-  timestamp: string;
-  status: string;
-  processName: string | null;
-  containerName: string | null;
-}
-
-export interface EventSample {
-  eventId: number;
-  timestamp: string;
-  processName: string | null;
-  processExecutable: string | null;
-  containerId: string | null;
-  hostName: string | null;
-}
-
-export interface ExceptionPreview {
-  days: number;
-  from: string;
-  to: string;
-  eventsScanned: number;
-  eventsMatched: number;
-  alertsToClose: { count: number; sample: AlertSample[] };
-  rules: { ruleId: string; ruleName: string; eventsSuppressed: number; sample: EventSample[]; error?: string }[];
 }
 
 export interface ExceptionFilter {
