@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as accountPassword from "@/app/api/account/password/route";
 import * as auditRoute from "@/app/api/audit/route";
 import * as tokenRoute from "@/app/api/tokens/[id]/route";
@@ -6,7 +6,7 @@ import * as tokensRoute from "@/app/api/tokens/route";
 import * as userRoute from "@/app/api/users/[id]/route";
 import * as usersRoute from "@/app/api/users/route";
 import { prisma } from "../db/client";
-import { createTestDatabase } from "../db/test-database";
+import { useTestDatabase } from "../db/use-test-database";
 import { issueApiToken } from "./api-tokens";
 import { guard } from "./guard";
 import { hashSecret } from "./secrets";
@@ -14,12 +14,7 @@ import { startSession } from "./sessions";
 import { apiRequest, signedInUser, TEST_ORIGIN } from "./test-helpers";
 
 /** The settings API driven the way a browser or script would: real requests, real sessions and tokens. */
-const database = createTestDatabase();
-process.env.DATABASE_URL = database.url;
-afterAll(async () => {
-  await prisma().$disconnect();
-  database.cleanup();
-});
+const database = useTestDatabase();
 
 type Signed = Awaited<ReturnType<typeof signedInUser>>;
 let admin: Signed;

@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { prisma } from "../db/client";
-import { createTestDatabase } from "../db/test-database";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../db/use-test-database";
 import { apiRequest } from "./test-helpers";
 
 /**
@@ -13,12 +12,7 @@ import { apiRequest } from "./test-helpers";
 const PUBLIC_ROUTES = new Set(["health", "auth/login"]);
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
-const database = createTestDatabase();
-process.env.DATABASE_URL = database.url;
-afterAll(async () => {
-  await prisma().$disconnect();
-  database.cleanup();
-});
+const database = useTestDatabase();
 
 const apiRoot = path.resolve(import.meta.dirname, "..", "..", "app", "api");
 

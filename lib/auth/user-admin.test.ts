@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { appendAudit } from "../db/audit";
 import { queryAudit } from "../db/audit-query";
 import { prisma } from "../db/client";
 import { findSession } from "../db/sessions";
-import { createTestDatabase } from "../db/test-database";
+import { useTestDatabase } from "../db/use-test-database";
 import type { Actor } from "./admin-outcome";
 import { checkLogin } from "./login";
 import { hashSecret } from "./secrets";
@@ -12,12 +12,7 @@ import { signedInUser } from "./test-helpers";
 import { createToken, listTokens, revokeToken } from "./token-admin";
 import { changeOwnPassword, createUserAccount, listUsers, updateUserAccount } from "./user-admin";
 
-const database = createTestDatabase();
-process.env.DATABASE_URL = database.url;
-afterAll(async () => {
-  await prisma().$disconnect();
-  database.cleanup();
-});
+const database = useTestDatabase();
 
 type Signed = Awaited<ReturnType<typeof signedInUser>>;
 function actorFor(signed: Signed): Actor {

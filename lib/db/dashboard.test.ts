@@ -1,14 +1,9 @@
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "./client";
 import { dashboardFigures } from "./dashboard";
-import { createTestDatabase } from "./test-database";
+import { useTestDatabase } from "./use-test-database";
 
-const database = createTestDatabase();
-process.env.DATABASE_URL = database.url;
-afterAll(async () => {
-  await prisma().$disconnect();
-  database.cleanup();
-});
+const database = useTestDatabase();
 
 const RANK = { low: 1, medium: 2, high: 3, critical: 4 } as const;
 const NOW = new Date("2026-11-23T12:00:00Z");

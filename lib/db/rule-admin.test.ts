@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { builtinRulesDir } from "../rules/builtin";
 import { loadBuiltinRules } from "../rules/load";
 import { prisma } from "./client";
@@ -15,14 +15,9 @@ import {
   type RuleActor,
   updateRule,
 } from "./rule-admin";
-import { createTestDatabase } from "./test-database";
+import { useTestDatabase } from "./use-test-database";
 
-const database = createTestDatabase();
-process.env.DATABASE_URL = database.url;
-afterAll(async () => {
-  await prisma().$disconnect();
-  database.cleanup();
-});
+const database = useTestDatabase();
 
 const actor: RuleActor = { id: null, label: "test", ip: null };
 const fixtures = path.join(import.meta.dirname, "..", "rules", "fixtures");

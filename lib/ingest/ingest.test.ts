@@ -1,16 +1,11 @@
 import { gzipSync } from "node:zlib";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "../db/client";
-import { createTestDatabase } from "../db/test-database";
+import { useTestDatabase } from "../db/use-test-database";
 import type { DetectionRule } from "../detection/detector";
 import { ingestEvents } from "./ingest";
 
-const database = createTestDatabase();
-process.env.DATABASE_URL = database.url;
-afterAll(async () => {
-  await prisma().$disconnect();
-  database.cleanup();
-});
+const database = useTestDatabase();
 
 const NETWORK_TOOL: DetectionRule = {
   id: "test-network-tool",

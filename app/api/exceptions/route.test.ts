@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { apiRequest, signedInUser, TEST_ORIGIN } from "@/lib/auth/test-helpers";
 import { seedAlert, seedEvent, seedRule, seedUpload } from "@/lib/db/alert-test-fixtures";
 import { prisma } from "@/lib/db/client";
-import { createTestDatabase } from "@/lib/db/test-database";
+import { useTestDatabase } from "@/lib/db/use-test-database";
 import { POST as createList } from "../exception-lists/route";
 import { GET as listValueLists, POST as uploadValueList } from "../value-lists/route";
 import { DELETE, GET as getOne, PATCH } from "./[id]/route";
@@ -10,12 +10,7 @@ import { GET as exportAll } from "./export/route";
 import { POST as preview } from "./preview/route";
 import { GET, POST } from "./route";
 
-const database = createTestDatabase();
-process.env.DATABASE_URL = database.url;
-afterAll(async () => {
-  await prisma().$disconnect();
-  database.cleanup();
-});
+const database = useTestDatabase();
 
 let analyst = "";
 let viewer = "";

@@ -1,22 +1,17 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { issueApiToken } from "@/lib/auth/api-tokens";
 import { apiRequest, signedInUser, TEST_ORIGIN } from "@/lib/auth/test-helpers";
 import { prisma } from "@/lib/db/client";
-import { createTestDatabase } from "@/lib/db/test-database";
+import { useTestDatabase } from "@/lib/db/use-test-database";
 import * as ruleRoute from "./[id]/route";
 import * as exportRoute from "./export/route";
 import * as importRoute from "./import/route";
 import * as rulesRoute from "./route";
 
 /** The rules API as a browser or a script uses it: real sessions, tokens and database. */
-const database = createTestDatabase();
-process.env.DATABASE_URL = database.url;
-afterAll(async () => {
-  await prisma().$disconnect();
-  database.cleanup();
-});
+const database = useTestDatabase();
 
 type Signed = Awaited<ReturnType<typeof signedInUser>>;
 let admin: Signed;

@@ -1,16 +1,11 @@
 import { PassThrough, Readable } from "node:stream";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prisma } from "../../db/client";
-import { createTestDatabase } from "../../db/test-database";
+import { useTestDatabase } from "../../db/use-test-database";
 import type { CliIO } from "../io";
 import { main } from "../main";
 
-const database = createTestDatabase();
-process.env.DATABASE_URL = database.url;
-afterAll(async () => {
-  await prisma().$disconnect();
-  database.cleanup();
-});
+const database = useTestDatabase();
 
 async function demo(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();

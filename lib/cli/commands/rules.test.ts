@@ -2,20 +2,15 @@ import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prisma } from "../../db/client";
-import { createTestDatabase } from "../../db/test-database";
+import { useTestDatabase } from "../../db/use-test-database";
 import { builtinRulesDir } from "../../rules/builtin";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
 import { rulesCommand } from "./rules";
 
-const database = createTestDatabase();
-process.env.DATABASE_URL = database.url;
-afterAll(async () => {
-  await prisma().$disconnect();
-  database.cleanup();
-});
+const database = useTestDatabase();
 
 const fixtures = path.join(import.meta.dirname, "..", "..", "rules", "fixtures");
 const workspace = mkdtempSync(path.join(tmpdir(), "keelwatch-rules-cli-"));

@@ -1,0 +1,18 @@
+import { afterAll } from "vitest";
+import { prisma } from "./client";
+import { createTestDatabase } from "./test-database";
+
+/**
+ * For a test file: a fresh migrated database that the app's Prisma client
+ * uses (DATABASE_URL points at it), closed and deleted after the file's tests.
+ * Call it at module level, before anything touches the database.
+ */
+export function useTestDatabase(): ReturnType<typeof createTestDatabase> {
+  const database = createTestDatabase();
+  process.env.DATABASE_URL = database.url;
+  afterAll(async () => {
+    await prisma().$disconnect();
+    database.cleanup();
+  });
+  return database;
+}
