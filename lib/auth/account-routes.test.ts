@@ -6,7 +6,7 @@ import * as tokensRoute from "@/app/api/tokens/route";
 import * as userRoute from "@/app/api/users/[id]/route";
 import * as usersRoute from "@/app/api/users/route";
 import { prisma } from "../db/client";
-import { useTestDatabase } from "../db/use-test-database";
+import { setUpTestDatabase } from "../db/test-database-hooks";
 import { issueApiToken } from "./api-tokens";
 import { guard } from "./guard";
 import { hashSecret } from "./secrets";
@@ -14,7 +14,7 @@ import { startSession } from "./sessions";
 import { apiRequest, signedInUser, TEST_ORIGIN } from "./test-helpers";
 
 /** The settings API driven the way a browser or script would: real requests, real sessions and tokens. */
-const database = useTestDatabase();
+setUpTestDatabase();
 
 type Signed = Awaited<ReturnType<typeof signedInUser>>;
 let admin: Signed;

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { useTestDatabase } from "../db/use-test-database";
+import { setUpTestDatabase } from "../db/test-database-hooks";
 import { apiRequest } from "./test-helpers";
 
 /**
@@ -12,7 +12,7 @@ import { apiRequest } from "./test-helpers";
 const PUBLIC_ROUTES = new Set(["health", "auth/login"]);
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
-const database = useTestDatabase();
+setUpTestDatabase();
 
 const apiRoot = path.resolve(import.meta.dirname, "..", "..", "app", "api");
 

@@ -3,7 +3,7 @@ import { appendAudit } from "../db/audit";
 import { queryAudit } from "../db/audit-query";
 import { prisma } from "../db/client";
 import { findSession } from "../db/sessions";
-import { useTestDatabase } from "../db/use-test-database";
+import { setUpTestDatabase } from "../db/test-database-hooks";
 import type { Actor } from "./admin-outcome";
 import { checkLogin } from "./login";
 import { hashSecret } from "./secrets";
@@ -12,7 +12,7 @@ import { signedInUser } from "./test-helpers";
 import { createToken, listTokens, revokeToken } from "./token-admin";
 import { changeOwnPassword, createUserAccount, listUsers, updateUserAccount } from "./user-admin";
 
-const database = useTestDatabase();
+setUpTestDatabase();
 
 type Signed = Awaited<ReturnType<typeof signedInUser>>;
 function actorFor(signed: Signed): Actor {

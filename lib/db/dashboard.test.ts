@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "./client";
 import { dashboardFigures } from "./dashboard";
-import { useTestDatabase } from "./use-test-database";
+import { setUpTestDatabase } from "./test-database-hooks";
 
-const database = useTestDatabase();
+setUpTestDatabase();
 
 const RANK = { low: 1, medium: 2, high: 3, critical: 4 } as const;
 const NOW = new Date("2026-11-23T12:00:00Z");

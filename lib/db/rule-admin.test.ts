@@ -15,9 +15,9 @@ import {
   type RuleActor,
   updateRule,
 } from "./rule-admin";
-import { useTestDatabase } from "./use-test-database";
+import { setUpTestDatabase } from "./test-database-hooks";
 
-const database = useTestDatabase();
+setUpTestDatabase();
 
 const actor: RuleActor = { id: null, label: "test", ip: null };
 const fixtures = path.join(import.meta.dirname, "..", "rules", "fixtures");

@@ -1,11 +1,11 @@
 import { gzipSync } from "node:zlib";
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "../db/client";
-import { useTestDatabase } from "../db/use-test-database";
+import { setUpTestDatabase } from "../db/test-database-hooks";
 import type { DetectionRule } from "../detection/detector";
 import { ingestEvents } from "./ingest";
 
-const database = useTestDatabase();
+setUpTestDatabase();
 
 const NETWORK_TOOL: DetectionRule = {
   id: "test-network-tool",

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { apiRequest, signedInUser, TEST_ORIGIN } from "@/lib/auth/test-helpers";
 import { seedAlert, seedEvent, seedRule, seedUpload } from "@/lib/db/alert-test-fixtures";
 import { prisma } from "@/lib/db/client";
-import { useTestDatabase } from "@/lib/db/use-test-database";
+import { setUpTestDatabase } from "@/lib/db/test-database-hooks";
 import { POST as createList } from "../exception-lists/route";
 import { GET as listValueLists, POST as uploadValueList } from "../value-lists/route";
 import { DELETE, GET as getOne, PATCH } from "./[id]/route";
@@ -10,7 +10,7 @@ import { GET as exportAll } from "./export/route";
 import { POST as preview } from "./preview/route";
 import { GET, POST } from "./route";
 
-const database = useTestDatabase();
+setUpTestDatabase();
 
 let analyst = "";
 let viewer = "";

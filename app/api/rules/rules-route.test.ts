@@ -4,14 +4,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { issueApiToken } from "@/lib/auth/api-tokens";
 import { apiRequest, signedInUser, TEST_ORIGIN } from "@/lib/auth/test-helpers";
 import { prisma } from "@/lib/db/client";
-import { useTestDatabase } from "@/lib/db/use-test-database";
+import { setUpTestDatabase } from "@/lib/db/test-database-hooks";
 import * as ruleRoute from "./[id]/route";
 import * as exportRoute from "./export/route";
 import * as importRoute from "./import/route";
 import * as rulesRoute from "./route";
 
 /** The rules API as a browser or a script uses it: real sessions, tokens and database. */
-const database = useTestDatabase();
+setUpTestDatabase();
 
 type Signed = Awaited<ReturnType<typeof signedInUser>>;
 let admin: Signed;

@@ -1,11 +1,11 @@
 import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../db/client";
-import { useTestDatabase } from "../../db/use-test-database";
+import { setUpTestDatabase } from "../../db/test-database-hooks";
 import type { CliIO } from "../io";
 import { main } from "../main";
 
-const database = useTestDatabase();
+const database = setUpTestDatabase();
 
 async function demo(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();

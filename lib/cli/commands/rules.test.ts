@@ -4,13 +4,13 @@ import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../db/client";
-import { useTestDatabase } from "../../db/use-test-database";
+import { setUpTestDatabase } from "../../db/test-database-hooks";
 import { builtinRulesDir } from "../../rules/builtin";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
 import { rulesCommand } from "./rules";
 
-const database = useTestDatabase();
+const database = setUpTestDatabase();
 
 const fixtures = path.join(import.meta.dirname, "..", "..", "rules", "fixtures");
 const workspace = mkdtempSync(path.join(tmpdir(), "keelwatch-rules-cli-"));

@@ -7,7 +7,7 @@ import { createTestDatabase } from "./test-database";
  * uses (DATABASE_URL points at it), closed and deleted after the file's tests.
  * Call it at module level, before anything touches the database.
  */
-export function useTestDatabase(): ReturnType<typeof createTestDatabase> {
+export function setUpTestDatabase(): ReturnType<typeof createTestDatabase> {
   const database = createTestDatabase();
   process.env.DATABASE_URL = database.url;
   afterAll(async () => {
