@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import Database from "better-sqlite3";
 
 const require = createRequire(import.meta.url);
 let enginePromise;
@@ -18,6 +19,26 @@ async function loadEngineModule() {
   bg.__wbg_set_wasm(instance.exports);
   instance.exports.__wbindgen_start();
   return bg;
+}
+
+// FTS5 search indexes (migration alert_search) are raw SQL that Prisma cannot
+// describe: it sees the virtual table and its shadow tables as plain tables the
+// schema lacks and would drop them. Each is passed to the engine as an external
+// table, which it leaves alone; any other table still counts.
+const FTS5_SHADOW_SUFFIXES = ["", "_config", "_content", "_data", "_docsize", "_idx"];
+
+/** @returns {string[]} the FTS5 virtual tables of the database and their shadow tables */
+export function fullTextTables(databaseFile) {
+  const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
+  try {
+    const virtual = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%'`)
+      .all()
+      .map((row) => row.name);
+    return virtual.flatMap((name) => FTS5_SHADOW_SUFFIXES.map((suffix) => `${name}${suffix}`));
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -40,7 +61,7 @@ export async function schemaDiff({ databaseFile, schemaPath, configDir }) {
     to: { tag: "schemaDatamodel", files },
     script: true,
     exitCode: null,
-    filters: { externalTables: [], externalEnums: [] },
+    filters: { externalTables: fullTextTables(databaseFile), externalEnums: [] },
   });
   const sql = String(result?.stdout ?? "").trim();
   return /^-- This is an empty migration\.?$/i.test(sql) || sql === "" ? "" : sql;

@@ -11,13 +11,14 @@ import {
   BulkAlertActionSchema,
   DEFAULT_LIST_LIMIT,
   MAX_LIST_LIMIT,
-  MAX_SEARCH_TERMS,
   optionalText,
   SEVERITIES,
 } from "./alert-list-query";
+import { alertSource, matchedRowids, planSearch, type SearchPlan } from "./alert-search";
 import { prisma } from "./client";
 
 export * from "./alert-list-query";
+export { escapeLike } from "./alert-search";
 
 // ------------------------------------------------------------------ query schemas
 
@@ -124,26 +125,6 @@ export interface AlertGroup {
 
 // ------------------------------------------------------------------ SQL pieces
 
-/** Columns the free text searches: what an analyst types to find "that shell in web-1". */
-const SEARCHED_COLUMNS = [
-  "ruleName",
-  "containerName",
-  "imageName",
-  "hostName",
-  "processName",
-  "commandLine",
-  "userName",
-] as const;
-
-const SEARCHED_TEXT = Prisma.raw(
-  `(${SEARCHED_COLUMNS.map((column) => `COALESCE(a."${column}", '')`).join(" || char(10) || ")})`,
-);
-
-/** LIKE treats % and _ as wildcards; a search for "50%" means the text "50%". */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
-
 function severityRanks(severities: readonly string[]): number[] {
   return severities.map((severity) => SEVERITIES.indexOf(severity as (typeof SEVERITIES)[number]) + 1);
 }
@@ -169,8 +150,8 @@ function severityCondition(ranks: readonly number[], indexed: boolean): Prisma.S
 }
 
 /**
- * Every condition binds its values as parameters. SQLite's LIKE ignores ASCII
- * case, which is what analysts expect; PostgreSQL would need ILIKE here.
+ * Every condition binds its values as parameters. The free text is not here: its
+ * conditions come with its plan (lib/db/alert-search).
  */
 function otherConditions(filter: AlertFilter): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
@@ -179,11 +160,6 @@ function otherConditions(filter: AlertFilter): Prisma.Sql[] {
   if (filter.host) conditions.push(Prisma.sql`a."hostName" = ${filter.host}`);
   if (filter.from) conditions.push(Prisma.sql`a."timestamp" >= ${filter.from}`);
   if (filter.to) conditions.push(Prisma.sql`a."timestamp" <= ${filter.to}`);
-  // One LIKE over the fields joined by newlines (which a term never holds, being split on
-  // whitespace): a full scan at 1M alerts costs about half of seven separate LIKEs.
-  for (const term of searchTerms(filter.q)) {
-    conditions.push(Prisma.sql`${SEARCHED_TEXT} LIKE ${`%${escapeLike(term)}%`} ESCAPE '\\'`);
-  }
   return conditions;
 }
 
@@ -199,10 +175,12 @@ function filterConditions(filter: AlertFilter): Prisma.Sql[] {
  * The list query as one or more branches whose rows are merged. A time sort
  * over several statuses (or severities) becomes one branch per value, each
  * reading its (value, timestamp) index in order, so a page costs the same at
- * 1M alerts as at 1K. Other sorts read their own index and filter.
+ * 1M alerts as at 1K. So does a severity sort over chosen severities: within
+ * one severity it is a time sort. Other sorts read their own index and filter.
+ * `search` holds the free-text conditions, added to every branch.
  */
-function listBranches(filter: AlertFilter, sort: AlertSort): Prisma.Sql[][] {
-  const common = otherConditions(filter);
+function listBranches(filter: AlertFilter, sort: AlertSort, search: Prisma.Sql[]): Prisma.Sql[][] {
+  const common = [...otherConditions(filter), ...search];
   const ranks = filter.severity?.length ? severityRanks(filter.severity) : [];
   const statuses = filter.status ?? [];
   const timeSort = sort === "newest" || sort === "oldest";
@@ -210,7 +188,10 @@ function listBranches(filter: AlertFilter, sort: AlertSort): Prisma.Sql[][] {
     const severity = ranks.length ? [severityCondition(ranks, false)] : [];
     return statuses.map((status) => [...common, statusCondition([status], true), ...severity]);
   }
-  if (timeSort && ranks.length > 0) return ranks.map((rank) => [...common, severityCondition([rank], true)]);
+  if ((timeSort || sort === "severity") && ranks.length > 0) {
+    const status = statuses.length ? [statusCondition(statuses, false)] : [];
+    return ranks.map((rank) => [...common, severityCondition([rank], true), ...status]);
+  }
   const narrowing = [
     ...(statuses.length ? [statusCondition(statuses, false)] : []),
     ...(ranks.length ? [severityCondition(ranks, false)] : []),
@@ -218,9 +199,24 @@ function listBranches(filter: AlertFilter, sort: AlertSort): Prisma.Sql[][] {
   return [[...common, ...narrowing]];
 }
 
-function searchTerms(q: string | undefined): string[] {
-  if (!q) return [];
-  return [...new Set(q.split(/\s+/).filter((term) => term !== ""))].slice(0, MAX_SEARCH_TERMS);
+/**
+ * The branches and the alerts they read. When the search index drives (few
+ * matches), one branch reads the matches and sorts them: the per-value
+ * branches would each read the whole index match again for nothing.
+ */
+function listPlan(filter: AlertFilter, sort: AlertSort, search: SearchPlan): Prisma.Sql[][] {
+  if (search.kind === "none") return listBranches(filter, sort, []);
+  if (search.kind === "drive") return [[...filterConditions(filter), ...search.conditions]];
+  return listBranches(filter, sort, search.conditions);
+}
+
+/** Conditions for counting and grouping: with many matches the index narrows as one more condition. */
+function countConditions(filter: AlertFilter, search: SearchPlan): Prisma.Sql[] {
+  const conditions = filterConditions(filter);
+  if (search.kind === "none") return conditions;
+  conditions.push(...search.conditions);
+  if (search.kind === "filter") conditions.push(Prisma.sql`a."rowid" IN (${matchedRowids(search.match)})`);
+  return conditions;
 }
 
 function whereSql(conditions: Prisma.Sql[]): Prisma.Sql {
@@ -312,30 +308,38 @@ const LIST_COLUMNS = Prisma.raw(`a."id", a."ruleId", a."ruleName", a."severity",
   a."processExecutable", a."commandLine", a."userName",
   a."assigneeId", u."displayName" AS "assigneeName"`);
 
-function branchSql(conditions: Prisma.Sql[], sort: AlertSort, rows: number): Prisma.Sql {
+function branchSql(source: Prisma.Sql, conditions: Prisma.Sql[], sort: AlertSort, rows: number): Prisma.Sql {
   return Prisma.sql`SELECT ${LIST_COLUMNS}
-    FROM "Alert" a LEFT JOIN "User" u ON u."id" = a."assigneeId"
+    FROM ${source} LEFT JOIN "User" u ON u."id" = a."assigneeId"
     ${whereSql(conditions)}
     ORDER BY ${orderBy(sort, "a.")}
     LIMIT ${rows}`;
 }
 
+/**
+ * The SQL for one page (limit + 1 rows, the extra one tells whether a next page
+ * exists). Exported for the tests that check its query plan.
+ */
+export function listQuerySql(query: AlertListQuery, search: SearchPlan): Prisma.Sql {
+  const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
+  const rows = (query.limit ?? DEFAULT_LIST_LIMIT) + 1;
+  const source = alertSource(search);
+  const branches = listPlan(query, query.sort, search).map((conditions) =>
+    branchSql(source, cursor ? [...conditions, afterCursor(cursor)] : conditions, query.sort, rows),
+  );
+  return branches.length === 1
+    ? (branches[0] as Prisma.Sql)
+    : Prisma.sql`SELECT * FROM (${Prisma.join(
+        branches.map((branch) => Prisma.sql`SELECT * FROM (${branch})`),
+        " UNION ALL ",
+      )}) ORDER BY ${orderBy(query.sort, "")} LIMIT ${rows}`;
+}
+
 /** One page of alerts in the requested order; `nextCursor` is null on the last page. */
 export async function listAlerts(input: AlertListQueryInput): Promise<AlertPage> {
   const query = AlertListQuerySchema.parse(input);
-  const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
   const limit = query.limit ?? DEFAULT_LIST_LIMIT;
-  const branches = listBranches(query, query.sort).map((conditions) =>
-    branchSql(cursor ? [...conditions, afterCursor(cursor)] : conditions, query.sort, limit + 1),
-  );
-  const sql =
-    branches.length === 1
-      ? (branches[0] as Prisma.Sql)
-      : Prisma.sql`SELECT * FROM (${Prisma.join(
-          branches.map((branch) => Prisma.sql`SELECT * FROM (${branch})`),
-          " UNION ALL ",
-        )}) ORDER BY ${orderBy(query.sort, "")} LIMIT ${limit + 1}`;
-  const rows = await prisma().$queryRaw<AlertRow[]>(sql);
+  const rows = await prisma().$queryRaw<AlertRow[]>(listQuerySql(query, await planSearch(query.q)));
   const items = rows.slice(0, limit).map(toItem);
   const last = items[items.length - 1];
   const nextCursor = rows.length > limit && last ? encodeCursor(cursorAfter(query.sort, last)) : null;
@@ -345,8 +349,9 @@ export async function listAlerts(input: AlertListQueryInput): Promise<AlertPage>
 /** How many alerts match; counted by the database, never by loading rows. */
 export async function countAlerts(input: z.input<typeof AlertFilterSchema> | AlertFilter): Promise<number> {
   const filter = AlertFilterSchema.parse(input);
+  const search = await planSearch(filter.q);
   const rows = await prisma().$queryRaw<{ count: bigint | number }[]>`
-    SELECT COUNT(*) AS "count" FROM "Alert" a ${whereSql(filterConditions(filter))}`;
+    SELECT COUNT(*) AS "count" FROM ${alertSource(search)} ${whereSql(countConditions(filter, search))}`;
   return Number(rows[0]?.count ?? 0);
 }
 
@@ -378,10 +383,11 @@ export async function groupAlerts(
 ): Promise<AlertGroup[]> {
   const filter = AlertFilterSchema.parse(input);
   const group = GROUP_SQL[by];
+  const search = await planSearch(filter.q);
   const rows = await prisma().$queryRaw<{ key: string | null; label: string | null; count: bigint | number }[]>`
     SELECT g."key", ${group.label} AS "label", g."count" FROM (
       SELECT ${group.key} AS "key", COUNT(*) AS "count"
-      FROM "Alert" a ${whereSql(filterConditions(filter))}
+      FROM ${alertSource(search)} ${whereSql(countConditions(filter, search))}
       GROUP BY ${group.key}
       ORDER BY "count" DESC, "key" ASC
       LIMIT ${Math.max(1, Math.min(MAX_LIST_LIMIT, Math.trunc(limit)))}

@@ -1,0 +1,112 @@
+import { Prisma } from "../generated/prisma/client";
+import { MAX_SEARCH_TERMS } from "./alert-list-query";
+import { prisma } from "./client";
+
+/**
+ * The alert list's free text (`q`). Its meaning is one rule: every term is a
+ * substring, ignoring ASCII case, of at least one searched field. LIKE states
+ * that rule exactly and is always applied; the "AlertSearch" trigram index
+ * (migration alert_search) only finds the candidate rows fast.
+ */
+
+/** Columns the free text searches: what an analyst types to find "that shell in web-1". Same list as the index. */
+export const SEARCHED_COLUMNS = [
+  "ruleName",
+  "containerName",
+  "imageName",
+  "hostName",
+  "processName",
+  "commandLine",
+  "userName",
+] as const;
+
+// One LIKE over the fields joined by newlines (which a term never holds, being split on
+// whitespace): a full scan at 1M alerts costs about half of seven separate LIKEs.
+const SEARCHED_TEXT = Prisma.raw(
+  `(${SEARCHED_COLUMNS.map((column) => `COALESCE(a."${column}", '')`).join(" || char(10) || ")})`,
+);
+
+/** The trigram index holds 3-character tokens: a shorter term has none to look up. */
+const TRIGRAM_LENGTH = 3;
+
+/**
+ * Above this many index matches the list reads its sort order's index and tests
+ * each row with LIKE instead (it stops at one page, which comes soon when matches
+ * are common); at or below it, fetching and sorting the matches is cheaper. The
+ * crossover measured at 1M alerts: ~4 µs a row either way, so a term matching m of
+ * n rows costs m reads from the index or page×n/m reads along the sort.
+ */
+export const SEARCH_DRIVE_LIMIT = 4000;
+
+/** LIKE treats % and _ as wildcards; a search for "50%" means the text "50%". */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/** The distinct whitespace-separated words of `q`, at most MAX_SEARCH_TERMS. */
+export function searchTerms(q: string | undefined): string[] {
+  if (!q) return [];
+  return [...new Set(q.split(/\s+/).filter((term) => term !== ""))].slice(0, MAX_SEARCH_TERMS);
+}
+
+/** The exact rule, one condition per term, on the alert aliased `a`. */
+export function searchConditions(terms: readonly string[]): Prisma.Sql[] {
+  return terms.map((term) => Prisma.sql`${SEARCHED_TEXT} LIKE ${`%${escapeLike(term)}%`} ESCAPE '\\'`);
+}
+
+/**
+ * An FTS5 query for the terms the index can answer: each one a quoted phrase (its
+ * trigrams in a row, i.e. the substring; quotes inside doubled, every other
+ * character literal), all of them required. Null when every term is shorter than a
+ * trigram. Length counts code points, as the tokenizer does.
+ */
+export function searchMatch(terms: readonly string[]): string | null {
+  const indexed = terms.filter((term) => Array.from(term).length >= TRIGRAM_LENGTH);
+  if (indexed.length === 0) return null;
+  return indexed.map((term) => `"${term.replaceAll('"', '""')}"`).join(" AND ");
+}
+
+/** The rowids of alerts the index matches: a superset of the LIKE matches. */
+export function matchedRowids(match: string): Prisma.Sql {
+  return Prisma.sql`SELECT "rowid" AS "alertRowid" FROM "AlertSearch" WHERE "AlertSearch" MATCH ${match}`;
+}
+
+/** How many alerts the index matches, counting no further than `cap` (cheap even for a common term). */
+export async function countMatchesUpTo(match: string, cap: number): Promise<number> {
+  const rows = await prisma().$queryRaw<{ count: bigint | number }[]>`
+    SELECT COUNT(*) AS "count" FROM (${matchedRowids(match)} LIMIT ${cap})`;
+  return Number(rows[0]?.count ?? 0);
+}
+
+/**
+ * How a query should find the alerts matching `q`:
+ * - `none`: no free text;
+ * - `scan`: no term the index can answer (all under 3 characters), LIKE alone;
+ * - `drive`: few matches, so read them from the index and look each alert up by rowid;
+ * - `filter`: many matches, so let other indexes (or the sort's) lead and test rows.
+ */
+export type SearchPlan =
+  | { kind: "none" }
+  | { kind: "scan"; conditions: Prisma.Sql[] }
+  | { kind: "drive" | "filter"; conditions: Prisma.Sql[]; match: string };
+
+export async function planSearch(q: string | undefined): Promise<SearchPlan> {
+  const terms = searchTerms(q);
+  if (terms.length === 0) return { kind: "none" };
+  const conditions = searchConditions(terms);
+  const match = searchMatch(terms);
+  if (match === null) return { kind: "scan", conditions };
+  const matches = await countMatchesUpTo(match, SEARCH_DRIVE_LIMIT + 1);
+  return { kind: matches <= SEARCH_DRIVE_LIMIT ? "drive" : "filter", conditions, match };
+}
+
+/**
+ * The FROM clause for a plan: when the index drives, its matches come first and
+ * each alert is fetched by rowid (CROSS JOIN fixes that order in SQLite, so no
+ * other index can take the lead and read the whole table).
+ */
+export function alertSource(plan: SearchPlan): Prisma.Sql {
+  return plan.kind === "drive"
+    ? Prisma.sql`(${matchedRowids(plan.match)}) s CROSS JOIN "Alert" a ON a."rowid" = s."alertRowid"`
+    : Prisma.sql`"Alert" a`;
+}
