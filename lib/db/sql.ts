@@ -1,7 +1,7 @@
 /**
- * Helpers for the few raw statements lib/db needs. They are written in the
- * SQL that SQLite and PostgreSQL share (multi-row VALUES, ON CONFLICT DO
- * NOTHING, RETURNING) so the move to PostgreSQL is a driver change.
+ * Helpers for the few statements lib/db writes by hand. Their SQL is the kind
+ * SQLite and PostgreSQL share (ON CONFLICT DO NOTHING, RETURNING); the batch
+ * writer's connection is the one SQLite-only part.
  */
 
 /** SQLite allows 32,766 bound parameters per statement; stay well below. */
@@ -11,13 +11,18 @@ export function rowsPerStatement(columns: number): number {
   return Math.max(1, Math.floor(MAX_PARAMETERS / columns));
 }
 
-export function placeholders(rows: number, columns: number): string {
-  const row = `(${new Array(columns).fill("?").join(", ")})`;
-  return new Array(rows).fill(row).join(", ");
-}
-
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
   return chunks;
+}
+
+/**
+ * A DateTime as Prisma's better-sqlite3 adapter stores it (its default
+ * `iso8601` format: ISO-8601 with "+00:00" for UTC), for the statements lib/db
+ * runs without Prisma. Text in this form sorts in time order, which the
+ * timestamp indexes rely on.
+ */
+export function sqliteDateTime(date: Date): string {
+  return date.toISOString().replace("Z", "+00:00");
 }

@@ -1,4 +1,5 @@
 import { afterAll } from "vitest";
+import { closeBatchWriter } from "./batch-writer";
 import { prisma } from "./client";
 import { createTestDatabase } from "./test-database";
 
@@ -12,6 +13,7 @@ export function setUpTestDatabase(): ReturnType<typeof createTestDatabase> {
   process.env.DATABASE_URL = database.url;
   afterAll(async () => {
     await prisma().$disconnect();
+    closeBatchWriter();
     database.cleanup();
   });
   return database;

@@ -21,7 +21,21 @@ export function eventTime(event: Json): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-export function toEventRow(event: Json, line: number, hash: string, timestamp: Date): EventRow {
+/**
+ * The stored document: the event as enrichment left it. Enrichment only sets
+ * the top-level `keelwatch` key, and JSON.stringify writes a key added last at
+ * the end, so an event that had no such key is its original text with that
+ * key appended; the whole event is not serialised a second time. An event
+ * that came with its own `keelwatch` key is serialised again.
+ */
+export function enrichedDocument(original: string, event: Json, hadKeelwatch: boolean): string {
+  if (hadKeelwatch) return JSON.stringify(event);
+  const added = event.keelwatch === undefined ? undefined : JSON.stringify(event.keelwatch);
+  if (added === undefined) return original;
+  return `${original.slice(0, -1)}${original === "{}" ? "" : ","}"keelwatch":${added}}`;
+}
+
+export function toEventRow(event: Json, line: number, hash: string, timestamp: Date, document: string): EventRow {
   return {
     line,
     contentHash: hash,
@@ -35,6 +49,6 @@ export function toEventRow(event: Json, line: number, hash: string, timestamp: D
     parentEntityId: ecsText(event, "process.parent.entity_id"),
     processName: ecsText(event, "process.name"),
     processExecutable: ecsText(event, "process.executable"),
-    document: JSON.stringify(event),
+    document,
   };
 }

@@ -1,5 +1,5 @@
 import type { AlertDraft } from "../db/alerts";
-import { storeBatch } from "../db/batches";
+import { storeBatch } from "../db/batch-writer";
 import { findEventsBetween } from "../db/events";
 import { loadActiveExceptions } from "../db/exceptions";
 import { findStoredProcesses } from "../db/processes";
@@ -14,7 +14,7 @@ import { readEvents } from "../events/read-events";
 import { type ActiveExceptions, type CompiledExceptions, compileExceptions } from "../exceptions";
 import { countBytes } from "./byte-limit";
 import { contentHash } from "./content-hash";
-import { eventTime, toEventRow } from "./event-row";
+import { enrichedDocument, eventTime, toEventRow } from "./event-row";
 import { recordUploadFailure } from "./record-failure";
 
 export const DEFAULT_BATCH_SIZE = 2_000;
@@ -42,6 +42,8 @@ interface PendingEvent {
   line: number;
   hash: string;
   timestamp: Date;
+  /** the event's JSON as read, before enrichment (what the hash is of) */
+  json: string;
 }
 
 /**
@@ -131,7 +133,8 @@ class IngestRun {
       return;
     }
     this.received++;
-    const pending = { event, line, hash: contentHash(event), timestamp };
+    const json = JSON.stringify(event);
+    const pending = { event, line, hash: contentHash(json), timestamp, json };
     this.identities.set(event, pending);
     this.batch.push(pending);
     if (this.batch.length >= (this.options.batchSize ?? DEFAULT_BATCH_SIZE)) await this.flush([]);
@@ -148,10 +151,18 @@ class IngestRun {
     this.batch = [];
     if (batch.length === 0 && extraDetections.length === 0) return;
     const events = batch.map((pending) => pending.event);
-    const rows = batch.map((pending) => toEventRow(pending.event, pending.line, pending.hash, pending.timestamp));
+    const hadKeelwatch = events.map((event) => event.keelwatch !== undefined);
     await this.tracker.enrich(events);
-    // Enrichment changed the documents: store them as enriched, keyed by the original hash.
-    for (let index = 0; index < rows.length; index++) rows[index]!.document = JSON.stringify(events[index]);
+    // Stored as enriched, keyed by the hash of the event as it was read.
+    const rows = batch.map((pending, index) =>
+      toEventRow(
+        pending.event,
+        pending.line,
+        pending.hash,
+        pending.timestamp,
+        enrichedDocument(pending.json, pending.event, hadKeelwatch[index]!),
+      ),
+    );
     if (!this.historyReplayed && batch.length > 0) await this.replayHistory(batch);
     const detections = [...this.detector.detect(events), ...extraDetections];
     const drafts = this.capPerRule(detections.flatMap((detection) => this.draft(detection)));
@@ -185,7 +196,13 @@ class IngestRun {
     const history = rows.map((row) => {
       const event = JSON.parse(row.document) as Json;
       // Registered so alerts can name stored events: they are found again by content hash.
-      this.identities.set(event, { event, line: 0, hash: row.contentHash, timestamp: row.timestamp });
+      this.identities.set(event, {
+        event,
+        line: 0,
+        hash: row.contentHash,
+        timestamp: row.timestamp,
+        json: row.document,
+      });
       return { event, time: row.timestamp.getTime() };
     });
     for (const need of needs) {

@@ -1,0 +1,137 @@
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { seedRule, seedUpload } from "./alert-test-fixtures";
+import type { AlertDraft } from "./alerts";
+import { storeBatch } from "./batch-writer";
+import { prisma } from "./client";
+import type { EventRow } from "./events";
+import { setUpTestDatabase } from "./test-database-hooks";
+
+const database = setUpTestDatabase();
+
+let lock: Database.Database | null = null;
+afterEach(() => {
+  if (lock?.inTransaction) lock.exec("ROLLBACK");
+  lock?.close();
+  lock = null;
+});
+
+function eventRow(line: number, hash: string, timestamp = new Date("2026-11-20T10:00:00.123Z")): EventRow {
+  return {
+    line,
+    contentHash: hash,
+    timestamp,
+    category: "process",
+    type: "start",
+    action: "exec",
+    containerId: "c1",
+    hostName: "node-1",
+    entityId: `e-${hash}`,
+    parentEntityId: null,
+    processName: "nc",
+    processExecutable: "/tmp/nc",
+    document: JSON.stringify({ line, hash }),
+  };
+}
+
+function draft(ruleId: string, hashes: string[]): AlertDraft {
+  return {
+    ruleId,
+    ruleName: "Network tool in container",
+    severity: "medium",
+    severityRank: 2,
+    riskScore: 47,
+    dedupKey: `${ruleId}:${hashes.join(",")}`,
+    timestamp: new Date("2026-11-20T10:00:00.123Z"),
+    containerId: "c1",
+    containerName: "web",
+    imageName: "nginx",
+    hostName: "node-1",
+    processName: "nc",
+    processExecutable: "/tmp/nc",
+    commandLine: "nc -l 4444",
+    userName: "root",
+    entityId: "e1",
+    entryLeaderEntityId: null,
+    sessionLeaderEntityId: null,
+    eventHashes: hashes,
+  };
+}
+
+const unique = () => Math.random().toString(36).slice(2);
+
+describe("storeBatch", () => {
+  it("stores events and alerts that Prisma reads back exactly, dates included", async () => {
+    const upload = await seedUpload(prisma());
+    const rule = await seedRule(prisma());
+    const [a, b] = [unique(), unique()];
+    const stored = await storeBatch(upload.id, [eventRow(1, a), eventRow(2, b)], [draft(rule.id, [a, b])]);
+    expect(stored).toMatchObject({ inserted: 2, duplicates: 0 });
+    expect([...stored.createdAlerts]).toEqual([`${rule.id}:${a},${b}`]);
+
+    const event = await prisma().event.findUniqueOrThrow({ where: { contentHash: a } });
+    expect(event.timestamp.toISOString()).toBe("2026-11-20T10:00:00.123Z");
+    expect(event).toMatchObject({ uploadId: upload.id, line: 1, processExecutable: "/tmp/nc" });
+    const alert = await prisma().alert.findFirstOrThrow({
+      where: { dedupKey: `${rule.id}:${a},${b}` },
+      include: { events: { orderBy: { position: "asc" }, include: { event: true } } },
+    });
+    expect(alert).toMatchObject({ status: "open", version: 1, uploadId: upload.id, commandLine: "nc -l 4444" });
+    expect(alert.timestamp.toISOString()).toBe("2026-11-20T10:00:00.123Z");
+    expect(alert.events.map((link) => link.event.contentHash)).toEqual([a, b]);
+    // Found by the time range queries that compare DateTime columns.
+    const inRange = await prisma().event.count({
+      where: {
+        contentHash: a,
+        timestamp: { gte: new Date("2026-11-20T10:00:00.123Z"), lt: new Date("2026-11-20T10:00:00.124Z") },
+      },
+    });
+    expect(inRange).toBe(1);
+  });
+
+  it("stores an event again sent once, counts it a duplicate, and links a later alert to the stored row", async () => {
+    const upload = await seedUpload(prisma());
+    const again = await seedUpload(prisma());
+    const rule = await seedRule(prisma());
+    const hash = unique();
+    await storeBatch(upload.id, [eventRow(1, hash)], []);
+    const stored = await storeBatch(again.id, [eventRow(1, hash), eventRow(2, hash)], [draft(rule.id, [hash])]);
+    expect(stored).toMatchObject({ inserted: 0, duplicates: 2 });
+    expect(stored.createdAlerts.size).toBe(1);
+    const rows = await prisma().event.findMany({ where: { contentHash: hash } });
+    expect(rows.map((row) => row.uploadId)).toEqual([upload.id]);
+    const links = await prisma().alertEvent.findMany({ where: { eventId: rows[0]!.id } });
+    expect(links).toHaveLength(1);
+
+    const repeat = await storeBatch(again.id, [], [draft(rule.id, [hash]), draft(rule.id, [hash])]);
+    expect(repeat.createdAlerts.size).toBe(0);
+  });
+
+  it("waits for another connection's write lock without blocking the event loop, then stores", async () => {
+    const upload = await seedUpload(prisma());
+    lock = new Database(database.file);
+    lock.exec("BEGIN IMMEDIATE");
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    setTimeout(() => lock?.exec("ROLLBACK"), 200);
+    try {
+      const hash = unique();
+      const stored = await storeBatch(upload.id, [eventRow(1, hash)], []);
+      expect(stored.inserted).toBe(1);
+    } finally {
+      clearInterval(ticker);
+    }
+    // A synchronous busy wait would have let no timer run for those 200 ms.
+    expect(ticks).toBeGreaterThan(5);
+  });
+
+  it("gives up with SQLITE_BUSY after its patience, having stored nothing", async () => {
+    const upload = await seedUpload(prisma());
+    lock = new Database(database.file);
+    lock.exec("BEGIN IMMEDIATE");
+    const hash = unique();
+    await expect(storeBatch(upload.id, [eventRow(1, hash)], [], 100)).rejects.toMatchObject({ code: "SQLITE_BUSY" });
+    lock.exec("ROLLBACK");
+    expect(await prisma().event.count({ where: { contentHash: hash } })).toBe(0);
+  });
+});
