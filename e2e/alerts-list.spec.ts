@@ -114,6 +114,8 @@ test("the keyboard moves, selects and opens alerts", async ({ page }) => {
   await signInAsAnalyst(page);
   await page.goto(`/alerts?q=${SEED_MARK}&sort=oldest`);
   await expect(rows(page)).toHaveCount(4);
+  // The rows come with the HTML; keys work once the page is live, which the browser-fetched total shows.
+  await expect(page.getByTestId("alert-total")).toHaveText("4 alerts");
   await page.keyboard.press("j");
   await expect(rows(page).first().getByRole("link")).toBeFocused();
   await page.keyboard.press("j");

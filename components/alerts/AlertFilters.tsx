@@ -5,7 +5,7 @@ import { buttonClass } from "@/components/ui/button";
 import { severityLabel, statusLabel } from "@/components/ui/severity";
 import { ALERT_STATUSES, SEVERITIES } from "@/lib/db/alert-list-query";
 import { useRuleOptions } from "./list-queries";
-import { type AlertListFilter, hasActiveFilters, TIME_RANGES, type TimeRange } from "./list-url";
+import { type AlertListFilter, hasActiveFilters, TIME_RANGES, type TimeRange } from "./list-state";
 
 export const SEARCH_INPUT_ID = "alert-search";
 

@@ -13,25 +13,31 @@ import { AlertFilters, SEARCH_INPUT_ID } from "./AlertFilters";
 import { AlertsTable } from "./AlertsTable";
 import { BulkActions } from "./BulkActions";
 import { GroupBySelect, GroupCounts } from "./GroupBy";
+import type { AlertsPageSeed } from "./list-data";
 import { useAlertCounts, useAlertList, useBulkAlertAction, useCurrentPrincipal } from "./list-queries";
-import { type AlertListFilter, clearedFilter, hasActiveFilters, useListUrlState } from "./list-url";
+import { type AlertListFilter, clearedFilter, hasActiveFilters } from "./list-state";
+import { useListUrlState } from "./list-url";
 
-export function AlertsPage() {
+/**
+ * `seed` is what the server page read before sending the HTML (first rows, who
+ * is signed in): the rows render with the page, and only counts load afterwards.
+ */
+export function AlertsPage({ seed }: { seed: AlertsPageSeed }) {
   return (
     <>
       <PageHeader title="Alerts" description="Every detection waiting for a decision, newest first." />
       <Suspense fallback={<TableSkeleton />}>
-        <AlertList />
+        <AlertList seed={seed} />
       </Suspense>
     </>
   );
 }
 
-function AlertList() {
+function AlertList({ seed }: { seed: AlertsPageSeed }) {
   const { filter, group, setState } = useListUrlState();
-  const list = useAlertList(filter);
+  const list = useAlertList(filter, seed.list);
   const counts = useAlertCounts(filter, group ?? null);
-  const principal = useCurrentPrincipal();
+  const principal = useCurrentPrincipal(seed.principal);
   const role = RoleSchema.safeParse(principal.data?.role);
   const canTriage = role.success && can(role.data, "alerts:write");
   const readOnly = principal.isSuccess && !canTriage;

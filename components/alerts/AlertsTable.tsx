@@ -13,9 +13,15 @@ import Link from "next/link";
 import { useEffect, useRef } from "react";
 import { SeverityBadge, StatusBadge } from "@/components/ui/severity";
 import type { AlertSort } from "@/lib/db/alert-list-query";
-import type { AlertRow } from "./list-queries";
+import type { AlertRow } from "./list-data";
 
 const ROW_HEIGHT = 44;
+/**
+ * The scroll box's size before it can be measured: on the server and in the
+ * first (hydrating) render. Tall enough for the rows a large screen shows, so
+ * the HTML already carries them; the real size takes over once mounted.
+ */
+const INITIAL_RECT = { width: 1280, height: ROW_HEIGHT * 20 };
 
 /** "2026-11-20 10:00:05" in UTC: analysts compare times across hosts, so one zone everywhere. */
 export function formatUtc(iso: string): string {
@@ -106,6 +112,9 @@ function columns(): ColumnDef<AlertRow>[] {
       cell: ({ row }) => (
         <Link
           href={`/alerts/${encodeURIComponent(row.original.id)}`}
+          // Dozens of rows are on screen: prefetching each alert's (dynamic) page cost a request per row
+          // while the list was still loading its counts, for no faster opening.
+          prefetch={false}
           data-alert-link
           className="block truncate font-medium text-sky-800 hover:underline dark:text-sky-300"
           title={row.original.ruleName}
@@ -204,6 +213,7 @@ export function AlertsTable({
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    initialRect: INITIAL_RECT,
   });
 
   // Keyboard movement scrolls the active row into view and puts focus on its link,

@@ -2,8 +2,8 @@
 
 import { useId } from "react";
 import { ALERT_GROUP_BYS, type AlertGroupBy } from "@/lib/db/alert-list-query";
-import type { AlertCounts } from "./list-queries";
-import type { AlertListFilter } from "./list-url";
+import type { AlertCounts } from "./list-data";
+import type { AlertListFilter } from "./list-state";
 
 const GROUP_LABELS: Record<AlertGroupBy, string> = { rule: "Rule", container: "Container", host: "Host" };
 const FILTER_KEY: Record<AlertGroupBy, "rule" | "container" | "host"> = {

@@ -1,6 +1,7 @@
 "use client";
 
 import {
+  hashKey,
   type InfiniteData,
   keepPreviousData,
   type QueryClient,
@@ -9,57 +10,23 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
-import { z } from "zod";
+import type { z } from "zod";
 import type { AlertGroupBy, BulkAlertAction } from "@/lib/db/alert-list-query";
-import { type AlertListFilter, apiSearchParams } from "./list-url";
+import {
+  AlertCountsSchema,
+  type AlertPage,
+  AlertPageSchema,
+  type AlertRow,
+  alertKeys,
+  BulkResultSchema,
+  type InitialAlertList,
+  PAGE_SIZE,
+  type PrincipalBody,
+  PrincipalSchema,
+} from "./list-data";
+import { type AlertListFilter, apiSearchParams } from "./list-state";
 
-// ------------------------------------------------------------------ response shapes
-
-const AlertListItemSchema = z.object({
-  id: z.string(),
-  ruleId: z.string(),
-  ruleName: z.string(),
-  severity: z.string(),
-  severityRank: z.number(),
-  riskScore: z.number(),
-  status: z.string(),
-  closingReason: z.string().nullable(),
-  timestamp: z.string(),
-  acknowledgedAt: z.string().nullable(),
-  closedAt: z.string().nullable(),
-  version: z.number(),
-  containerId: z.string().nullable(),
-  containerName: z.string().nullable(),
-  imageName: z.string().nullable(),
-  hostName: z.string().nullable(),
-  processName: z.string().nullable(),
-  processExecutable: z.string().nullable(),
-  commandLine: z.string().nullable(),
-  userName: z.string().nullable(),
-  assignee: z.object({ id: z.string(), displayName: z.string() }).nullable(),
-});
-export type AlertRow = z.infer<typeof AlertListItemSchema>;
-
-const AlertPageSchema = z.object({ items: z.array(AlertListItemSchema), nextCursor: z.string().nullable() });
-export type AlertPage = z.infer<typeof AlertPageSchema>;
-
-const AlertCountsSchema = z.object({
-  total: z.number(),
-  by: z.string().nullable(),
-  groups: z.array(z.object({ key: z.string().nullable(), label: z.string(), count: z.number() })),
-});
-export type AlertCounts = z.infer<typeof AlertCountsSchema>;
-
-const BulkResultSchema = z.object({
-  updated: z.array(z.string()),
-  unchanged: z.array(z.string()),
-  missing: z.array(z.string()),
-});
-export type BulkResult = z.infer<typeof BulkResultSchema>;
-
-const PrincipalSchema = z.object({
-  principal: z.object({ kind: z.string(), id: z.string(), displayName: z.string().optional(), role: z.string() }),
-});
+export type { AlertCounts, AlertPage, AlertRow, BulkResult } from "./list-data";
 
 // ------------------------------------------------------------------ fetching
 
@@ -89,24 +56,16 @@ async function requestJson<S extends z.ZodType>(url: string, schema: S, init?: R
   return schema.parse(payload);
 }
 
-// ------------------------------------------------------------------ keys
-
-/** Query keys as data: invalidating ["alerts"] refreshes every list, count and alert. */
-export const alertKeys = {
-  all: ["alerts"] as const,
-  lists: () => ["alerts", "list"] as const,
-  list: (filter: AlertListFilter, pageSize: number) => ["alerts", "list", filter, pageSize] as const,
-  counts: (filter: AlertListFilter, by: AlertGroupBy | null) => ["alerts", "counts", filter, by] as const,
-  ruleOptions: () => ["alerts", "rule-options"] as const,
-  me: ["auth", "me"] as const,
-};
-
 // ------------------------------------------------------------------ hooks
 
-export const PAGE_SIZE = 100;
-
 /** The list, one cursor page at a time; "Load more" calls fetchNextPage. */
-export function useAlertList(filter: AlertListFilter, pageSize = PAGE_SIZE) {
+export function useAlertList(filter: AlertListFilter, seed: InitialAlertList | null = null, pageSize = PAGE_SIZE) {
+  // The server's rows stand in for the first request only while they are for this very filter;
+  // react-query ignores initialData once the cache holds the key (a reload, a later visit).
+  const initial =
+    seed && pageSize === PAGE_SIZE && hashKey([seed.filter]) === hashKey([filter])
+      ? { pages: [seed.page], pageParams: [null] }
+      : undefined;
   return useInfiniteQuery({
     queryKey: alertKeys.list(filter, pageSize),
     queryFn: ({ pageParam, signal }) => {
@@ -118,6 +77,8 @@ export function useAlertList(filter: AlertListFilter, pageSize = PAGE_SIZE) {
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     placeholderData: keepPreviousData,
+    initialData: initial,
+    initialDataUpdatedAt: initial ? seed?.fetchedAt : undefined,
   });
 }
 
@@ -146,9 +107,11 @@ export function useRuleOptions() {
   });
 }
 
-export function useCurrentPrincipal() {
+/** `seed`: who the server page already knows is signed in, so the first render needs no request. */
+export function useCurrentPrincipal(seed: PrincipalBody | null = null) {
   return useQuery({
     queryKey: alertKeys.me,
+    initialData: seed ?? undefined,
     queryFn: ({ signal }) => requestJson("/api/auth/me", PrincipalSchema, { signal }),
     select: (body) => body.principal,
     staleTime: 5 * 60_000,

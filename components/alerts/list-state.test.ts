@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiSearchParams, hasActiveFilters, readListState, writeListState } from "./list-url";
+import { apiSearchParams, hasActiveFilters, readListState, writeListState } from "./list-state";
 
 describe("alert list URL state", () => {
   it("round-trips every filter through the address bar", () => {
