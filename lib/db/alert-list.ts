@@ -199,17 +199,6 @@ function listBranches(filter: AlertFilter, sort: AlertSort, search: Prisma.Sql[]
   return [[...common, ...narrowing]];
 }
 
-/**
- * The branches and the alerts they read. When the search index drives (few
- * matches), one branch reads the matches and sorts them: the per-value
- * branches would each read the whole index match again for nothing.
- */
-function listPlan(filter: AlertFilter, sort: AlertSort, search: SearchPlan): Prisma.Sql[][] {
-  if (search.kind === "none") return listBranches(filter, sort, []);
-  if (search.kind === "drive") return [[...filterConditions(filter), ...search.conditions]];
-  return listBranches(filter, sort, search.conditions);
-}
-
 /** Conditions for counting and grouping: with many matches the index narrows as one more condition. */
 function countConditions(filter: AlertFilter, search: SearchPlan): Prisma.Sql[] {
   const conditions = filterConditions(filter);
@@ -317,14 +306,80 @@ function branchSql(source: Prisma.Sql, conditions: Prisma.Sql[], sort: AlertSort
 }
 
 /**
+ * Under a severity or risk sort, the sort's index is walked and each row tested:
+ * fine for a common filter value, slow for a rare one (every alert before the
+ * first match is read). A container, host or time range with few alerts leads
+ * instead: its own index finds them all and they are sorted. (A rule has its
+ * (ruleId, rank, timestamp) indexes, which read the page in order.)
+ */
+export const FILTER_DRIVE_LIMIT = 4000;
+
+const NARROWING_INDEXES: { index: string; condition: (filter: AlertFilter) => Prisma.Sql | null }[] = [
+  {
+    index: "Alert_containerId_timestamp_idx",
+    condition: (filter) => (filter.container ? Prisma.sql`a."containerId" = ${filter.container}` : null),
+  },
+  {
+    index: "Alert_hostName_timestamp_idx",
+    condition: (filter) => (filter.host ? Prisma.sql`a."hostName" = ${filter.host}` : null),
+  },
+  {
+    index: "Alert_timestamp_idx",
+    condition: (filter) => {
+      const range = [
+        ...(filter.from ? [Prisma.sql`a."timestamp" >= ${filter.from}`] : []),
+        ...(filter.to ? [Prisma.sql`a."timestamp" <= ${filter.to}`] : []),
+      ];
+      return range.length ? Prisma.join(range, " AND ") : null;
+    },
+  },
+];
+
+/** The index of the filter with the fewest alerts, when that is at most FILTER_DRIVE_LIMIT. */
+async function narrowingIndex(filter: AlertFilter, sort: AlertSort): Promise<string | null> {
+  if (sort === "newest" || sort === "oldest" || filter.rule) return null;
+  let best: { index: string; rows: number } | null = null;
+  for (const { index, condition } of NARROWING_INDEXES) {
+    const where = condition(filter);
+    if (where === null) continue;
+    const counted = await prisma().$queryRaw<{ count: bigint | number }[]>`
+      SELECT COUNT(*) AS "count" FROM (
+        SELECT 1 FROM "Alert" a INDEXED BY ${Prisma.raw(`"${index}"`)} WHERE ${where} LIMIT ${FILTER_DRIVE_LIMIT + 1})`;
+    const rows = Number(counted[0]?.count ?? 0);
+    if (rows <= FILTER_DRIVE_LIMIT && (best === null || rows < best.rows)) best = { index, rows };
+  }
+  return best?.index ?? null;
+}
+
+/** What leads a list query: the search index when its matches are few, else a small filter's index, else the planner. */
+export interface ListPlan {
+  search: SearchPlan;
+  narrowingIndex: string | null;
+}
+
+export async function planList(query: AlertListQuery): Promise<ListPlan> {
+  const search = await planSearch(query.q);
+  return { search, narrowingIndex: search.kind === "drive" ? null : await narrowingIndex(query, query.sort) };
+}
+
+/**
  * The SQL for one page (limit + 1 rows, the extra one tells whether a next page
  * exists). Exported for the tests that check its query plan.
  */
-export function listQuerySql(query: AlertListQuery, search: SearchPlan): Prisma.Sql {
+export function listQuerySql(query: AlertListQuery, plan: ListPlan): Prisma.Sql {
   const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
   const rows = (query.limit ?? DEFAULT_LIST_LIMIT) + 1;
-  const source = alertSource(search);
-  const branches = listPlan(query, query.sort, search).map((conditions) =>
+  const { search } = plan;
+  const searched = search.kind === "none" ? [] : search.conditions;
+  // When an index leads with few rows, one branch sorts them: the per-value
+  // branches would each read all of them again.
+  const led = search.kind === "drive" || plan.narrowingIndex !== null;
+  const source =
+    plan.narrowingIndex !== null && search.kind !== "drive"
+      ? Prisma.sql`"Alert" a INDEXED BY ${Prisma.raw(`"${plan.narrowingIndex}"`)}`
+      : alertSource(search);
+  const branchList = led ? [[...filterConditions(query), ...searched]] : listBranches(query, query.sort, searched);
+  const branches = branchList.map((conditions) =>
     branchSql(source, cursor ? [...conditions, afterCursor(cursor)] : conditions, query.sort, rows),
   );
   return branches.length === 1
@@ -339,7 +394,7 @@ export function listQuerySql(query: AlertListQuery, search: SearchPlan): Prisma.
 export async function listAlerts(input: AlertListQueryInput): Promise<AlertPage> {
   const query = AlertListQuerySchema.parse(input);
   const limit = query.limit ?? DEFAULT_LIST_LIMIT;
-  const rows = await prisma().$queryRaw<AlertRow[]>(listQuerySql(query, await planSearch(query.q)));
+  const rows = await prisma().$queryRaw<AlertRow[]>(listQuerySql(query, await planList(query)));
   const items = rows.slice(0, limit).map(toItem);
   const last = items[items.length - 1];
   const nextCursor = rows.length > limit && last ? encodeCursor(cursorAfter(query.sort, last)) : null;

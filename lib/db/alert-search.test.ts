@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Prisma } from "../generated/prisma/client";
-import { AlertListQuerySchema, countAlerts, groupAlerts, listAlerts, listQuerySql } from "./alert-list";
+import { AlertListQuerySchema, countAlerts, groupAlerts, listAlerts, listQuerySql, planList } from "./alert-list";
 import { planSearch, SEARCH_DRIVE_LIMIT, searchMatch, searchTerms } from "./alert-search";
 import { prisma } from "./client";
 import { createTestDatabase } from "./test-database";
@@ -264,7 +264,7 @@ describe("the index follows every write to Alert", () => {
 describe("query plans", () => {
   async function plan(input: Parameters<typeof AlertListQuerySchema.parse>[0]): Promise<string[]> {
     const query = AlertListQuerySchema.parse(input);
-    const sql = listQuerySql(query, await planSearch(query.q));
+    const sql = listQuerySql(query, await planList(query));
     const rows = await prisma().$queryRaw<{ detail: string }[]>(Prisma.sql`EXPLAIN QUERY PLAN ${sql}`);
     return rows.map((row) => row.detail);
   }
@@ -281,5 +281,48 @@ describe("query plans", () => {
     const searches = details.filter((detail) => detail.includes("Alert_severityRank_timestamp_idx (severityRank=?)"));
     expect(searches).toHaveLength(2);
     expect(details.filter((detail) => /^SCAN a\b/.test(detail))).toEqual([]);
+  });
+});
+
+describe("rank sorts led by a small filter", () => {
+  async function plan(input: Parameters<typeof AlertListQuerySchema.parse>[0]): Promise<string[]> {
+    const query = AlertListQuerySchema.parse(input);
+    const rows = await prisma().$queryRaw<{ detail: string }[]>(
+      Prisma.sql`EXPLAIN QUERY PLAN ${listQuerySql(query, await planList(query))}`,
+    );
+    return rows.map((row) => row.detail);
+  }
+
+  it("reads a container, host or time range with few alerts from its own index, and pages the same", async () => {
+    const made: { id: string; risk: number; minute: number; host: string }[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const risk = [21, 99, 47, 99, 73, 21][i] as number;
+      const host = i < 3 ? "node-small" : "node-a";
+      made.push({ id: await seedAlert({ riskScore: risk, minute: i, hostName: host }), risk, minute: i, host });
+    }
+    const byRisk = (rows: typeof made) =>
+      [...rows].sort((a, b) => b.risk - a.risk || b.minute - a.minute).map((row) => row.id);
+    expect((await plan({ host: "node-small", sort: "risk" })).join("\n")).toContain("Alert_hostName_timestamp_idx");
+    expect(ids(await listAlerts({ host: "node-small", sort: "risk" }))).toEqual(
+      byRisk(made.filter((row) => row.host === "node-small")),
+    );
+    const from = new Date(Date.UTC(2026, 10, 20, 10, 1)).toISOString();
+    const to = new Date(Date.UTC(2026, 10, 20, 10, 4)).toISOString();
+    expect((await plan({ from, to, sort: "severity" })).join("\n")).toContain("Alert_timestamp_idx");
+    const inRange = byRisk(made.filter((row) => row.minute >= 1 && row.minute <= 4));
+    const first = await listAlerts({ from, to, sort: "risk", limit: 2 });
+    const rest = await listAlerts({ from, to, sort: "risk", limit: 2, cursor: first.nextCursor ?? undefined });
+    expect([...ids(first), ...ids(rest)]).toEqual(inRange);
+    expect(rest.nextCursor).toBeNull();
+    // a time sort keeps its (x, timestamp) indexes
+    expect((await plan({ host: "node-small" })).join("\n")).not.toContain("INDEXED");
+  });
+
+  it("reads one rule's alerts by risk or severity from the rule's own ordered index", async () => {
+    for (const sort of ["risk", "severity"] as const) {
+      const details = (await plan({ rule: "rule-shell", sort })).join("\n");
+      expect(details, sort).toMatch(/Alert_ruleId_(riskScore|severityRank)_timestamp_idx \(ruleId=\?\)/);
+      expect(details, sort).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+    }
   });
 });

@@ -94,10 +94,19 @@ export async function planSearch(q: string | undefined): Promise<SearchPlan> {
   const terms = searchTerms(q);
   if (terms.length === 0) return { kind: "none" };
   const conditions = searchConditions(terms);
-  const match = searchMatch(terms);
-  if (match === null) return { kind: "scan", conditions };
-  const matches = await countMatchesUpTo(match, SEARCH_DRIVE_LIMIT + 1);
-  return { kind: matches <= SEARCH_DRIVE_LIMIT ? "drive" : "filter", conditions, match };
+  // Each term is counted alone (cheap up to the cap) and the rarest one leads: an
+  // index query ANDing two common phrases costs as much as reading both, which is
+  // what this avoids; LIKE checks the other terms on the few rows it finds.
+  let best: { match: string; matches: number } | null = null;
+  for (const term of terms) {
+    const match = searchMatch([term]);
+    if (match === null) continue;
+    const matches = await countMatchesUpTo(match, SEARCH_DRIVE_LIMIT + 1);
+    if (best === null || matches < best.matches) best = { match, matches };
+    if (matches === 0) break;
+  }
+  if (best === null) return { kind: "scan", conditions };
+  return { kind: best.matches <= SEARCH_DRIVE_LIMIT ? "drive" : "filter", conditions, match: best.match };
 }
 
 /**
