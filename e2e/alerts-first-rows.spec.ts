@@ -125,6 +125,12 @@ test("once live, the page uses the server's rows instead of fetching them again,
 }) => {
   await signIn(page.request);
   const listRequests: string[] = [];
+  // A server/browser render mismatch is logged as a React error and makes React re-render the whole page.
+  const reactErrors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" && /react|hydrat/i.test(message.text())) reactErrors.push(message.text());
+  });
+  page.on("pageerror", (error) => reactErrors.push(error.message));
   page.on("request", (request) => {
     const url = new URL(request.url());
     if (url.pathname === "/api/alerts") listRequests.push(url.search);
@@ -135,6 +141,7 @@ test("once live, the page uses the server's rows instead of fetching them again,
   await expect(page.getByTestId("alert-total")).toHaveText(`${ALERTS.length} alerts`);
   await expect(page.evaluate(() => (window as { __kwPwned?: string }).__kwPwned)).resolves.toBeUndefined();
   expect(listRequests).toEqual([]);
+  expect(reactErrors).toEqual([]);
 
   await page.getByRole("button", { name: "Critical", exact: true }).click();
   await expect(page).toHaveURL(/[?&]severity=critical/);
