@@ -401,9 +401,39 @@ export async function listAlerts(input: AlertListQueryInput): Promise<AlertPage>
   return { items, nextCursor };
 }
 
+/**
+ * True when the filter is at most a set of statuses: then the all-time counts
+ * kept by triggers in "AlertGroupCount" answer totals and groups exactly,
+ * reading tens of rows instead of every alert.
+ */
+function countedByStatus(filter: AlertFilter): boolean {
+  return (
+    filter.q === undefined &&
+    filter.rule === undefined &&
+    filter.container === undefined &&
+    filter.host === undefined &&
+    filter.from === undefined &&
+    filter.to === undefined &&
+    !filter.severity?.length
+  );
+}
+
+function groupCountWhere(dimension: AlertGroupBy, filter: AlertFilter): Prisma.Sql {
+  const statuses = filter.status ?? [];
+  return statuses.length
+    ? Prisma.sql`WHERE c."dimension" = ${dimension} AND c."status" IN (${Prisma.join(statuses)})`
+    : Prisma.sql`WHERE c."dimension" = ${dimension}`;
+}
+
 /** How many alerts match; counted by the database, never by loading rows. */
 export async function countAlerts(input: z.input<typeof AlertFilterSchema> | AlertFilter): Promise<number> {
   const filter = AlertFilterSchema.parse(input);
+  if (countedByStatus(filter)) {
+    // every alert counts once under its rule
+    const rows = await prisma().$queryRaw<{ count: bigint | number | null }[]>`
+      SELECT SUM(c."count") AS "count" FROM "AlertGroupCount" c ${groupCountWhere("rule", filter)}`;
+    return Number(rows[0]?.count ?? 0);
+  }
   const search = await planSearch(filter.q);
   const rows = await prisma().$queryRaw<{ count: bigint | number }[]>`
     SELECT COUNT(*) AS "count" FROM ${alertSource(search)} ${whereSql(countConditions(filter, search))}`;
@@ -430,6 +460,25 @@ const GROUP_SQL: Record<AlertGroupBy, { key: Prisma.Sql; label: Prisma.Sql; none
   host: { key: Prisma.raw(`a."hostName"`), label: Prisma.raw(`g."key"`), none: "(no host)" },
 };
 
+/** The per-group counts, biggest first: from the kept counts when they answer the filter, else from the alerts. */
+async function groupCounts(filter: AlertFilter, by: AlertGroupBy, limit: number): Promise<Prisma.Sql> {
+  if (countedByStatus(filter)) {
+    return Prisma.sql`SELECT CASE WHEN c."hasKey" THEN c."key" END AS "key", SUM(c."count") AS "count"
+      FROM "AlertGroupCount" c ${groupCountWhere(by, filter)}
+      GROUP BY c."hasKey", c."key"
+      HAVING SUM(c."count") > 0
+      ORDER BY "count" DESC, "key" ASC
+      LIMIT ${limit}`;
+  }
+  const group = GROUP_SQL[by];
+  const search = await planSearch(filter.q);
+  return Prisma.sql`SELECT ${group.key} AS "key", COUNT(*) AS "count"
+    FROM ${alertSource(search)} ${whereSql(countConditions(filter, search))}
+    GROUP BY ${group.key}
+    ORDER BY "count" DESC, "key" ASC
+    LIMIT ${limit}`;
+}
+
 /** Matching alerts counted per rule, container or host, biggest groups first. */
 export async function groupAlerts(
   input: z.input<typeof AlertFilterSchema> | AlertFilter,
@@ -438,15 +487,9 @@ export async function groupAlerts(
 ): Promise<AlertGroup[]> {
   const filter = AlertFilterSchema.parse(input);
   const group = GROUP_SQL[by];
-  const search = await planSearch(filter.q);
+  const counts = await groupCounts(filter, by, Math.max(1, Math.min(MAX_LIST_LIMIT, Math.trunc(limit))));
   const rows = await prisma().$queryRaw<{ key: string | null; label: string | null; count: bigint | number }[]>`
-    SELECT g."key", ${group.label} AS "label", g."count" FROM (
-      SELECT ${group.key} AS "key", COUNT(*) AS "count"
-      FROM ${alertSource(search)} ${whereSql(countConditions(filter, search))}
-      GROUP BY ${group.key}
-      ORDER BY "count" DESC, "key" ASC
-      LIMIT ${Math.max(1, Math.min(MAX_LIST_LIMIT, Math.trunc(limit)))}
-    ) g
+    SELECT g."key", ${group.label} AS "label", g."count" FROM (${counts}) g
     ORDER BY g."count" DESC, g."key" ASC`;
   return rows.map((row) => ({
     key: row.key,

@@ -326,3 +326,45 @@ describe("rank sorts led by a small filter", () => {
     }
   });
 });
+
+describe("totals and groups from the kept counts (AlertGroupCount)", () => {
+  // A filter that matches every alert but is not "statuses only", so it is counted from the alerts.
+  const everything = { from: new Date(0).toISOString() };
+
+  async function expectCountsMatchAlerts(): Promise<void> {
+    for (const status of [undefined, ["open"], ["acknowledged", "closed"]] as const) {
+      const filter = status ? { status: [...status] } : {};
+      expect(await countAlerts(filter)).toBe(await countAlerts({ ...filter, ...everything }));
+      for (const by of ["rule", "container", "host"] as const) {
+        expect(await groupAlerts(filter, by), `${by} ${status}`).toEqual(
+          await groupAlerts({ ...filter, ...everything }, by),
+        );
+      }
+    }
+  }
+
+  it("stay equal to counting the alerts through inserts, triage, moves between groups and deletes", async () => {
+    const a = await seedAlert({ hostName: "node-1", containerName: "web-1" });
+    const b = await seedAlert({ hostName: null, containerName: null });
+    const c = await seedAlert({ hostName: "node-2", status: "closed" });
+    await seedMany(30, "bulk");
+    await expectCountsMatchAlerts();
+    expect(await groupAlerts({ status: ["open"] }, "host")).toEqual([
+      { key: "node-bulk", label: "node-bulk", count: 30 },
+      { key: null, label: "(no host)", count: 1 },
+      { key: "node-1", label: "node-1", count: 1 },
+    ]);
+    await prisma().alert.update({ where: { id: a }, data: { status: "acknowledged" } });
+    await prisma().alert.update({ where: { id: b }, data: { hostName: "node-2", containerId: null } });
+    await prisma().alert.update({ where: { id: c }, data: { ruleId: "rule-shell", processName: "zsh" } });
+    await prisma().$executeRaw`UPDATE "Alert" SET "status" = 'closed' WHERE "id" LIKE 'bulk-1%'`;
+    await expectCountsMatchAlerts();
+    await prisma().alert.delete({ where: { id: c } });
+    await prisma().$executeRaw`DELETE FROM "Alert" WHERE "id" LIKE 'bulk-2%'`;
+    await expectCountsMatchAlerts();
+    expect(await countAlerts({ status: ["closed"] })).toBe(11);
+    await prisma().alert.deleteMany();
+    expect(await countAlerts({})).toBe(0);
+    expect(await groupAlerts({}, "container")).toEqual([]);
+  });
+});
