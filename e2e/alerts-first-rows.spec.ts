@@ -148,6 +148,15 @@ test("once live, the page uses the server's rows instead of fetching them again,
   await expect(page.getByTestId("alert-row")).toHaveCount(1);
   await expect(page.getByTestId("alert-row")).toContainText(`${MARK}-cache`);
   await expect(page.getByTestId("alert-total")).toHaveText("1 alert");
+  // A new filter is the browser's own request; the server only renders rows for the URL a page opens with.
+  expect(listRequests).toEqual([expect.stringContaining("severity=critical")]);
+
+  // Back restores the previous filter and its rows.
+  await page.goBack();
+  await expect(page).not.toHaveURL(/severity=/);
+  await expect(page.getByTestId("alert-row")).toHaveCount(ALERTS.length);
+  await page.goForward();
+  await expect(page.getByTestId("alert-row")).toHaveCount(1);
 
   // j moves to the first row and focuses its link, as before.
   await page.locator("body").click({ position: { x: 5, y: 5 } });
