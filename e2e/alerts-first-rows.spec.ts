@@ -159,7 +159,7 @@ test("once live, the page uses the server's rows instead of fetching them again,
   await expect(page.getByTestId("alert-row")).toHaveCount(1);
 
   // j moves to the first row and focuses its link, as before.
-  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await page.getByRole("heading", { level: 1, name: "Alerts" }).click();
   await page.keyboard.press("j");
   await expect(page.getByTestId("alert-row").first().locator("a[data-alert-link]")).toBeFocused();
 });

@@ -112,11 +112,14 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string | 
 export function AlertFilters({
   filter,
   onChange,
+  loadRuleOptions = true,
 }: {
   filter: AlertListFilter;
   onChange: (next: AlertListFilter, options?: { replace?: boolean }) => void;
+  /** false holds back the rule list's request (a grouping over every alert) so something more urgent goes first */
+  loadRuleOptions?: boolean;
 }) {
-  const rules = useRuleOptions();
+  const rules = useRuleOptions(loadRuleOptions);
   const ruleId = useId();
   const rangeId = useId();
   const fromId = useId();

@@ -96,9 +96,10 @@ export function useAlertCounts(filter: AlertListFilter, by: AlertGroupBy | null)
   });
 }
 
-/** Rules that have raised alerts, for the rule filter. */
-export function useRuleOptions() {
+/** Rules that have raised alerts, for the rule filter; `enabled: false` waits. */
+export function useRuleOptions(enabled = true) {
   return useQuery({
+    enabled,
     queryKey: alertKeys.ruleOptions(),
     queryFn: ({ signal }) => requestJson("/api/alerts/groups?by=rule&groupLimit=500", AlertCountsSchema, { signal }),
     select: (counts) =>
