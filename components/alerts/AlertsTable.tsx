@@ -18,10 +18,11 @@ import type { AlertRow } from "./list-data";
 const ROW_HEIGHT = 44;
 /**
  * The scroll box's size before it can be measured: on the server and in the
- * first (hydrating) render. Tall enough for the rows a large screen shows, so
- * the HTML already carries them; the real size takes over once mounted.
+ * first (hydrating) render. With the overscan below that is 24 rows in the
+ * HTML, more than the box shows on a 1400-pixel-high window (it is the window
+ * less 20rem); the real size takes over once mounted.
  */
-const INITIAL_RECT = { width: 1280, height: ROW_HEIGHT * 20 };
+const INITIAL_RECT = { width: 1280, height: ROW_HEIGHT * 12 };
 
 /** "2026-11-20 10:00:05" in UTC: analysts compare times across hosts, so one zone everywhere. */
 export function formatUtc(iso: string): string {
