@@ -5,6 +5,12 @@
  * before any page script records performance.now() (which counts from the
  * navigation start) when the first [data-testid="alert-row"] appears; the
  * bench then waits until Playwright sees that row visible.
+ *
+ * In the DOM is not yet on screen: since the rows come with the server's
+ * HTML they can be parsed before the style sheet lets anything paint, so
+ * `painted` also records the frame that shows the row (never before the
+ * first contentful paint). `loads` stays the in-the-DOM time the earlier
+ * results were taken with.
  */
 import { chromium } from "@playwright/test";
 
@@ -27,7 +33,7 @@ export interface FirstRowsResult {
   loads: number[];
   /** first-contentful-paint of the same loads, ms (null if the browser gave none). */
   firstContentfulPaint: (number | null)[];
-  /** When the frame showing the first row was painted (in the DOM is not yet on screen), ms; measureFirstRows always fills it. */
+  /** When the frame showing the first row was painted, ms; measureFirstRows always fills it. */
   painted?: number[];
   /** Per load, when asked for with `timelines: true`. */
   timelines?: LoadTimeline[];
