@@ -142,6 +142,8 @@ test("once live, the page uses the server's rows instead of fetching them again,
   await expect(page.evaluate(() => (window as { __kwPwned?: string }).__kwPwned)).resolves.toBeUndefined();
   expect(listRequests).toEqual([]);
   expect(reactErrors).toEqual([]);
+  // The rule filter's options are asked for once the total is in.
+  await expect(page.getByLabel("Rule", { exact: true }).locator("option", { hasText: RULE.name })).toHaveCount(1);
 
   await page.getByRole("button", { name: "Critical", exact: true }).click();
   await expect(page).toHaveURL(/[?&]severity=critical/);
