@@ -204,7 +204,9 @@ function countConditions(filter: AlertFilter, search: SearchPlan): Prisma.Sql[] 
   const conditions = filterConditions(filter);
   if (search.kind === "none") return conditions;
   conditions.push(...search.conditions);
-  if (search.kind === "filter") conditions.push(Prisma.sql`a."rowid" IN (${matchedRowids(search.match)})`);
+  if (search.kind === "filter" || search.kind === "member") {
+    conditions.push(Prisma.sql`a."rowid" IN (${matchedRowids(search.match)})`);
+  }
   return conditions;
 }
 
@@ -358,7 +360,10 @@ export interface ListPlan {
 }
 
 export async function planList(query: AlertListQuery): Promise<ListPlan> {
-  const search = await planSearch(query.q);
+  // Only rank sorts: there the rows a page passes over are many whenever the term's
+  // alerts rank low, while a time sort with a common term finds its page in the
+  // first few hundred rows, far cheaper than reading the match set.
+  const search = await planSearch(query.q, query.sort === "severity" || query.sort === "risk");
   return { search, narrowingIndex: search.kind === "drive" ? null : await narrowingIndex(query, query.sort) };
 }
 
@@ -370,7 +375,14 @@ export function listQuerySql(query: AlertListQuery, plan: ListPlan): Prisma.Sql 
   const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
   const rows = (query.limit ?? DEFAULT_LIST_LIMIT) + 1;
   const { search } = plan;
-  const searched = search.kind === "none" ? [] : search.conditions;
+  // `member`: the unary + keeps the planner from fetching every match by rowid (and
+  // sorting them); the set is only tested against the rowids of index entries walked.
+  const searched =
+    search.kind === "none"
+      ? []
+      : search.kind === "member"
+        ? [...search.conditions, Prisma.sql`+a."rowid" IN (${matchedRowids(search.match)})`]
+        : search.conditions;
   // When an index leads with few rows, one branch sorts them: the per-value
   // branches would each read all of them again.
   const led = search.kind === "drive" || plan.narrowingIndex !== null;

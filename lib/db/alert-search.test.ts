@@ -210,6 +210,14 @@ describe("free-text search through the trigram index", () => {
       `miner #${SEARCH_DRIVE_LIMIT + 4}`,
     ]);
     expect(ids(await listAlerts({ q: "miner", status: ["closed"] }))).toEqual([rare]);
+    // sorted by risk, the match set is read once and the risk index walked against it
+    expect((await planSearch("miner", true)).kind).toBe("member");
+    const byRisk = await listAlerts({ q: "miner", sort: "risk", limit: 3 });
+    expect(byRisk.items.map((item) => item.commandLine)).toEqual(["miner #3999", "miner #3899", "miner #3799"]);
+    const next = await listAlerts({ q: "miner", sort: "risk", limit: 2, cursor: byRisk.nextCursor ?? undefined });
+    expect(next.items.map((item) => item.commandLine)).toEqual(["miner #3699", "miner #3599"]);
+    expect(ids(await listAlerts({ q: "miner special", sort: "severity" }))).toEqual([rare]);
+    expect(ids(await listAlerts({ q: "miner", status: ["closed"], sort: "risk" }))).toEqual([rare]);
     expect(ids(await listAlerts({ q: "miner special" }))).toEqual([rare]);
     expect(await countAlerts({ q: "miner" })).toBe(SEARCH_DRIVE_LIMIT + 6);
     // #12, #120–#129, #1200–#1299
@@ -274,6 +282,14 @@ describe("query plans", () => {
     const details = await plan({ q: "xmrig", status: ["open"], sort: "risk" });
     expect(details[0]).toMatch(/^SCAN \w+ VIRTUAL TABLE/);
     expect(details).toContain("SEARCH a USING INTEGER PRIMARY KEY (rowid=?)");
+  });
+
+  it("tests a common term's matches against the rank index's entries instead of fetching each", async () => {
+    await seedMany(SEARCH_DRIVE_LIMIT + 1, "xmrig");
+    const details = await plan({ q: "xmrig", sort: "risk" });
+    expect(details[0]).toMatch(/^SCAN a USING INDEX Alert_riskScore_timestamp_idx/);
+    expect(details.join("\n")).toContain("LIST SUBQUERY");
+    expect(details.join("\n")).not.toContain("INTEGER PRIMARY KEY");
   });
 
   it("reads a severity sort over chosen severities from the (severityRank, timestamp) index, one branch each", async () => {
