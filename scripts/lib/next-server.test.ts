@@ -5,16 +5,17 @@ import { nextStartCommand } from "./next-server.mjs";
 
 describe("the production server command", () => {
   it("runs next start in a node that lifts the 5-minute request timeout to an hour", () => {
-    const { command, args } = nextStartCommand(3999);
+    const { command, args } = nextStartCommand(3999, {});
     expect(command).toBe(process.execPath);
     expect(args.slice(-3)).toEqual(["start", "-p", "3999"]);
-    expect(fs.existsSync(args[1] as string) && fs.existsSync(args[2] as string)).toBe(true);
+    const preload = args.indexOf("--import");
+    expect(fs.existsSync(args[preload + 1] as string) && fs.existsSync(args[preload + 2] as string)).toBe(true);
     // The same preload, in a node that only creates a server the way Next does.
     const printed = execFileSync(
       command,
       [
-        args[0] as string,
-        args[1] as string,
+        args[preload] as string,
+        args[preload + 1] as string,
         "-e",
         'const s = require("node:http").createServer(() => {}); process.stdout.write(s.requestTimeout + " " + s.headersTimeout)',
       ],
@@ -24,5 +25,21 @@ describe("the production server command", () => {
     expect(requestTimeout).toBe(60 * 60 * 1000);
     // headers must still arrive promptly
     expect(headersTimeout).toBeLessThanOrEqual(60_000);
+  });
+
+  it("caps the old space at 1 GB so the heap is collected before it grows far, unless NODE_OPTIONS says otherwise", () => {
+    const { command, args } = nextStartCommand(3999, {});
+    const flag = args.find((arg) => arg.startsWith("--max-old-space-size="));
+    expect(flag).toBe("--max-old-space-size=1024");
+    const limit = execFileSync(
+      command,
+      [flag as string, "-e", 'process.stdout.write(String(require("node:v8").getHeapStatistics().heap_size_limit))'],
+      { encoding: "utf8" },
+    );
+    // The limit covers the old space plus the young generation.
+    expect(Number(limit) / 2 ** 20).toBeGreaterThanOrEqual(1024);
+    expect(Number(limit) / 2 ** 20).toBeLessThan(1200);
+    const own = nextStartCommand(3999, { NODE_OPTIONS: "--max-old-space-size=4096" });
+    expect(own.args.some((arg) => arg.startsWith("--max-old-space-size"))).toBe(false);
   });
 });
