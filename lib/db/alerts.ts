@@ -18,6 +18,6 @@ export interface AlertDraft {
   entityId: string | null;
   entryLeaderEntityId: string | null;
   sessionLeaderEntityId: string | null;
-  /** content hashes of the triggering events, in sequence order (they are stored before the alert) */
-  eventHashes: string[];
+  /** the triggering events (stored before the alert), in sequence order: content hash and @timestamp identify one */
+  events: { contentHash: string; timestamp: Date }[];
 }

@@ -54,7 +54,7 @@ function draft(ruleId: string, hashes: string[]): AlertDraft {
     entityId: "e1",
     entryLeaderEntityId: null,
     sessionLeaderEntityId: null,
-    eventHashes: hashes,
+    events: hashes.map((contentHash) => ({ contentHash, timestamp: new Date("2026-11-20T10:00:00.123Z") })),
   };
 }
 
@@ -69,7 +69,7 @@ describe("storeBatch", () => {
     expect(stored).toMatchObject({ inserted: 2, duplicates: 0 });
     expect([...stored.createdAlerts]).toEqual([`${rule.id}:${a},${b}`]);
 
-    const event = await prisma().event.findUniqueOrThrow({ where: { contentHash: a } });
+    const event = await prisma().event.findFirstOrThrow({ where: { contentHash: a } });
     expect(event.timestamp.toISOString()).toBe("2026-11-20T10:00:00.123Z");
     expect(event).toMatchObject({ uploadId: upload.id, line: 1, processExecutable: "/tmp/nc" });
     const alert = await prisma().alert.findFirstOrThrow({
@@ -107,6 +107,28 @@ describe("storeBatch", () => {
     expect(repeat.createdAlerts.size).toBe(0);
   });
 
+  it("records the upload's progress in the batch's own transaction", async () => {
+    const upload = await seedUpload(prisma());
+    const hash = unique();
+    await storeBatch(upload.id, [eventRow(1, hash)], []);
+    const seen: { inserted: number; duplicates: number }[] = [];
+    await storeBatch(upload.id, [eventRow(2, hash), eventRow(3, unique())], [], {
+      progress: (stored) => {
+        seen.push(stored);
+        return { bytes: 900, received: 4, accepted: 3, rejected: 1, duplicate: stored.duplicates, format: "ecs" };
+      },
+    });
+    expect(seen).toEqual([{ inserted: 1, duplicates: 1 }]);
+    expect(await prisma().upload.findUniqueOrThrow({ where: { id: upload.id } })).toMatchObject({
+      bytesReceived: 900,
+      eventsReceived: 4,
+      eventsAccepted: 3,
+      eventsRejected: 1,
+      eventsDuplicate: 1,
+      format: "ecs",
+    });
+  });
+
   it("waits for another connection's write lock without blocking the event loop, then stores", async () => {
     const upload = await seedUpload(prisma());
     lock = new Database(database.file);
@@ -130,7 +152,9 @@ describe("storeBatch", () => {
     lock = new Database(database.file);
     lock.exec("BEGIN IMMEDIATE");
     const hash = unique();
-    await expect(storeBatch(upload.id, [eventRow(1, hash)], [], 100)).rejects.toMatchObject({ code: "SQLITE_BUSY" });
+    await expect(storeBatch(upload.id, [eventRow(1, hash)], [], { patienceMs: 100 })).rejects.toMatchObject({
+      code: "SQLITE_BUSY",
+    });
     lock.exec("ROLLBACK");
     expect(await prisma().event.count({ where: { contentHash: hash } })).toBe(0);
   });

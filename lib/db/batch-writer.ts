@@ -30,6 +30,19 @@ export interface StoredBatch {
   createdAlerts: Set<string>;
 }
 
+/** An upload's counters as they stand once a batch is stored. */
+export interface UploadProgress {
+  bytes: number;
+  received: number;
+  accepted: number;
+  rejected: number;
+  duplicate: number;
+  format: string;
+}
+
+/** Computes the upload's progress from what the batch stored; runs inside the batch's transaction. */
+export type ProgressAfter = (stored: { inserted: number; duplicates: number }) => UploadProgress;
+
 const EVENT_COLUMNS = [
   "uploadId",
   "line",
@@ -85,12 +98,20 @@ interface Statements {
   findEvent: Database.Statement;
   insertAlert: Database.Statement;
   linkEvent: Database.Statement;
+  recordProgress: Database.Statement;
 }
 
 interface Writer {
   file: string;
   db: Database.Database;
-  write: (uploadId: string, events: readonly EventRow[], alerts: readonly AlertDraft[]) => StoredBatch;
+  write: (batch: Batch) => StoredBatch;
+}
+
+interface Batch {
+  uploadId: string;
+  events: readonly EventRow[];
+  alerts: readonly AlertDraft[];
+  progress: ProgressAfter | undefined;
 }
 
 const globalForWriter = globalThis as unknown as { keelwatchBatchWriter?: Writer };
@@ -99,17 +120,24 @@ function openWriter(file: string): Writer {
   const db = new Database(file);
   configureConnection(db);
   db.pragma("busy_timeout = 0");
+  // A checkpoint (copying the WAL into the database, with an fsync) after every 16,384 pages
+  // rather than SQLite's 1,000: a batch of 2,000 events writes more than 1,000 pages, so every
+  // commit paid for one, and pages that several batches change are copied once (500,000 events:
+  // 56 -> 45 µs an event in SQLite). The WAL grows to about 64 MB between checkpoints.
+  db.pragma("wal_autocheckpoint = 16384");
   const statements: Statements = {
     insertEvent: db.prepare(insertSql("Event", EVENT_COLUMNS, "id")).pluck(),
-    findEvent: db.prepare(`SELECT "id" FROM "Event" WHERE "contentHash" = ?`).pluck(),
+    findEvent: db.prepare(`SELECT "id" FROM "Event" WHERE "timestamp" = ? AND "contentHash" = ?`).pluck(),
     insertAlert: db.prepare(insertSql("Alert", ALERT_COLUMNS, "dedupKey")).pluck(),
     linkEvent: db.prepare(`INSERT INTO "AlertEvent" ("alertId", "position", "eventId") VALUES (?, ?, ?)`),
+    recordProgress: db.prepare(
+      `UPDATE "Upload" SET "bytesReceived" = ?, "eventsReceived" = ?, "eventsAccepted" = ?, "eventsRejected" = ?,
+       "eventsDuplicate" = ?, "format" = ? WHERE "id" = ?`,
+    ),
   };
-  const transaction = db.transaction((uploadId: string, events: readonly EventRow[], alerts: readonly AlertDraft[]) =>
-    writeBatch(statements, uploadId, events, alerts),
-  );
+  const transaction = db.transaction((batch: Batch) => writeBatch(statements, batch));
   // IMMEDIATE takes the write lock at BEGIN, so a busy database fails before any work is done.
-  return { file, db, write: (uploadId, events, alerts) => transaction.immediate(uploadId, events, alerts) };
+  return { file, db, write: (batch) => transaction.immediate(batch) };
 }
 
 function writer(): Writer {
@@ -127,12 +155,7 @@ export function closeBatchWriter(): void {
   globalForWriter.keelwatchBatchWriter = undefined;
 }
 
-function writeBatch(
-  statements: Statements,
-  uploadId: string,
-  events: readonly EventRow[],
-  alerts: readonly AlertDraft[],
-): StoredBatch {
+function writeBatch(statements: Statements, { uploadId, events, alerts, progress }: Batch): StoredBatch {
   const eventIds = new Map<string, number>();
   let inserted = 0;
   for (const row of events) {
@@ -157,11 +180,21 @@ function writeBatch(
       eventIds.set(row.contentHash, id);
     }
   }
-  return {
-    inserted,
-    duplicates: events.length - inserted,
-    createdAlerts: insertAlerts(statements, uploadId, alerts, eventIds),
-  };
+  const duplicates = events.length - inserted;
+  const createdAlerts = insertAlerts(statements, uploadId, alerts, eventIds);
+  if (progress) {
+    const now = progress({ inserted, duplicates });
+    statements.recordProgress.run(
+      now.bytes,
+      now.received,
+      now.accepted,
+      now.rejected,
+      now.duplicate,
+      now.format,
+      uploadId,
+    );
+  }
+  return { inserted, duplicates, createdAlerts };
 }
 
 /**
@@ -208,8 +241,10 @@ function insertAlerts(
     );
     if (stored === undefined) continue;
     created.add(draft.dedupKey);
-    draft.eventHashes.forEach((hash, position) => {
-      const eventId = eventIds.get(hash) ?? (statements.findEvent.get(hash) as number | undefined);
+    draft.events.forEach((event, position) => {
+      const eventId =
+        eventIds.get(event.contentHash) ??
+        (statements.findEvent.get(sqliteDateTime(event.timestamp), event.contentHash) as number | undefined);
       if (eventId !== undefined) statements.linkEvent.run(id, position, eventId);
     });
   }
@@ -222,21 +257,23 @@ function isBusy(error: unknown): boolean {
 }
 
 /**
- * One batch of an upload in one transaction: its events and the alerts they
- * raised are stored together or not at all, so a crash mid-upload leaves
- * whole batches behind, never events without their alerts. Identical events
- * (same content hash, in this batch or stored before) are stored once.
+ * One batch of an upload in one transaction: its events, the alerts they
+ * raised and the upload's progress are stored together or not at all, so a
+ * crash mid-upload leaves whole batches behind, never events without their
+ * alerts, and the progress an analyst sees counts exactly what is stored.
+ * Identical events (in this batch or stored before) are stored once.
  */
 export async function storeBatch(
   uploadId: string,
   events: readonly EventRow[],
   alerts: readonly AlertDraft[],
-  patienceMs: number = BUSY_TIMEOUT_MS,
+  options: { progress?: ProgressAfter; patienceMs?: number } = {},
 ): Promise<StoredBatch> {
+  const patienceMs = options.patienceMs ?? BUSY_TIMEOUT_MS;
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
     try {
-      return writer().write(uploadId, events, alerts);
+      return writer().write({ uploadId, events, alerts, progress: options.progress });
     } catch (error) {
       if (!isBusy(error) || Date.now() - started >= patienceMs) throw error;
     }

@@ -37,7 +37,14 @@ describe("Prisma over a real SQLite file", () => {
     const upload = await db.upload.create({ data: { fileName: "again.ndjson", format: "ecs" } });
     await expect(
       db.event.create({
-        data: { uploadId: upload.id, line: 1, contentHash: "hash-1", timestamp: new Date(), document: "{}" },
+        // identical content has an identical @timestamp
+        data: {
+          uploadId: upload.id,
+          line: 1,
+          contentHash: "hash-1",
+          timestamp: new Date(Date.UTC(2026, 10, 23, 6, 0, 1)),
+          document: "{}",
+        },
       }),
     ).rejects.toThrow(/Unique constraint/);
   });

@@ -35,23 +35,6 @@ export async function createUpload(input: {
   return upload.id;
 }
 
-export async function recordUploadProgress(
-  id: string,
-  progress: { bytes: number; received: number; accepted: number; rejected: number; duplicate: number; format: string },
-): Promise<void> {
-  await prisma().upload.update({
-    where: { id },
-    data: {
-      bytesReceived: progress.bytes,
-      eventsReceived: progress.received,
-      eventsAccepted: progress.accepted,
-      eventsRejected: progress.rejected,
-      eventsDuplicate: progress.duplicate,
-      format: progress.format,
-    },
-  });
-}
-
 export async function finishUpload(report: UploadReport): Promise<void> {
   await prisma().upload.update({
     where: { id: report.uploadId },

@@ -55,6 +55,6 @@ export function alertDraft(rule: AlertRuleFacts, events: readonly MatchedEvent[]
     entityId: ecsText(event, "process.entity_id"),
     entryLeaderEntityId: ecsText(event, "process.entry_leader.entity_id"),
     sessionLeaderEntityId: ecsText(event, "process.session_leader.entity_id"),
-    eventHashes: events.map((matched) => matched.contentHash),
+    events: events.map((matched) => ({ contentHash: matched.contentHash, timestamp: matched.timestamp })),
   };
 }

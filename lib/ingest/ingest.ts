@@ -1,10 +1,10 @@
 import type { AlertDraft } from "../db/alerts";
-import { storeBatch } from "../db/batch-writer";
+import { storeBatch, type UploadProgress } from "../db/batch-writer";
 import { findEventsBetween } from "../db/events";
 import { loadActiveExceptions } from "../db/exceptions";
 import { findStoredProcesses } from "../db/processes";
 import { listEnabledDetectionRules } from "../db/rules";
-import { createUpload, finishUpload, recordUploadProgress, type UploadReport } from "../db/uploads";
+import { createUpload, finishUpload, type UploadReport } from "../db/uploads";
 import { alertDraft, type MatchedEvent } from "../detection/alert-draft";
 import { type Detection, type DetectionRule, Detector } from "../detection/detector";
 import { AncestryTracker } from "../enrich/ancestry";
@@ -173,7 +173,9 @@ class IngestRun {
     if (!this.historyReplayed && batch.length > 0) await this.replayHistory(batch);
     const detections = [...this.detector.detect(events), ...extraDetections];
     const drafts = this.capPerRule(detections.flatMap((detection) => this.draft(detection)));
-    const stored = await storeBatch(this.uploadId, rows, drafts);
+    const stored = await storeBatch(this.uploadId, rows, drafts, {
+      progress: ({ inserted, duplicates }) => this.progress(inserted + duplicates, duplicates),
+    });
     this.accepted += stored.inserted + stored.duplicates;
     this.duplicate += stored.duplicates;
     for (const draft of drafts) {
@@ -186,7 +188,6 @@ class IngestRun {
         this.alertsDuplicate++;
       }
     }
-    await this.recordProgress();
   }
 
   /**
@@ -253,15 +254,16 @@ class IngestRun {
     });
   }
 
-  private async recordProgress(): Promise<void> {
-    await recordUploadProgress(this.uploadId, {
+  /** The upload's counters once a batch with these accepted and duplicate events is stored. */
+  private progress(accepted: number, duplicate: number): UploadProgress {
+    return {
       bytes: this.counter.bytes,
       received: this.received,
-      accepted: this.accepted,
+      accepted: this.accepted + accepted,
       rejected: this.errorCount,
-      duplicate: this.duplicate,
+      duplicate: this.duplicate + duplicate,
       format: this.format,
-    });
+    };
   }
 
   report(status: "done" | "failed", failure?: string): UploadReport {
