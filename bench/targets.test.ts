@@ -113,7 +113,18 @@ describe("alerts API verdicts", () => {
     expect(verdicts[0]).toMatchObject({ met: false });
     expect(verdicts[0]?.measured).toBe('worst p95 80.0 ms ("list, status=open"); over the target: list, status=open');
     expect(verdicts[1]).toMatchObject({ met: true });
-    expect(verdicts[2]).toMatchObject({ met: true, measured: "slowest of 2 loads 700 ms (cold: 700 ms)" });
+    expect(verdicts[2]).toMatchObject({ met: true, measured: "slowest of 2 loads 700 ms in the page (cold: 700 ms)" });
+  });
+
+  it("judges first rows by the painted frame when the browser reported one per load", () => {
+    const base = result(20, [600, 400]);
+    const painted: AlertsApiResult = {
+      ...base,
+      firstRows: { loads: [600, 400], painted: [1_100, 450], firstContentfulPaint: [null, null] },
+    };
+    const { verdicts, sections } = alertsSection(painted);
+    expect(verdicts[2]).toMatchObject({ met: false, measured: "slowest of 2 loads 1100 ms painted (cold: 1100 ms)" });
+    expect(sections[0]?.notes.join("\n")).toContain("in the page 600, 400; painted 1100, 450");
   });
 
   it("reports the browser figure as not measured, with the reason, when it is missing", () => {

@@ -235,14 +235,19 @@ export function alertsSection(result: AlertsApiResult): { sections: Section[]; v
   ];
   if (result.firstRows && result.firstRows.loads.length > 0) {
     const loads = result.firstRows.loads;
-    const worst = Math.max(...loads);
+    // Judged by the frame that shows the rows when the browser reported it: rows in the page are not yet on screen.
+    const painted = result.firstRows.painted ?? [];
+    const judged = painted.length === loads.length ? painted : loads;
+    const worst = Math.max(...judged);
+    const list = (values: number[]) => values.map((ms) => ms.toFixed(0)).join(", ");
     notes.push(
-      `first alert rows in Chromium (ms from navigation start, first load with a cold cache): ${loads.map((ms) => ms.toFixed(0)).join(", ")}; ` +
+      `first alert rows in Chromium (ms from navigation start, first load with a cold cache): in the page ${list(loads)}` +
+        `${painted.length > 0 ? `; painted ${list(painted)}` : ""}; ` +
         `first-contentful-paint: ${result.firstRows.firstContentfulPaint.map((ms) => (ms === null ? "?" : ms.toFixed(0))).join(", ")}`,
     );
     verdicts.push({
       target: `first contentful alert rows ≤ ${TARGETS.firstRowsMs} ms with ${count(counts.alerts)} alerts`,
-      measured: `slowest of ${loads.length} loads ${worst.toFixed(0)} ms (cold: ${(loads[0] ?? 0).toFixed(0)} ms)`,
+      measured: `slowest of ${judged.length} loads ${worst.toFixed(0)} ms ${judged === painted ? "painted" : "in the page"} (cold: ${(judged[0] ?? 0).toFixed(0)} ms)`,
       met: worst <= TARGETS.firstRowsMs,
     });
   } else {
