@@ -105,6 +105,7 @@ describe("searchTerms and searchMatch", () => {
     expect(searchMatch(["nc", "web-1"])).toBe('"web-1"');
     expect(searchMatch(['say"hi', "50%", "my_x"])).toBe('"say""hi" AND "50%" AND "my_x"');
     expect(searchMatch(["nc", "ab"])).toBeNull();
+    expect(searchMatch(["abc\u0000def"])).toBeNull();
     // three code points, even when one needs two UTF-16 units
     expect(searchMatch(["a😀b"])).toBe('"a😀b"');
   });
@@ -163,6 +164,7 @@ describe("free-text search through the trigram index", () => {
     // FTS5 query syntax means nothing inside the quoted phrase
     expect(ids(await listAlerts({ q: "AND" }))).toEqual([words]);
     expect(ids(await listAlerts({ q: "*" }))).toEqual([]);
+    expect(ids(await listAlerts({ q: "my_\u0000secret" }))).toEqual([]);
   });
 
   it("combines with status and severity filters under every sort, and pages with the cursor", async () => {

@@ -57,11 +57,13 @@ export function searchConditions(terms: readonly string[]): Prisma.Sql[] {
 /**
  * An FTS5 query for the terms the index can answer: each one a quoted phrase (its
  * trigrams in a row, i.e. the substring; quotes inside doubled, every other
- * character literal), all of them required. Null when every term is shorter than a
- * trigram. Length counts code points, as the tokenizer does.
+ * character literal), all of them required. Null when no term can use the index
+ * (shorter than a trigram). Length counts code points, as the tokenizer does.
  */
 export function searchMatch(terms: readonly string[]): string | null {
-  const indexed = terms.filter((term) => Array.from(term).length >= TRIGRAM_LENGTH);
+  // A NUL would end the query text inside SQLite's C code, leaving a shorter phrase
+  // that may match nothing; such a term is left to LIKE alone.
+  const indexed = terms.filter((term) => Array.from(term).length >= TRIGRAM_LENGTH && !term.includes("\u0000"));
   if (indexed.length === 0) return null;
   return indexed.map((term) => `"${term.replaceAll('"', '""')}"`).join(" AND ");
 }
