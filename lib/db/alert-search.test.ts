@@ -248,6 +248,39 @@ describe("the index follows every write to Alert", () => {
     checkIndex();
   });
 
+  it("follows alerts deleted by the cascade when their rule is deleted", async () => {
+    await prisma().rule.create({
+      data: { id: "rule-gone", name: "Gone", description: "t", query: "q", severity: "low", riskScore: 21 },
+    });
+    const kept = await seedAlert({ commandLine: "cascade-test kept" });
+    await prisma().alert.update({
+      where: { id: await seedAlert({ commandLine: "x" }) },
+      data: { ruleId: "rule-gone" },
+    });
+    await prisma().alert.create({
+      data: {
+        ruleId: "rule-gone",
+        ruleName: "Gone",
+        severity: "low",
+        severityRank: 1,
+        riskScore: 21,
+        dedupKey: "cascade-1",
+        timestamp: new Date(),
+        commandLine: "cascade-test gone",
+      },
+    });
+    expect(await countAlerts({ q: "cascade-test" })).toBe(2);
+    expect(await groupAlerts({}, "rule")).toEqual([
+      { key: "rule-gone", label: "Gone", count: 2 },
+      { key: "rule-shell", label: "Interactive shell", count: 1 },
+    ]);
+    await prisma().rule.delete({ where: { id: "rule-gone" } });
+    expect(ids(await listAlerts({ q: "cascade-test" }))).toEqual([kept]);
+    expect(await indexHits("cascade-test")).toBe(1);
+    expect(await groupAlerts({}, "rule")).toEqual([{ key: "rule-shell", label: "Interactive shell", count: 1 }]);
+    checkIndex();
+  });
+
   it("indexes a row written by a direct prepared INSERT … ON CONFLICT DO NOTHING, as ingest writes alerts", async () => {
     const db = new Database(database.file);
     try {
