@@ -14,7 +14,7 @@ import {
   optionalText,
   SEVERITIES,
 } from "./alert-list-query";
-import { alertSource, matchedRowids, planSearch, type SearchPlan } from "./alert-search";
+import { alertSource, matchedRowids, planSearch, SEARCH_LIMITS, type SearchPlan } from "./alert-search";
 import { prisma } from "./client";
 
 export * from "./alert-list-query";
@@ -360,10 +360,8 @@ export interface ListPlan {
 }
 
 export async function planList(query: AlertListQuery): Promise<ListPlan> {
-  // Only rank sorts: there the rows a page passes over are many whenever the term's
-  // alerts rank low, while a time sort with a common term finds its page in the
-  // first few hundred rows, far cheaper than reading the match set.
-  const search = await planSearch(query.q, query.sort === "severity" || query.sort === "risk");
+  const rankSort = query.sort === "severity" || query.sort === "risk";
+  const search = await planSearch(query.q, rankSort ? SEARCH_LIMITS.byRank : SEARCH_LIMITS.byTime);
   return { search, narrowingIndex: search.kind === "drive" ? null : await narrowingIndex(query, query.sort) };
 }
 

@@ -1,8 +1,23 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Prisma } from "../generated/prisma/client";
-import { AlertListQuerySchema, countAlerts, groupAlerts, listAlerts, listQuerySql, planList } from "./alert-list";
-import { planSearch, SEARCH_DRIVE_LIMIT, searchMatch, searchTerms } from "./alert-search";
+import {
+  type AlertListQueryInput,
+  AlertListQuerySchema,
+  countAlerts,
+  groupAlerts,
+  listAlerts,
+  listQuerySql,
+  planList,
+} from "./alert-list";
+import {
+  planSearch,
+  SEARCH_LIMITS,
+  type SearchLimits,
+  searchConditions,
+  searchMatch,
+  searchTerms,
+} from "./alert-search";
 import { prisma } from "./client";
 import { createTestDatabase } from "./test-database";
 
@@ -200,20 +215,22 @@ describe("free-text search through the trigram index", () => {
     ]);
   });
 
-  it("switches to testing rows along the sort when a term matches many alerts, with the same results", async () => {
-    await seedMany(SEARCH_DRIVE_LIMIT + 5, "miner");
+  it("plans by how many alerts a term matches, with the same results", async () => {
+    await seedMany(SEARCH_LIMITS.counting.drive + 5, "miner");
     const rare = await seedAlert({ commandLine: "miner --special", status: "closed", minute: 1 });
     expect((await planSearch("miner")).kind).toBe("filter");
+    expect((await planSearch("miner", { drive: 10, member: 100 })).kind).toBe("filter");
     expect((await planSearch("special")).kind).toBe("drive");
     const page = await listAlerts({ q: "MINER", limit: 3 });
     expect(page.items.map((item) => item.commandLine)).toEqual([
       "miner --special",
-      `miner #${SEARCH_DRIVE_LIMIT + 5}`,
-      `miner #${SEARCH_DRIVE_LIMIT + 4}`,
+      `miner #${SEARCH_LIMITS.counting.drive + 5}`,
+      `miner #${SEARCH_LIMITS.counting.drive + 4}`,
     ]);
     expect(ids(await listAlerts({ q: "miner", status: ["closed"] }))).toEqual([rare]);
     // sorted by risk, the match set is read once and the risk index walked against it
-    expect((await planSearch("miner", true)).kind).toBe("member");
+    expect((await planSearch("miner", SEARCH_LIMITS.byRank)).kind).toBe("member");
+    expect((await planSearch("miner", SEARCH_LIMITS.byTime)).kind).toBe("member");
     const byRisk = await listAlerts({ q: "miner", sort: "risk", limit: 3 });
     expect(byRisk.items.map((item) => item.commandLine)).toEqual(["miner #3999", "miner #3899", "miner #3799"]);
     const next = await listAlerts({ q: "miner", sort: "risk", limit: 2, cursor: byRisk.nextCursor ?? undefined });
@@ -221,12 +238,69 @@ describe("free-text search through the trigram index", () => {
     expect(ids(await listAlerts({ q: "miner special", sort: "severity" }))).toEqual([rare]);
     expect(ids(await listAlerts({ q: "miner", status: ["closed"], sort: "risk" }))).toEqual([rare]);
     expect(ids(await listAlerts({ q: "miner special" }))).toEqual([rare]);
-    expect(await countAlerts({ q: "miner" })).toBe(SEARCH_DRIVE_LIMIT + 6);
+    expect(await countAlerts({ q: "miner" })).toBe(SEARCH_LIMITS.counting.drive + 6);
     // #12, #120–#129, #1200–#1299
     expect(await countAlerts({ q: "miner #12" })).toBe(1 + 10 + 100);
     expect(await groupAlerts({ q: "miner", status: ["open"] }, "host")).toEqual([
-      { key: "node-bulk", label: "node-bulk", count: SEARCH_DRIVE_LIMIT + 5 },
+      { key: "node-bulk", label: "node-bulk", count: SEARCH_LIMITS.counting.drive + 5 },
     ]);
+  });
+});
+
+describe("every search plan returns the same pages", () => {
+  const FORCE: Record<string, SearchLimits> = {
+    drive: { drive: 1e9, member: 0 },
+    member: { drive: 0, member: 1e9 },
+    filter: { drive: 0, member: 0 },
+  };
+
+  async function pages(input: AlertListQueryInput, kind: string): Promise<string[]> {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page += 1) {
+      const query = AlertListQuerySchema.parse({ ...input, limit: 4, cursor });
+      const limits = FORCE[kind];
+      const search =
+        limits === undefined
+          ? { kind: "scan" as const, conditions: searchConditions(searchTerms(query.q)) }
+          : await planSearch(query.q, limits);
+      if (limits !== undefined) expect(search.kind).toBe(kind);
+      const rows = await prisma().$queryRaw<{ id: string; severityRank: number; riskScore: number; timestamp: Date }[]>(
+        listQuerySql(query, { search, narrowingIndex: null }),
+      );
+      seen.push(...rows.slice(0, 4).map((row) => row.id));
+      if (rows.length <= 4) return seen;
+      cursor = (await listAlerts({ ...input, limit: 4, cursor })).nextCursor ?? undefined;
+    }
+    throw new Error("more pages than seeded alerts");
+  }
+
+  it("drive, member, filter and LIKE alone agree under every sort, filter and page", async () => {
+    for (let i = 0; i < 24; i += 1) {
+      await seedAlert({
+        commandLine: i % 3 === 0 ? `xmrig --pool p${i % 5}` : `curl http://x${i}.example`,
+        status: ["open", "closed", "acknowledged"][i % 3],
+        severity: (["low", "medium", "high", "critical"] as const)[i % 4],
+        riskScore: [21, 47, 73, 99][(i * 7) % 4],
+        minute: i % 6, // shared timestamps: the id breaks ties
+        hostName: i % 2 === 0 ? "node-a" : "node-b",
+      });
+    }
+    const inputs: AlertListQueryInput[] = [
+      { q: "xmrig" },
+      { q: "example", sort: "oldest" as const },
+      { q: "XMRIG --pool", sort: "severity" as const },
+      { q: "example", sort: "risk" as const, status: ["open", "closed"] },
+      { q: "node-a xmrig", severity: ["low", "critical"] },
+      { q: "example", severity: ["high"], sort: "severity" as const, host: "node-a" },
+    ];
+    for (const input of inputs) {
+      const expected = await pages(input, "scan");
+      expect(expected.length, JSON.stringify(input)).toBeGreaterThan(0);
+      for (const kind of Object.keys(FORCE)) {
+        expect(await pages(input, kind), `${kind} ${JSON.stringify(input)}`).toEqual(expected);
+      }
+    }
   });
 });
 
@@ -320,7 +394,7 @@ describe("query plans", () => {
   });
 
   it("tests a common term's matches against the rank index's entries instead of fetching each", async () => {
-    await seedMany(SEARCH_DRIVE_LIMIT + 1, "xmrig");
+    await seedMany(SEARCH_LIMITS.counting.drive + 1, "xmrig");
     const details = await plan({ q: "xmrig", sort: "risk" });
     expect(details[0]).toMatch(/^SCAN a USING INDEX Alert_riskScore_timestamp_idx/);
     expect(details.join("\n")).toContain("LIST SUBQUERY");

@@ -30,13 +30,29 @@ const SEARCHED_TEXT = Prisma.raw(
 const TRIGRAM_LENGTH = 3;
 
 /**
- * Above this many index matches the list reads its sort order's index and tests
- * each row with LIKE instead (it stops at one page, which comes soon when matches
- * are common); at or below it, fetching and sorting the matches is cheaper. The
- * crossover measured at 1M alerts: ~4 µs a row either way, so a term matching m of
- * n rows costs m reads from the index or page×n/m reads along the sort.
+ * Where each plan pays off, by the number m of alerts the rarest term matches
+ * (measured at 1M alerts: fetching an alert by rowid ~5-7 µs, testing an index
+ * entry against a match set ~0.2 µs, fetching and testing a row with LIKE ~3.5 µs):
+ * - m ≤ `drive`: fetch the m matches and sort them (cost ∝ m);
+ * - m ≤ `member`: read the match set once and walk the sort's index testing each
+ *   entry against it, fetching only matches (cost ∝ m + page×n/m entries);
+ * - above: walk the sort's index testing rows with LIKE (cost ∝ page×n/m rows),
+ *   cheap because matches are dense.
+ * A severity or risk sort drives up to more matches and uses the set up to far
+ * more: the alerts of a term often all rank low (a rule sets both), so walking the
+ * rank index passes over every higher-ranked alert first. Counting never uses
+ * `member`: it reads every match anyway.
  */
-export const SEARCH_DRIVE_LIMIT = 4000;
+export interface SearchLimits {
+  drive: number;
+  member: number;
+}
+
+export const SEARCH_LIMITS = {
+  byTime: { drive: 1500, member: 12_000 },
+  byRank: { drive: 4000, member: 150_000 },
+  counting: { drive: 4000, member: 0 },
+} as const satisfies Record<string, SearchLimits>;
 
 /** LIKE treats % and _ as wildcards; a search for "50%" means the text "50%". */
 export function escapeLike(text: string): string {
@@ -81,22 +97,13 @@ export async function countMatchesUpTo(match: string, cap: number): Promise<numb
 }
 
 /**
- * Between SEARCH_DRIVE_LIMIT and this many matches, a list sorted by severity or
- * risk reads the match set once and tests index entries against it
- * (no row is fetched for an entry that does not match); LIKE on each row would
- * fetch every row passed over, which costs 10× more when the matches sit behind
- * many others in the sort order (a common term whose alerts all have low risk).
- * Above it, reading the set costs more than the page (a term in 15% of alerts).
- */
-export const SEARCH_MEMBER_LIMIT = 150_000;
-
-/**
  * How a query should find the alerts matching `q`:
  * - `none`: no free text;
  * - `scan`: no term the index can answer (all under 3 characters), LIKE alone;
  * - `drive`: few matches, so read them from the index and look each alert up by rowid;
- * - `member`: many matches and other narrowing: index entries are tested against the match set;
- * - `filter`: many matches, so let other indexes (or the sort's) lead and test rows with LIKE.
+ * - `member`: more matches: the sort's index entries are tested against the match set;
+ * - `filter`: dense matches: other indexes (or the sort's) lead and rows are tested with LIKE.
+ * (SEARCH_LIMITS says where each pays off.)
  * `match` is the FTS5 query of the rarest indexed term.
  */
 export type SearchPlan =
@@ -117,21 +124,22 @@ async function countTerms(terms: readonly string[], cap: number): Promise<{ matc
   return counted.sort((a, b) => a.matches - b.matches);
 }
 
-/** `narrowed`: a page may pass over many rows (a rank sort), so the `member` plan is worth its cost. */
-export async function planSearch(q: string | undefined, narrowed = false): Promise<SearchPlan> {
+export async function planSearch(
+  q: string | undefined,
+  limits: SearchLimits = SEARCH_LIMITS.counting,
+): Promise<SearchPlan> {
   const terms = searchTerms(q);
   if (terms.length === 0) return { kind: "none" };
   const conditions = searchConditions(terms);
   // Each term is counted alone (cheap up to the cap) and the rarest one leads: an
   // index query ANDing two common phrases costs as much as reading both, which is
   // what this avoids; LIKE checks the other terms on the rows it finds.
-  const [rarest] = await countTerms(terms, SEARCH_DRIVE_LIMIT + 1);
+  const [rarest] = await countTerms(terms, limits.drive + 1);
   if (rarest === undefined) return { kind: "scan", conditions };
-  if (rarest.matches <= SEARCH_DRIVE_LIMIT) return { kind: "drive", conditions, match: rarest.match };
-  if (narrowed) {
-    const [wide] = await countTerms(terms, SEARCH_MEMBER_LIMIT + 1);
-    if (wide !== undefined && wide.matches <= SEARCH_MEMBER_LIMIT)
-      return { kind: "member", conditions, match: wide.match };
+  if (rarest.matches <= limits.drive) return { kind: "drive", conditions, match: rarest.match };
+  if (limits.member > limits.drive) {
+    const [wide] = await countTerms(terms, limits.member + 1);
+    if (wide !== undefined && wide.matches <= limits.member) return { kind: "member", conditions, match: wide.match };
   }
   return { kind: "filter", conditions, match: rarest.match };
 }
