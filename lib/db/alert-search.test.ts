@@ -219,7 +219,9 @@ describe("free-text search through the trigram index", () => {
     await seedMany(SEARCH_LIMITS.counting.drive + 5, "miner");
     const rare = await seedAlert({ commandLine: "miner --special", status: "closed", minute: 1 });
     expect((await planSearch("miner")).kind).toBe("filter");
-    expect((await planSearch("miner", { drive: 10, member: 100 })).kind).toBe("filter");
+    expect((await planSearch("miner", { drive: 10, member: 100, memberForSeveralTerms: true })).kind).toBe("filter");
+    expect((await planSearch("miner bulk", SEARCH_LIMITS.byTime)).kind).toBe("filter");
+    expect((await planSearch("miner node-bulk", SEARCH_LIMITS.byRank)).kind).toBe("member");
     expect((await planSearch("special")).kind).toBe("drive");
     const page = await listAlerts({ q: "MINER", limit: 3 });
     expect(page.items.map((item) => item.commandLine)).toEqual([
@@ -249,9 +251,9 @@ describe("free-text search through the trigram index", () => {
 
 describe("every search plan returns the same pages", () => {
   const FORCE: Record<string, SearchLimits> = {
-    drive: { drive: 1e9, member: 0 },
-    member: { drive: 0, member: 1e9 },
-    filter: { drive: 0, member: 0 },
+    drive: { drive: 1e9, member: 0, memberForSeveralTerms: false },
+    member: { drive: 0, member: 1e9, memberForSeveralTerms: true },
+    filter: { drive: 0, member: 0, memberForSeveralTerms: false },
   };
 
   async function pages(input: AlertListQueryInput, kind: string): Promise<string[]> {

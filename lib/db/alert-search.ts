@@ -46,12 +46,18 @@ const TRIGRAM_LENGTH = 3;
 export interface SearchLimits {
   drive: number;
   member: number;
+  /**
+   * Whether `member` is tried when several terms all match many alerts. Counting
+   * each of them again costs 3-10 ms a term, more than a time-sorted page spends
+   * testing rows with LIKE; a rank-sorted page can spend far more.
+   */
+  memberForSeveralTerms: boolean;
 }
 
 export const SEARCH_LIMITS = {
-  byTime: { drive: 1500, member: 12_000 },
-  byRank: { drive: 4000, member: 150_000 },
-  counting: { drive: 4000, member: 0 },
+  byTime: { drive: 1500, member: 12_000, memberForSeveralTerms: false },
+  byRank: { drive: 4000, member: 150_000, memberForSeveralTerms: true },
+  counting: { drive: 4000, member: 0, memberForSeveralTerms: false },
 } as const satisfies Record<string, SearchLimits>;
 
 /** LIKE treats % and _ as wildcards; a search for "50%" means the text "50%". */
@@ -134,10 +140,11 @@ export async function planSearch(
   // Each term is counted alone (cheap up to the cap) and the rarest one leads: an
   // index query ANDing two common phrases costs as much as reading both, which is
   // what this avoids; LIKE checks the other terms on the rows it finds.
-  const [rarest] = await countTerms(terms, limits.drive + 1);
+  const counted = await countTerms(terms, limits.drive + 1);
+  const rarest = counted[0];
   if (rarest === undefined) return { kind: "scan", conditions };
   if (rarest.matches <= limits.drive) return { kind: "drive", conditions, match: rarest.match };
-  if (limits.member > limits.drive) {
+  if (limits.member > limits.drive && (counted.length === 1 || limits.memberForSeveralTerms)) {
     const [wide] = await countTerms(terms, limits.member + 1);
     if (wide !== undefined && wide.matches <= limits.member) return { kind: "member", conditions, match: wide.match };
   }
