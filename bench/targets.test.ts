@@ -30,7 +30,7 @@ function scaling(eqlSelf: [number, number], detect: [number, number], ingestRss:
     detect: sizes.map((events, i) => ({ events, millis: detect[i] as number, peakRss: 200 * MIB, outputs: 5 })),
     ingest: sizes.map((events, i) => ({
       events,
-      millis: events / 10,
+      millis: events / 60,
       peakRss: ingestRss[i] as number,
       gzip: false,
       bytes: events * 2_000,
@@ -44,7 +44,7 @@ function scaling(eqlSelf: [number, number], detect: [number, number], ingestRss:
 
 describe("scaling verdicts", () => {
   it("meets every target when eql stays near the floor and time and memory scale as they should", () => {
-    const { verdicts, sections } = scalingSection(scaling([5_000, 20_000], [11_000, 41_000], [300 * MIB, 320 * MIB]));
+    const { verdicts, sections } = scalingSection(scaling([5_000, 20_000], [11_000, 41_000], [280 * MIB, 290 * MIB]));
     expect(verdicts.map((verdict) => [verdict.target.split(":")[0], verdict.met])).toEqual([
       ["keelwatch eql time ≤ 1.5× read + JSON.parse", true],
       ["keelwatch eql", true],
@@ -53,6 +53,8 @@ describe("scaling verdicts", () => {
       ["keelwatch detect", true],
       ["HTTP ingest (NDJSON)", true],
       ["HTTP ingest (NDJSON)", true],
+      ["HTTP ingest ≥ 50,000 events/s", true],
+      ["HTTP ingest server peak RSS ≤ 300 MiB", true],
     ]);
     expect(verdicts[0]?.measured).toBe("1.25× at 1,000,000, 1.25× at 4,000,000");
     // Comments stay out of the note; the table has a floor, eql and detect row per size plus the ingest rows.
@@ -69,7 +71,25 @@ describe("scaling verdicts", () => {
     expect(byName("keelwatch detect: linear")[0]?.met).toBe(false);
     expect(byName("keelwatch detect: flat")[0]?.met).toBe(true);
     expect(byName("HTTP ingest (NDJSON): flat")[0]?.met).toBe(false);
+    expect(byName("HTTP ingest server peak RSS")[0]).toMatchObject({
+      met: false,
+      measured: "largest 900 MiB (4,000,000); 1,000,000: 300, 4,000,000: 900",
+    });
     expect(verdictGrid(verdicts).rows.some((row) => row[1] === "MISSED")).toBe(true);
+  });
+
+  it("judges ingest speed by the slowest size, gzip included", () => {
+    const result = scaling([5_000, 20_000], [11_000, 41_000], [280 * MIB, 290 * MIB]);
+    result.ingest.push({ ...(result.ingest[0] as (typeof result.ingest)[number]), gzip: true, millis: 1_000_000 / 5 });
+    const speed = scalingSection(result).verdicts.find((verdict) => verdict.target.startsWith("HTTP ingest ≥"));
+    expect(speed).toMatchObject({
+      met: false,
+      measured: "slowest 5,000 events/s (1,000,000 gzip); 1,000,000: 60,000, 4,000,000: 60,000, 1,000,000 gzip: 5,000",
+    });
+    result.ingest = [];
+    expect(scalingSection(result).verdicts.filter((verdict) => verdict.target.startsWith("HTTP ingest ≥"))).toEqual([
+      { target: "HTTP ingest ≥ 50,000 events/s", measured: "not measured", met: null },
+    ]);
   });
 
   it("turns a failed measurement into a note and a 'not measured' verdict that says why", () => {

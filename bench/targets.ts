@@ -4,7 +4,7 @@
  * Pure: run.ts measures and prints, this decides and formats.
  */
 import type { AlertsApiResult } from "./alerts-api";
-import type { ScalingResult } from "./scaling";
+import type { IngestPoint, ScalingResult } from "./scaling";
 import { flatness, linearity, microsPerEvent, type ScalePoint } from "./stats";
 import type { Grid } from "./table";
 
@@ -12,6 +12,9 @@ export const TARGETS = {
   floorRatio: 1.5,
   apiP95Ms: 50,
   firstRowsMs: 1000,
+  /** issue 5: HTTP ingest of the generated events, NDJSON and gzip, on this 2-core machine */
+  ingestEventsPerSecond: 50_000,
+  ingestPeakRssMib: 300,
 } as const;
 
 export interface Verdict {
@@ -184,8 +187,35 @@ export function scalingSection(result: ScalingResult): { sections: Section[]; ve
       result.ingest.filter((point) => !point.gzip),
       failed("HTTP ingest"),
     ),
+    ...ingestVerdicts(result.ingest),
   ];
   return { sections: [{ title: "Scaling", grid, notes }], verdicts };
+}
+
+/** Issue 5's absolute targets for HTTP ingest, judged on the slowest and the largest of every size measured. */
+function ingestVerdicts(points: IngestPoint[]): Verdict[] {
+  if (points.length === 0) {
+    return [
+      { target: `HTTP ingest ≥ ${count(TARGETS.ingestEventsPerSecond)} events/s`, measured: "not measured", met: null },
+      { target: `HTTP ingest server peak RSS ≤ ${TARGETS.ingestPeakRssMib} MiB`, measured: "not measured", met: null },
+    ];
+  }
+  const label = (point: IngestPoint) => `${count(point.events)}${point.gzip ? " gzip" : ""}`;
+  const rate = (point: IngestPoint) => point.events / (point.millis / 1000);
+  const slowest = points.reduce((min, point) => (rate(point) < rate(min) ? point : min));
+  const largest = points.reduce((max, point) => (point.peakRss > max.peakRss ? point : max));
+  return [
+    {
+      target: `HTTP ingest ≥ ${count(TARGETS.ingestEventsPerSecond)} events/s`,
+      measured: `slowest ${count(Math.round(rate(slowest)))} events/s (${label(slowest)}); ${points.map((point) => `${label(point)}: ${count(Math.round(rate(point)))}`).join(", ")}`,
+      met: rate(slowest) >= TARGETS.ingestEventsPerSecond,
+    },
+    {
+      target: `HTTP ingest server peak RSS ≤ ${TARGETS.ingestPeakRssMib} MiB`,
+      measured: `largest ${mib(largest.peakRss)} MiB (${label(largest)}); ${points.map((point) => `${label(point)}: ${mib(point.peakRss)}`).join(", ")}`,
+      met: largest.peakRss / 1024 ** 2 <= TARGETS.ingestPeakRssMib,
+    },
+  ];
 }
 
 export function alertsSection(result: AlertsApiResult): { sections: Section[]; verdicts: Verdict[] } {
