@@ -1,5 +1,9 @@
 import type { NextResponse } from "next/server";
+import { type StorageProblem, sqliteCode, storageProblem } from "../db/storage-problem";
 import { errorResponse } from "./http";
+
+// Classifying the error is lib/db's; answering it over HTTP is this module's.
+export { type StorageProblem, sqliteCode, storageProblem } from "../db/storage-problem";
 
 /**
  * The database refusing a write for a reason outside the request (another
@@ -7,8 +11,6 @@ import { errorResponse } from "./http";
  * fails) is not a bug to hide behind a bare 500: the client gets a status and
  * a message that say what is wrong and whether retrying can help.
  */
-
-export type StorageProblem = "busy" | "read_only" | "full" | "io";
 
 const RESPONSES: Record<StorageProblem, { status: number; code: string; message: string; retryAfter?: number }> = {
   busy: {
@@ -36,43 +38,6 @@ const RESPONSES: Record<StorageProblem, { status: number; code: string; message:
       "The database could not write to its disk (I/O error). Nothing more was stored; check the server's storage.",
   },
 };
-
-/** SQLite result code names (SQLITE_BUSY, SQLITE_READONLY_DBMOVED, …) by the problem they mean. */
-function classify(code: string): StorageProblem | null {
-  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return "busy";
-  if (code.startsWith("SQLITE_READONLY")) return "read_only";
-  if (code === "SQLITE_FULL") return "full";
-  if (code.startsWith("SQLITE_IOERR") || code === "SQLITE_CANTOPEN") return "io";
-  return null;
-}
-
-/**
- * The SQLite code behind an error: better-sqlite3 throws SqliteError with
- * `code`; Prisma wraps the driver's error as `meta.driverAdapterError.cause.originalCode`,
- * and inside a transaction lets the adapter's DriverAdapterError through (`cause.originalCode`).
- * Causes are followed a few levels, since callers may wrap errors again.
- */
-export function sqliteCode(error: unknown): string | null {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
-    const record = current as {
-      code?: unknown;
-      originalCode?: unknown;
-      meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
-      cause?: unknown;
-    };
-    for (const code of [record.meta?.driverAdapterError?.cause?.originalCode, record.originalCode, record.code]) {
-      if (typeof code === "string" && code.startsWith("SQLITE_")) return code;
-    }
-    current = record.cause;
-  }
-  return null;
-}
-
-export function storageProblem(error: unknown): StorageProblem | null {
-  const code = sqliteCode(error);
-  return code ? classify(code) : null;
-}
 
 /** The JSON error for a storage failure, or null when `error` is something else (let it surface). */
 export function storageErrorResponse(error: unknown, details?: unknown): NextResponse | null {

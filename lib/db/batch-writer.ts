@@ -6,6 +6,7 @@ import { databaseFile, databaseUrl } from "./config";
 import type { EventRow } from "./events";
 import { BUSY_TIMEOUT_MS, configureConnection } from "./pragmas";
 import { sqliteDateTime } from "./sql";
+import { storageProblem } from "./storage-problem";
 
 /**
  * The ingest hot path's own SQLite connection. Storing a batch through Prisma
@@ -251,11 +252,6 @@ function insertAlerts(
   return created;
 }
 
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
-}
-
 /**
  * One batch of an upload in one transaction: its events, the alerts they
  * raised and the upload's progress are stored together or not at all, so a
@@ -275,7 +271,7 @@ export async function storeBatch(
     try {
       return writer().write({ uploadId, events, alerts, progress: options.progress });
     } catch (error) {
-      if (!isBusy(error) || Date.now() - started >= patienceMs) throw error;
+      if (storageProblem(error) !== "busy" || Date.now() - started >= patienceMs) throw error;
     }
     await sleep(Math.min(100, 2 ** attempt));
   }

@@ -1,0 +1,46 @@
+/**
+ * Which storage failure an error is: the database refusing a write for a
+ * reason outside the request (another process holds the lock, the file is
+ * read-only, the disk is full or failing). Pure, so lib/db can tell a busy
+ * database from a bug without the HTTP layer; lib/app/storage-error turns the
+ * answer into a response.
+ */
+
+export type StorageProblem = "busy" | "read_only" | "full" | "io";
+
+/** SQLite result code names (SQLITE_BUSY, SQLITE_READONLY_DBMOVED, …) by the problem they mean. */
+function classify(code: string): StorageProblem | null {
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return "busy";
+  if (code.startsWith("SQLITE_READONLY")) return "read_only";
+  if (code === "SQLITE_FULL") return "full";
+  if (code.startsWith("SQLITE_IOERR") || code === "SQLITE_CANTOPEN") return "io";
+  return null;
+}
+
+/**
+ * The SQLite code behind an error: better-sqlite3 throws SqliteError with
+ * `code`; Prisma wraps the driver's error as `meta.driverAdapterError.cause.originalCode`,
+ * and inside a transaction lets the adapter's DriverAdapterError through (`cause.originalCode`).
+ * Causes are followed a few levels, since callers may wrap errors again.
+ */
+export function sqliteCode(error: unknown): string | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
+    const record = current as {
+      code?: unknown;
+      originalCode?: unknown;
+      meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
+      cause?: unknown;
+    };
+    for (const code of [record.meta?.driverAdapterError?.cause?.originalCode, record.originalCode, record.code]) {
+      if (typeof code === "string" && code.startsWith("SQLITE_")) return code;
+    }
+    current = record.cause;
+  }
+  return null;
+}
+
+export function storageProblem(error: unknown): StorageProblem | null {
+  const code = sqliteCode(error);
+  return code ? classify(code) : null;
+}
