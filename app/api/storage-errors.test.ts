@@ -1,9 +1,8 @@
-import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { apiRequest, signedInUser, TEST_ORIGIN } from "@/lib/auth/test-helpers";
 import { seedAlert, seedRule } from "@/lib/db/alert-test-fixtures";
 import { prisma } from "@/lib/db/client";
-import { createTestDatabase } from "@/lib/db/test-database";
+import { createTestDatabase, writeLockHolder } from "@/lib/db/test-database";
 import { PATCH as patchAlert } from "./alerts/[id]/route";
 import { PATCH as patchRule } from "./rules/[id]/route";
 
@@ -17,7 +16,7 @@ process.env.DATABASE_URL = database.url;
 
 let cookie = "";
 let ruleId = "";
-let lock: Database.Database | null = null;
+const lock = writeLockHolder(database.file);
 
 beforeAll(async () => {
   cookie = (await signedInUser("busy-ana", "analyst")).cookie;
@@ -27,7 +26,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  releaseWriteLock();
+  lock.release();
   vi.restoreAllMocks();
 });
 
@@ -35,17 +34,6 @@ afterAll(async () => {
   await prisma().$disconnect();
   database.cleanup();
 });
-
-function holdWriteLock(): void {
-  lock = new Database(database.file);
-  lock.exec("BEGIN IMMEDIATE");
-}
-
-function releaseWriteLock(): void {
-  if (lock?.inTransaction) lock.exec("ROLLBACK");
-  lock?.close();
-  lock = null;
-}
 
 function jsonRequest(path: string, method: string, body: unknown, headers: Record<string, string> = {}): Request {
   const base = apiRequest(path, { method, cookie, origin: TEST_ORIGIN, body });
@@ -60,7 +48,7 @@ describe("write routes while another process holds the database lock", () => {
   it("PATCH /api/alerts/:id answers 503 database_busy with Retry-After, and 200 once the lock is gone", async () => {
     const id = (await seedAlert(prisma(), { ruleId, eventIds: [] })).id;
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    holdWriteLock();
+    lock.hold();
     const busy = await patchAlert(
       jsonRequest(`/api/alerts/${id}`, "PATCH", { status: "acknowledged", version: 1 }),
       context(id),
@@ -70,7 +58,7 @@ describe("write routes while another process holds the database lock", () => {
     expect(await busy.json()).toMatchObject({ error: { code: "database_busy" } });
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/PATCH \/api\/alerts\/.+ answered 503: SQLITE_BUSY/));
 
-    releaseWriteLock();
+    lock.release();
     const done = await patchAlert(
       jsonRequest(`/api/alerts/${id}`, "PATCH", { status: "acknowledged", version: 1 }),
       context(id),
@@ -80,14 +68,14 @@ describe("write routes while another process holds the database lock", () => {
 
   it("PATCH /api/rules/:id answers 503 database_busy and leaves the rule as it was", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
-    holdWriteLock();
+    lock.hold();
     const busy = await patchRule(
       jsonRequest(`/api/rules/${ruleId}`, "PATCH", { severity: "critical" }),
       context(ruleId),
     );
     expect(busy.status).toBe(503);
     expect(await busy.json()).toMatchObject({ error: { code: "database_busy" } });
-    releaseWriteLock();
+    lock.release();
     expect((await prisma().rule.findUniqueOrThrow({ where: { id: ruleId } })).severity).toBe("medium");
   });
 });

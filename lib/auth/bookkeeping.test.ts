@@ -1,7 +1,6 @@
-import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { prisma } from "../db/client";
-import { createTestDatabase } from "../db/test-database";
+import { createTestDatabase, writeLockHolder } from "../db/test-database";
 import { issueApiToken, principalFromApiToken } from "./api-tokens";
 import { bestEffortWrite, resetBookkeepingWarnings } from "./bookkeeping";
 import { principalFromSession } from "./sessions";
@@ -10,7 +9,8 @@ import { signedInUser } from "./test-helpers";
 const database = createTestDatabase();
 process.env.DATABASE_URL = database.url;
 
-let lock: Database.Database | null = null;
+/** Another process holding the write lock, as during a long upload elsewhere. */
+const lock = writeLockHolder(database.file);
 let warn: ReturnType<typeof vi.spyOn>;
 
 beforeAll(async () => {
@@ -24,9 +24,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  if (lock?.inTransaction) lock.exec("ROLLBACK");
-  lock?.close();
-  lock = null;
+  lock.release();
   vi.restoreAllMocks();
 });
 
@@ -34,12 +32,6 @@ afterAll(async () => {
   await prisma().$disconnect();
   database.cleanup();
 });
-
-/** Another process holding the write lock, as during a long upload elsewhere. */
-function holdWriteLock(): void {
-  lock = new Database(database.file);
-  lock.exec("BEGIN IMMEDIATE");
-}
 
 const storageError = (code: string) => Object.assign(new Error("database is locked"), { code });
 
@@ -67,7 +59,7 @@ describe("sign-in bookkeeping while the database is locked", () => {
     const stale = new Date(Date.now() - 60 * 60 * 1000);
     await prisma().session.updateMany({ where: { userId: user.id }, data: { lastSeenAt: stale } });
 
-    holdWriteLock();
+    lock.hold();
     expect(await principalFromSession(cookieValue)).toMatchObject({ kind: "user", id: user.id });
     expect(await principalFromSession(cookieValue)).toMatchObject({ kind: "user", id: user.id });
     expect(warn).toHaveBeenCalledTimes(1);
@@ -77,7 +69,7 @@ describe("sign-in bookkeeping while the database is locked", () => {
     const session = await prisma().session.findFirstOrThrow({ where: { userId: user.id } });
     expect(session.lastSeenAt).toEqual(stale);
 
-    lock?.exec("ROLLBACK");
+    lock.release();
     await principalFromSession(cookieValue);
     const refreshed = await prisma().session.findFirstOrThrow({ where: { userId: user.id } });
     expect(refreshed.lastSeenAt.getTime()).toBeGreaterThan(stale.getTime());
@@ -85,7 +77,7 @@ describe("sign-in bookkeeping while the database is locked", () => {
 
   it("an API token still authenticates while its last use cannot be recorded", async () => {
     const issued = await issueApiToken({ name: "busy-script", role: "ingest", expiresAt: null, createdById: null });
-    holdWriteLock();
+    lock.hold();
     expect(await principalFromApiToken(issued.token)).toMatchObject({ kind: "token", id: issued.id });
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("an API token's last use (the database is busy"));
     const record = await prisma().apiToken.findUniqueOrThrow({ where: { id: issued.id } });

@@ -1,20 +1,16 @@
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { seedRule, seedUpload } from "./alert-test-fixtures";
 import type { AlertDraft } from "./alerts";
 import { storeBatch } from "./batch-writer";
 import { prisma } from "./client";
 import type { EventRow } from "./events";
+import { writeLockHolder } from "./test-database";
 import { setUpTestDatabase } from "./test-database-hooks";
 
 const database = setUpTestDatabase();
 
-let lock: Database.Database | null = null;
-afterEach(() => {
-  if (lock?.inTransaction) lock.exec("ROLLBACK");
-  lock?.close();
-  lock = null;
-});
+const lock = writeLockHolder(database.file);
+afterEach(lock.release);
 
 function eventRow(line: number, hash: string, timestamp = new Date("2026-11-20T10:00:00.123Z")): EventRow {
   return {
@@ -131,11 +127,10 @@ describe("storeBatch", () => {
 
   it("waits for another connection's write lock without blocking the event loop, then stores", async () => {
     const upload = await seedUpload(prisma());
-    lock = new Database(database.file);
-    lock.exec("BEGIN IMMEDIATE");
+    lock.hold();
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 5);
-    setTimeout(() => lock?.exec("ROLLBACK"), 200);
+    setTimeout(lock.release, 200);
     try {
       const hash = unique();
       const stored = await storeBatch(upload.id, [eventRow(1, hash)], []);
@@ -149,13 +144,12 @@ describe("storeBatch", () => {
 
   it("gives up with SQLITE_BUSY after its patience, having stored nothing", async () => {
     const upload = await seedUpload(prisma());
-    lock = new Database(database.file);
-    lock.exec("BEGIN IMMEDIATE");
+    lock.hold();
     const hash = unique();
     await expect(storeBatch(upload.id, [eventRow(1, hash)], [], { patienceMs: 100 })).rejects.toMatchObject({
       code: "SQLITE_BUSY",
     });
-    lock.exec("ROLLBACK");
+    lock.release();
     expect(await prisma().event.count({ where: { contentHash: hash } })).toBe(0);
   });
 });
