@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { contentHash } from "./content-hash";
 
@@ -15,5 +16,12 @@ describe("contentHash", () => {
     expect(hashOf('{"a":"1","b":2}')).not.toBe(base);
     expect(hashOf('{"a":1,"b":3}')).not.toBe(base);
     expect(hashOf('{"b":2,"a":1}')).not.toBe(base);
+  });
+});
+
+describe("contentHash, as a digest", () => {
+  it("is the hex sha256 of the event's JSON text (UTF-8)", () => {
+    expect(contentHash("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(contentHash('{"name":"é"}')).toBe(createHash("sha256").update('{"name":"é"}', "utf8").digest("hex"));
   });
 });
