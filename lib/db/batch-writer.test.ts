@@ -103,18 +103,14 @@ describe("storeBatch", () => {
     expect(repeat.createdAlerts.size).toBe(0);
   });
 
-  it("records the upload's progress in the batch's own transaction", async () => {
+  it("records the upload's progress in the batch's own transaction, adding what the batch stored", async () => {
     const upload = await seedUpload(prisma());
     const hash = unique();
-    await storeBatch(upload.id, [eventRow(1, hash)], []);
-    const seen: { inserted: number; duplicates: number }[] = [];
+    const progress = { bytes: 400, received: 1, rejected: 0, format: "ecs" };
+    await storeBatch(upload.id, [eventRow(1, hash)], [], { progress });
     await storeBatch(upload.id, [eventRow(2, hash), eventRow(3, unique())], [], {
-      progress: (stored) => {
-        seen.push(stored);
-        return { bytes: 900, received: 4, accepted: 3, rejected: 1, duplicate: stored.duplicates, format: "ecs" };
-      },
+      progress: { bytes: 900, received: 4, rejected: 1, format: "ecs" },
     });
-    expect(seen).toEqual([{ inserted: 1, duplicates: 1 }]);
     expect(await prisma().upload.findUniqueOrThrow({ where: { id: upload.id } })).toMatchObject({
       bytesReceived: 900,
       eventsReceived: 4,
@@ -123,6 +119,50 @@ describe("storeBatch", () => {
       eventsDuplicate: 1,
       format: "ecs",
     });
+  });
+
+  it("leaves the progress of a batch that failed unrecorded", async () => {
+    const upload = await seedUpload(prisma());
+    lock.hold();
+    await expect(
+      storeBatch(upload.id, [eventRow(1, unique())], [], {
+        progress: { bytes: 400, received: 1, rejected: 0, format: "ecs" },
+        patienceMs: 0,
+      }),
+    ).rejects.toMatchObject({ code: "SQLITE_BUSY" });
+    lock.release();
+    expect(await prisma().upload.findUniqueOrThrow({ where: { id: upload.id } })).toMatchObject({
+      bytesReceived: 0,
+      eventsAccepted: 0,
+    });
+  });
+
+  it("stores batches in the order they were sent, even when sent without waiting", async () => {
+    const upload = await seedUpload(prisma());
+    const rule = await seedRule(prisma());
+    const [first, second] = [unique(), unique()];
+    // The second batch's alert names an event of the first: it links only if the first is stored before it.
+    const [a, b] = await Promise.all([
+      storeBatch(upload.id, [eventRow(1, first)], []),
+      storeBatch(upload.id, [eventRow(2, second)], [draft(rule.id, [first, second])]),
+    ]);
+    expect(a.inserted + b.inserted).toBe(2);
+    const alert = await prisma().alert.findFirstOrThrow({
+      where: { dedupKey: `${rule.id}:${first},${second}` },
+      include: { events: { orderBy: { position: "asc" }, include: { event: true } } },
+    });
+    expect(alert.events.map((link) => link.event.contentHash)).toEqual([first, second]);
+  });
+
+  it("answers a constraint error with its SQLite code and stores nothing of the batch", async () => {
+    const hash = unique();
+    await expect(storeBatch("no-such-upload", [eventRow(1, hash)], [])).rejects.toMatchObject({
+      code: "SQLITE_CONSTRAINT_FOREIGNKEY",
+    });
+    expect(await prisma().event.count({ where: { contentHash: hash } })).toBe(0);
+    // The thread goes on serving batches after a failed one.
+    const upload = await seedUpload(prisma());
+    expect((await storeBatch(upload.id, [eventRow(1, hash)], [])).inserted).toBe(1);
   });
 
   it("waits for another connection's write lock without blocking the event loop, then stores", async () => {

@@ -8,13 +8,12 @@ import { storageProblem } from "./storage-problem";
  * until `patienceMs` have passed; then the busy error surfaces (a 503
  * `database_busy` for HTTP callers).
  *
- * Two kinds of callers need it. The batch writer's connection never waits
- * inside SQLite, so it retries here. And a Prisma transaction that reads and
- * then writes cannot wait either: SQLite begins it DEFERRED, its first read
- * takes a snapshot, and if another connection (an upload's batch, between the
- * transaction's awaits, or another process) commits before its first write,
- * that write fails at once with SQLITE_BUSY_SNAPSHOT. Running the whole
- * transaction again reads the new snapshot. `work` must therefore be a whole transaction, safe
+ * Two kinds of callers need it. The batch writer's thread never waits inside
+ * SQLite, so it retries here. And a Prisma transaction that reads and then
+ * writes cannot wait either: SQLite begins it DEFERRED, its first read takes a
+ * snapshot, and if the batch writer commits before its first write, that write
+ * fails at once with SQLITE_BUSY_SNAPSHOT. Running the whole transaction again
+ * reads the new snapshot. `work` must therefore be a whole transaction, safe
  * to run twice because a failed run left nothing behind.
  */
 export async function retryWhenBusy<T>(work: () => Promise<T>, patienceMs: number = BUSY_TIMEOUT_MS): Promise<T> {

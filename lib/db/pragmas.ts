@@ -7,11 +7,16 @@ import type Database from "better-sqlite3";
  */
 export const BUSY_TIMEOUT_MS = 10_000;
 
+/** The settings as PRAGMA statements, for connections opened where this module cannot be imported (the batch writer's thread). */
+export const CONNECTION_PRAGMAS: readonly string[] = [
+  "journal_mode = WAL",
+  `busy_timeout = ${BUSY_TIMEOUT_MS}`,
+  "foreign_keys = ON",
+  "synchronous = NORMAL",
+];
+
 export function configureConnection(db: Database.Database): void {
-  db.pragma("journal_mode = WAL");
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  db.pragma("foreign_keys = ON");
-  db.pragma("synchronous = NORMAL");
+  for (const pragma of CONNECTION_PRAGMAS) db.pragma(pragma);
 }
 
 export type DatabaseAccess = { writable: true } | { writable: false; reason: string };

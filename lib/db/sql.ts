@@ -16,13 +16,3 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
   return chunks;
 }
-
-/**
- * A DateTime as Prisma's better-sqlite3 adapter stores it (its default
- * `iso8601` format: ISO-8601 with "+00:00" for UTC), for the statements lib/db
- * runs without Prisma. Text in this form sorts in time order, which the
- * timestamp indexes rely on.
- */
-export function sqliteDateTime(date: Date): string {
-  return date.toISOString().replace("Z", "+00:00");
-}

@@ -13,7 +13,7 @@ export function setUpTestDatabase(): ReturnType<typeof createTestDatabase> {
   process.env.DATABASE_URL = database.url;
   afterAll(async () => {
     await prisma().$disconnect();
-    closeBatchWriter();
+    await closeBatchWriter();
     database.cleanup();
   });
   return database;

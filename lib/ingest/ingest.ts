@@ -1,5 +1,5 @@
 import type { AlertDraft } from "../db/alerts";
-import { storeBatch, type UploadProgress } from "../db/batch-writer";
+import { type StoredBatch, storeBatch } from "../db/batch-writer";
 import { findEventsBetween } from "../db/events";
 import { loadActiveExceptions } from "../db/exceptions";
 import { findStoredProcesses } from "../db/processes";
@@ -79,7 +79,9 @@ export async function ingestEvents(input: AsyncIterable<Uint8Array>, options: In
     }
     await run.finish();
   } catch (error) {
-    // Whole batches stored so far stay (each was one transaction); the caller gets the upload's own error.
+    // Whole batches stored so far stay (each was one transaction), the one in flight included if it
+    // commits; the report counts them. The caller gets the upload's own error.
+    await run.settle().catch(() => undefined);
     await recordUploadFailure(run.report("failed", error instanceof Error ? error.message : String(error)));
     throw error;
   }
@@ -110,6 +112,8 @@ class IngestRun {
   private alertsSuppressedByException = 0;
   private alertsDuplicate = 0;
   private historyReplayed = false;
+  /** The batch being stored (at most one): settles to undefined, or to the error that stored nothing. */
+  private storing: Promise<{ error: unknown } | undefined> | undefined;
   /** Alerts created per rule id, with the rule's name. */
   private readonly createdByRule = new Map<string, { ruleName: string; created: number }>();
 
@@ -151,6 +155,7 @@ class IngestRun {
     await this.flush([]);
     // Sequences that only the end of input completes refer to stored events.
     await this.flush(this.detector.finish());
+    await this.settle();
   }
 
   private async flush(extraDetections: Detection[]): Promise<void> {
@@ -173,9 +178,32 @@ class IngestRun {
     if (!this.historyReplayed && batch.length > 0) await this.replayHistory(batch);
     const detections = [...this.detector.detect(events), ...extraDetections];
     const drafts = this.capPerRule(detections.flatMap((detection) => this.draft(detection)));
-    const stored = await storeBatch(this.uploadId, rows, drafts, {
-      progress: ({ inserted, duplicates }) => this.progress(inserted + duplicates, duplicates),
-    });
+    // The previous batch was being stored while this one was read and detected. One batch in
+    // flight at a time bounds memory, and its failure stops the upload here.
+    await this.settle();
+    const progress = {
+      bytes: this.counter.bytes,
+      received: this.received,
+      rejected: this.errorCount,
+      format: this.format,
+    };
+    this.storing = storeBatch(this.uploadId, rows, drafts, { progress }).then(
+      (stored) => {
+        this.count(stored, drafts);
+        return undefined;
+      },
+      (error: unknown) => ({ error }),
+    );
+  }
+
+  /** Waits for the batch being stored, and throws its error. */
+  async settle(): Promise<void> {
+    const outcome = await this.storing;
+    this.storing = undefined;
+    if (outcome) throw outcome.error;
+  }
+
+  private count(stored: StoredBatch, drafts: AlertDraft[]): void {
     this.accepted += stored.inserted + stored.duplicates;
     this.duplicate += stored.duplicates;
     for (const draft of drafts) {
@@ -252,18 +280,6 @@ class IngestRun {
       this.alertsSuppressed++;
       return false;
     });
-  }
-
-  /** The upload's counters once a batch with these accepted and duplicate events is stored. */
-  private progress(accepted: number, duplicate: number): UploadProgress {
-    return {
-      bytes: this.counter.bytes,
-      received: this.received,
-      accepted: this.accepted + accepted,
-      rejected: this.errorCount,
-      duplicate: this.duplicate + duplicate,
-      format: this.format,
-    };
   }
 
   report(status: "done" | "failed", failure?: string): UploadReport {
