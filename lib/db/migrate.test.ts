@@ -4,13 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { schemaDiff } from "../../scripts/schema-diff.mjs";
-import {
-  applyMigrations,
-  MigrationError,
-  migrationStatus,
-  NEW_DATABASE_PAGE_SIZE,
-  readMigrationFiles,
-} from "./migrate";
+import { applyMigrations, MigrationError, migrationStatus, readMigrationFiles } from "./migrate";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const committedMigrations = path.join(root, "prisma", "migrations");
@@ -78,23 +72,6 @@ describe("applyMigrations", () => {
     const db = new Database(dbFile, { readonly: true });
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     db.close();
-  });
-
-  it("creates a new database with 8 KB pages and leaves an existing database's page size alone", () => {
-    applyMigrations(dbFile, committedMigrations);
-    const created = new Database(dbFile, { readonly: true });
-    expect(created.pragma("page_size", { simple: true })).toBe(NEW_DATABASE_PAGE_SIZE);
-    created.close();
-
-    const older = path.join(dir, "older.db");
-    const existing = new Database(older);
-    existing.exec("CREATE TABLE kept (value TEXT)");
-    existing.close();
-    applyMigrations(older, committedMigrations);
-    const upgraded = new Database(older, { readonly: true });
-    expect(upgraded.pragma("page_size", { simple: true })).toBe(4096);
-    expect(upgraded.prepare("SELECT count(*) AS n FROM kept").get()).toEqual({ n: 0 });
-    upgraded.close();
   });
 
   it("refuses to run when an applied migration's file was edited", () => {

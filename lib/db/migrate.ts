@@ -121,16 +121,6 @@ function compare(files: MigrationFile[], history: HistoryRow[]): MigrationStatus
 }
 
 /**
- * Pages of a new database, in bytes (SQLite's default is 4,096). A stored event
- * is about 2.5 KB, so a 4 KB page holds one event and wastes the rest; an 8 KB
- * page holds three. Measured over 1,000,000 bench events stored in batches of
- * 2,000: 73 -> 47 µs an event in SQLite, and 4.3 -> 3.1 GB on disk. Existing
- * databases keep the page size they were created with (a WAL database cannot
- * change it).
- */
-export const NEW_DATABASE_PAGE_SIZE = 8192;
-
-/**
  * Brings the database up to date. Returns the names of the migrations it applied
  * (empty when there was nothing to do). Throws MigrationError, leaving the
  * database as it was before the failing migration.
@@ -140,8 +130,6 @@ export function applyMigrations(databaseFile: string, migrationsDir: string = de
   const files = readMigrationFiles(migrationsDir);
   const db = new Database(databaseFile);
   try {
-    // Before WAL and the first table: a page size holds only for a database that has no pages yet.
-    if (Number(db.pragma("page_count", { simple: true })) === 0) db.pragma(`page_size = ${NEW_DATABASE_PAGE_SIZE}`);
     configureConnection(db);
     const status = compare(files, readHistory(db, { create: true }));
     if (status.modified.length > 0) {
