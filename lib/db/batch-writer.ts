@@ -13,8 +13,9 @@ import { CONNECTION_PRAGMAS } from "./pragmas";
  * Prisma had cost about a fifth of ingest time (28,000 bound parameters per
  * statement) and most of its memory; the thread lets SQLite's share run on the
  * second core while this one prepares the next batch. Measured over HTTP on
- * the same day and machine (1M events): 4,569 -> 8,669 events/s, for about
- * 70 MiB more peak RSS (362 -> 435 MiB): two heaps, and two batches alive.
+ * one day and machine (1M events): 3,987-4,569 events/s in two runs without
+ * the thread, 5,175-8,669 in five runs with it, for about 50 MiB more peak
+ * RSS (355-366 -> 389-440 MiB): two heaps, and two batches alive.
  *
  * Nobody waits inside SQLite: the thread's busy timeout is zero, and a busy
  * database is retried (busy-retry.ts) after an asynchronous pause, which lets
