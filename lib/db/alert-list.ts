@@ -15,7 +15,7 @@ import {
   SEVERITIES,
 } from "./alert-list-query";
 import { alertSource, matchedRowids, planSearch, SEARCH_LIMITS, type SearchPlan } from "./alert-search";
-import { retryWhenBusy } from "./busy-retry";
+import { retryingTransaction } from "./busy-retry";
 import { prisma } from "./client";
 
 export * from "./alert-list-query";
@@ -601,54 +601,51 @@ export async function bulkUpdateAlerts(input: BulkAlertAction, actorId: string |
   const action = parsed.data;
   const ids = [...new Set(action.ids)];
   const transition = transitionFor(action);
-  // Run again whole if an upload's batch commits between its reads and its writes (busy-retry.ts).
-  return retryWhenBusy(() =>
-    prisma().$transaction(async (tx) => {
-      if (action.action === "assign" && action.assigneeId) {
-        const user = await tx.user.findUnique({ where: { id: action.assigneeId }, select: { disabled: true } });
-        if (!user || user.disabled)
-          throw new AlertInputError("assigneeId", `no active user has id "${action.assigneeId}"`);
-      }
-      const alerts: AlertState[] = await tx.alert.findMany({
-        where: { id: { in: ids } },
-        select: { id: true, status: true, assigneeId: true },
+  return retryingTransaction(async (tx) => {
+    if (action.action === "assign" && action.assigneeId) {
+      const user = await tx.user.findUnique({ where: { id: action.assigneeId }, select: { disabled: true } });
+      if (!user || user.disabled)
+        throw new AlertInputError("assigneeId", `no active user has id "${action.assigneeId}"`);
+    }
+    const alerts: AlertState[] = await tx.alert.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, status: true, assigneeId: true },
+    });
+    const found = new Set(alerts.map((alert) => alert.id));
+    const changing = alerts.filter(transition.applies);
+    // Grouped by the previous value so each UPDATE also checks that value is still there.
+    const byPrevious = new Map<string | null, string[]>();
+    for (const alert of changing) {
+      const previous = transition.from(alert);
+      byPrevious.set(previous, [...(byPrevious.get(previous) ?? []), alert.id]);
+    }
+    const now = new Date();
+    for (const [previous, group] of byPrevious) {
+      const still = transition.field === "status" ? { status: previous ?? "" } : { assigneeId: previous };
+      const result = await tx.alert.updateMany({
+        where: { id: { in: group }, ...still },
+        data: { ...transition.data(now), version: { increment: 1 } },
       });
-      const found = new Set(alerts.map((alert) => alert.id));
-      const changing = alerts.filter(transition.applies);
-      // Grouped by the previous value so each UPDATE also checks that value is still there.
-      const byPrevious = new Map<string | null, string[]>();
-      for (const alert of changing) {
-        const previous = transition.from(alert);
-        byPrevious.set(previous, [...(byPrevious.get(previous) ?? []), alert.id]);
+      if (result.count !== group.length) {
+        throw new Error("Some alerts changed while this bulk action ran; nothing was changed. Reload and try again.");
       }
-      const now = new Date();
-      for (const [previous, group] of byPrevious) {
-        const still = transition.field === "status" ? { status: previous ?? "" } : { assigneeId: previous };
-        const result = await tx.alert.updateMany({
-          where: { id: { in: group }, ...still },
-          data: { ...transition.data(now), version: { increment: 1 } },
-        });
-        if (result.count !== group.length) {
-          throw new Error("Some alerts changed while this bulk action ran; nothing was changed. Reload and try again.");
-        }
-      }
-      await tx.alertChange.createMany({
-        data: changing.map((alert) => ({
-          alertId: alert.id,
-          actorId,
-          field: transition.field,
-          fromValue: transition.from(alert),
-          toValue: transition.to,
-          reason: transition.reason,
-          createdAt: now,
-        })),
-      });
-      const changed = new Set(changing.map((alert) => alert.id));
-      return {
-        updated: ids.filter((id) => changed.has(id)),
-        unchanged: ids.filter((id) => found.has(id) && !changed.has(id)),
-        missing: ids.filter((id) => !found.has(id)),
-      };
-    }),
-  );
+    }
+    await tx.alertChange.createMany({
+      data: changing.map((alert) => ({
+        alertId: alert.id,
+        actorId,
+        field: transition.field,
+        fromValue: transition.from(alert),
+        toValue: transition.to,
+        reason: transition.reason,
+        createdAt: now,
+      })),
+    });
+    const changed = new Set(changing.map((alert) => alert.id));
+    return {
+      updated: ids.filter((id) => changed.has(id)),
+      unchanged: ids.filter((id) => found.has(id) && !changed.has(id)),
+      missing: ids.filter((id) => !found.has(id)),
+    };
+  });
 }

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "../generated/prisma/client";
 import { parseStringList } from "./alert-detail";
-import { retryWhenBusy } from "./busy-retry";
-import { prisma } from "./client";
+import { retryingTransaction } from "./busy-retry";
 
 /**
  * Analyst changes to one alert: status, assignee, triage/response step state
@@ -102,86 +101,81 @@ export async function updateAlert(
   actorId: string | null,
 ): Promise<AlertUpdateResult> {
   try {
-    // Run again whole if an upload's batch commits between its read and its write (busy-retry.ts).
-    return await retryWhenBusy(() =>
-      prisma().$transaction(async (tx) => {
-        const alert = await tx.alert.findUnique({
-          where: { id },
-          select: {
-            version: true,
-            status: true,
-            closingReason: true,
-            assigneeId: true,
-            acknowledgedAt: true,
-            rule: { select: { triageSteps: true, responseSteps: true } },
-          },
-        });
-        if (!alert) refuse({ ok: false, code: "not_found", message: `No alert with id "${id}".` });
-        if (alert.version !== expectedVersion) refuse(conflict(id, alert.version));
+    return await retryingTransaction(async (tx) => {
+      const alert = await tx.alert.findUnique({
+        where: { id },
+        select: {
+          version: true,
+          status: true,
+          closingReason: true,
+          assigneeId: true,
+          acknowledgedAt: true,
+          rule: { select: { triageSteps: true, responseSteps: true } },
+        },
+      });
+      if (!alert) refuse({ ok: false, code: "not_found", message: `No alert with id "${id}".` });
+      if (alert.version !== expectedVersion) refuse(conflict(id, alert.version));
 
-        const now = new Date();
-        const data: Prisma.AlertUncheckedUpdateManyInput = {};
-        const changes: ChangeRow[] = [];
+      const now = new Date();
+      const data: Prisma.AlertUncheckedUpdateManyInput = {};
+      const changes: ChangeRow[] = [];
 
-        if (patch.status !== undefined) {
-          const reason = patch.status === "closed" ? (patch.closingReason ?? null) : null;
-          if (patch.status !== alert.status || reason !== alert.closingReason) {
-            data.status = patch.status;
-            data.closingReason = reason;
-            data.closedAt = patch.status === "closed" ? now : null;
-            if (patch.status === "acknowledged" && !alert.acknowledgedAt) data.acknowledgedAt = now;
-            changes.push({ field: "status", fromValue: alert.status, toValue: patch.status, reason });
+      if (patch.status !== undefined) {
+        const reason = patch.status === "closed" ? (patch.closingReason ?? null) : null;
+        if (patch.status !== alert.status || reason !== alert.closingReason) {
+          data.status = patch.status;
+          data.closingReason = reason;
+          data.closedAt = patch.status === "closed" ? now : null;
+          if (patch.status === "acknowledged" && !alert.acknowledgedAt) data.acknowledgedAt = now;
+          changes.push({ field: "status", fromValue: alert.status, toValue: patch.status, reason });
+        }
+      }
+
+      if (patch.assigneeId !== undefined && patch.assigneeId !== alert.assigneeId) {
+        if (patch.assigneeId !== null) {
+          const user = await tx.user.findUnique({ where: { id: patch.assigneeId }, select: { disabled: true } });
+          if (!user || user.disabled) {
+            refuse({
+              ok: false,
+              code: "invalid_request",
+              field: "assigneeId",
+              message: `No active user with id "${patch.assigneeId}" to assign the alert to.`,
+            });
           }
         }
+        data.assigneeId = patch.assigneeId;
+        changes.push({ field: "assignee", fromValue: alert.assigneeId, toValue: patch.assigneeId });
+      }
 
-        if (patch.assigneeId !== undefined && patch.assigneeId !== alert.assigneeId) {
-          if (patch.assigneeId !== null) {
-            const user = await tx.user.findUnique({ where: { id: patch.assigneeId }, select: { disabled: true } });
-            if (!user || user.disabled) {
-              refuse({
-                ok: false,
-                code: "invalid_request",
-                field: "assigneeId",
-                message: `No active user with id "${patch.assigneeId}" to assign the alert to.`,
-              });
-            }
-          }
-          data.assigneeId = patch.assigneeId;
-          changes.push({ field: "assignee", fromValue: alert.assigneeId, toValue: patch.assigneeId });
-        }
+      const stepChanges = patch.step ? await applyStep(tx, id, alert.rule, patch.step, actorId, now) : [];
+      changes.push(...stepChanges);
 
-        const stepChanges = patch.step ? await applyStep(tx, id, alert.rule, patch.step, actorId, now) : [];
-        changes.push(...stepChanges);
+      if (patch.note) {
+        await tx.alertNote.create({ data: { alertId: id, authorId: actorId, body: patch.note.body, createdAt: now } });
+        changes.push({ field: "note", fromValue: null, toValue: excerpt(patch.note.body) });
+      }
 
-        if (patch.note) {
-          await tx.alertNote.create({
-            data: { alertId: id, authorId: actorId, body: patch.note.body, createdAt: now },
-          });
-          changes.push({ field: "note", fromValue: null, toValue: excerpt(patch.note.body) });
-        }
+      if (changes.length === 0) return { ok: true, version: alert.version, changed: false };
 
-        if (changes.length === 0) return { ok: true, version: alert.version, changed: false };
-
-        // The version condition makes the check-and-bump atomic even if another writer slipped in.
-        const updated = await tx.alert.updateMany({
-          where: { id, version: expectedVersion },
-          data: { ...data, version: { increment: 1 } },
-        });
-        if (updated.count !== 1) refuse(conflict(id, (await tx.alert.findUnique({ where: { id } }))?.version ?? 0));
-        await tx.alertChange.createMany({
-          data: changes.map((change) => ({
-            alertId: id,
-            actorId,
-            field: change.field,
-            fromValue: change.fromValue,
-            toValue: change.toValue,
-            reason: change.reason ?? null,
-            createdAt: now,
-          })),
-        });
-        return { ok: true, version: expectedVersion + 1, changed: true };
-      }),
-    );
+      // The version condition makes the check-and-bump atomic even if another writer slipped in.
+      const updated = await tx.alert.updateMany({
+        where: { id, version: expectedVersion },
+        data: { ...data, version: { increment: 1 } },
+      });
+      if (updated.count !== 1) refuse(conflict(id, (await tx.alert.findUnique({ where: { id } }))?.version ?? 0));
+      await tx.alertChange.createMany({
+        data: changes.map((change) => ({
+          alertId: id,
+          actorId,
+          field: change.field,
+          fromValue: change.fromValue,
+          toValue: change.toValue,
+          reason: change.reason ?? null,
+          createdAt: now,
+        })),
+      });
+      return { ok: true, version: expectedVersion + 1, changed: true };
+    });
   } catch (error) {
     if (error instanceof UpdateRefused) return error.result;
     throw error;

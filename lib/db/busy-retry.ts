@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Prisma } from "../generated/prisma/client";
+import { prisma } from "./client";
 import { BUSY_TIMEOUT_MS } from "./pragmas";
 import { storageProblem } from "./storage-problem";
 
@@ -26,4 +28,15 @@ export async function retryWhenBusy<T>(work: () => Promise<T>, patienceMs: numbe
     }
     await sleep(Math.min(100, 2 ** attempt));
   }
+}
+
+/**
+ * A Prisma interactive transaction that reads before it writes, run again
+ * whole when the database is busy (see retryWhenBusy): the app's
+ * read-check-write changes (alert PATCH, bulk triage, user changes, closing
+ * the alerts an exception covers) go through here. `work` must leave nothing
+ * outside the transaction behind, since it may run more than once.
+ */
+export function retryingTransaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  return retryWhenBusy(() => prisma().$transaction(work));
 }

@@ -31,7 +31,7 @@ import {
 } from "../exceptions";
 import type { Prisma } from "../generated/prisma/client";
 import { appendAudit } from "./audit";
-import { retryWhenBusy } from "./busy-retry";
+import { retryingTransaction } from "./busy-retry";
 import { prisma } from "./client";
 import { chunk, rowsPerStatement } from "./sql";
 
@@ -627,42 +627,39 @@ export async function closeMatchingAlerts(
   if (ids.length === 0) return { closed: 0, alertIds: [] };
 
   const now = new Date();
-  // Run again whole if an upload's batch commits between its reads and its writes (busy-retry.ts).
-  const closed = await retryWhenBusy(() =>
-    prisma().$transaction(async (tx) => {
-      const done: string[] = [];
-      for (const part of chunk(ids, 500)) {
-        const current = await tx.alert.findMany({
-          where: { id: { in: part }, status: { in: NOT_CLOSED } },
-          select: { id: true, status: true },
-        });
-        if (current.length === 0) continue;
-        await tx.alert.updateMany({
-          where: { id: { in: current.map((a) => a.id) }, status: { in: NOT_CLOSED } },
-          data: {
-            status: "closed",
-            closingReason: "false_positive",
-            closedAt: now,
-            closedByExceptionId: item.id,
-            version: { increment: 1 },
-          },
-        });
-        await tx.alertChange.createMany({
-          data: current.map((alert) => ({
-            alertId: alert.id,
-            actorId,
-            field: "status",
-            fromValue: alert.status,
-            toValue: "closed",
-            reason: "false_positive",
-            createdAt: now,
-          })),
-        });
-        done.push(...current.map((a) => a.id));
-      }
-      return done;
-    }),
-  );
+  const closed = await retryingTransaction(async (tx) => {
+    const done: string[] = [];
+    for (const part of chunk(ids, 500)) {
+      const current = await tx.alert.findMany({
+        where: { id: { in: part }, status: { in: NOT_CLOSED } },
+        select: { id: true, status: true },
+      });
+      if (current.length === 0) continue;
+      await tx.alert.updateMany({
+        where: { id: { in: current.map((a) => a.id) }, status: { in: NOT_CLOSED } },
+        data: {
+          status: "closed",
+          closingReason: "false_positive",
+          closedAt: now,
+          closedByExceptionId: item.id,
+          version: { increment: 1 },
+        },
+      });
+      await tx.alertChange.createMany({
+        data: current.map((alert) => ({
+          alertId: alert.id,
+          actorId,
+          field: "status",
+          fromValue: alert.status,
+          toValue: "closed",
+          reason: "false_positive",
+          createdAt: now,
+        })),
+      });
+      done.push(...current.map((a) => a.id));
+    }
+    return done;
+  });
   if (audit) {
     await appendAudit({
       actorId: actorId?.startsWith("token:") ? null : actorId,

@@ -1,5 +1,5 @@
 import type { UserRole } from "../auth/roles";
-import { retryWhenBusy } from "./busy-retry";
+import { retryingTransaction } from "./busy-retry";
 import { prisma } from "./client";
 
 export interface UserRecord {
@@ -93,26 +93,23 @@ export type UserChangeOutcome =
  * re-enabling also clears a sign-in lockout, since an admin vouched for it.
  */
 export async function updateUserUnlessLastAdmin(id: string, change: UserChange): Promise<UserChangeOutcome> {
-  // Run again whole if an upload's batch commits between its read and its write (busy-retry.ts).
-  return retryWhenBusy(() =>
-    prisma().$transaction(async (tx) => {
-      const before = (await tx.user.findUnique({ where: { id }, select: SUMMARY_FIELDS })) as UserSummary | null;
-      if (!before) return { ok: false, reason: "not_found" } as const;
-      const wasActiveAdmin = before.role === "admin" && !before.disabled;
-      const staysActiveAdmin = (change.role ?? before.role) === "admin" && !(change.disabled ?? before.disabled);
-      if (wasActiveAdmin && !staysActiveAdmin) {
-        const otherAdmins = await tx.user.count({ where: { role: "admin", disabled: false, id: { not: id } } });
-        if (otherAdmins === 0) return { ok: false, reason: "last_admin" } as const;
-      }
-      const unlock = change.passwordHash !== undefined || (before.disabled && change.disabled === false);
-      const after = (await tx.user.update({
-        where: { id },
-        data: { ...change, ...(unlock ? { failedLogins: 0, lockedUntil: null } : {}) },
-        select: SUMMARY_FIELDS,
-      })) as UserSummary;
-      return { ok: true, before, after } as const;
-    }),
-  );
+  return retryingTransaction(async (tx) => {
+    const before = (await tx.user.findUnique({ where: { id }, select: SUMMARY_FIELDS })) as UserSummary | null;
+    if (!before) return { ok: false, reason: "not_found" } as const;
+    const wasActiveAdmin = before.role === "admin" && !before.disabled;
+    const staysActiveAdmin = (change.role ?? before.role) === "admin" && !(change.disabled ?? before.disabled);
+    if (wasActiveAdmin && !staysActiveAdmin) {
+      const otherAdmins = await tx.user.count({ where: { role: "admin", disabled: false, id: { not: id } } });
+      if (otherAdmins === 0) return { ok: false, reason: "last_admin" } as const;
+    }
+    const unlock = change.passwordHash !== undefined || (before.disabled && change.disabled === false);
+    const after = (await tx.user.update({
+      where: { id },
+      data: { ...change, ...(unlock ? { failedLogins: 0, lockedUntil: null } : {}) },
+      select: SUMMARY_FIELDS,
+    })) as UserSummary;
+    return { ok: true, before, after } as const;
+  });
 }
 
 export async function updatePasswordHash(id: string, passwordHash: string): Promise<void> {
