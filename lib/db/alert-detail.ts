@@ -388,7 +388,7 @@ const EVENT_SELECT = { id: true, timestamp: true, entityId: true, parentEntityId
 
 /**
  * The triggering process with its ancestors and children, read from stored
- * events. Ancestors follow process.parent.entity_id through the Event table;
+ * events. Ancestors follow process.parent.entity_id through the Process table;
  * where the chain leaves what is stored, the last child's parent fields (or
  * the ancestry Keelwatch added at ingest, keelwatch.process.ancestors) still
  * name the processes above it.
@@ -439,34 +439,30 @@ export async function buildProcessTree(
   ancestors.reverse();
   if (ancestors.length === 0 && triggering) ancestors.push(...enrichmentAncestors(triggering.document));
 
-  const childRows = await prisma().event.findMany({
-    where: { parentEntityId: entityId, entityId: { not: null } },
-    orderBy: [{ timestamp: "asc" }, { id: "asc" }],
-    take: CHILDREN_LIMIT * 4,
-    select: EVENT_SELECT,
+  const childRows = await prisma().process.findMany({
+    where: { parentEntityId: entityId, entityId: { not: entityId } },
+    orderBy: [{ timestamp: "asc" }, { eventId: "asc" }],
+    take: CHILDREN_LIMIT + 1,
+    select: PROCESS_SELECT,
   });
-  const children: ProcessNode[] = [];
-  const childIds = new Set<string>();
-  let childrenTruncated = childRows.length === CHILDREN_LIMIT * 4;
-  for (const row of childRows) {
-    if (!row.entityId || childIds.has(row.entityId) || row.entityId === entityId) continue;
-    if (children.length >= CHILDREN_LIMIT) {
-      childrenTruncated = true;
-      break;
-    }
-    childIds.add(row.entityId);
-    children.push(nodeFromRow(row));
-  }
+  const children = childRows.slice(0, CHILDREN_LIMIT).map((row) => nodeFromRow(eventRowOf(row)));
+  const childrenTruncated = childRows.length > CHILDREN_LIMIT;
   return { ancestors, process, children, ancestorsTruncated, childrenTruncated };
 }
 
-/** The earliest stored event of a process: usually its exec, with the fullest description. */
-function firstEventOf(entityId: string): Promise<EventRow | null> {
-  return prisma().event.findFirst({
-    where: { entityId },
-    orderBy: [{ timestamp: "asc" }, { id: "asc" }],
-    select: EVENT_SELECT,
-  });
+const PROCESS_SELECT = { entityId: true, parentEntityId: true, event: { select: EVENT_SELECT } } as const;
+
+/**
+ * A process's earliest stored event (the Process table points at it), with
+ * the parent the Process row knows: a later event may have filled it in.
+ */
+async function firstEventOf(entityId: string): Promise<EventRow | null> {
+  const row = await prisma().process.findUnique({ where: { entityId }, select: PROCESS_SELECT });
+  return row ? eventRowOf(row) : null;
+}
+
+function eventRowOf(row: { entityId: string; parentEntityId: string | null; event: EventRow }): EventRow {
+  return { ...row.event, entityId: row.entityId, parentEntityId: row.parentEntityId };
 }
 
 function emptyNode(): ProcessNode {

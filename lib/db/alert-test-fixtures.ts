@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client";
+import type { EventRow } from "./events";
 
 /**
  * Rows for alert tests (vitest and the Playwright seed): a rule, stored
@@ -40,6 +41,26 @@ export async function seedRule(
       threat: JSON.stringify(overrides.threat ?? []),
     },
   });
+}
+
+/** An event as ingest hands it to the batch writer; a fresh content hash unless one is given. */
+export function eventRow(line: number, overrides: Partial<EventRow> = {}): EventRow {
+  return {
+    line,
+    contentHash: randomUUID(),
+    timestamp: new Date("2026-11-20T10:00:00.123Z"),
+    category: "process",
+    type: "start",
+    action: "exec",
+    containerId: "c1",
+    hostName: "node-1",
+    entityId: null,
+    parentEntityId: null,
+    processName: "nc",
+    processExecutable: "/tmp/nc",
+    document: JSON.stringify({ line }),
+    ...overrides,
+  };
 }
 
 export async function seedUpload(db: PrismaClient, fileName = "fixture.ndjson") {

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { seedRule, seedUpload } from "./alert-test-fixtures";
+import { eventRow, seedRule, seedUpload } from "./alert-test-fixtures";
 import type { AlertDraft } from "./alerts";
 import { storeBatch } from "./batch-writer";
 import { prisma } from "./client";
-import type { EventRow } from "./events";
 import { writeLockHolder } from "./test-database";
 import { setUpTestDatabase } from "./test-database-hooks";
 
@@ -11,24 +10,6 @@ const database = setUpTestDatabase();
 
 const lock = writeLockHolder(database.file);
 afterEach(lock.release);
-
-function eventRow(line: number, hash: string, timestamp = new Date("2026-11-20T10:00:00.123Z")): EventRow {
-  return {
-    line,
-    contentHash: hash,
-    timestamp,
-    category: "process",
-    type: "start",
-    action: "exec",
-    containerId: "c1",
-    hostName: "node-1",
-    entityId: `e-${hash}`,
-    parentEntityId: null,
-    processName: "nc",
-    processExecutable: "/tmp/nc",
-    document: JSON.stringify({ line, hash }),
-  };
-}
 
 function draft(ruleId: string, hashes: string[]): AlertDraft {
   return {
@@ -61,7 +42,11 @@ describe("storeBatch", () => {
     const upload = await seedUpload(prisma());
     const rule = await seedRule(prisma());
     const [a, b] = [unique(), unique()];
-    const stored = await storeBatch(upload.id, [eventRow(1, a), eventRow(2, b)], [draft(rule.id, [a, b])]);
+    const stored = await storeBatch(
+      upload.id,
+      [eventRow(1, { contentHash: a }), eventRow(2, { contentHash: b })],
+      [draft(rule.id, [a, b])],
+    );
     expect(stored).toMatchObject({ inserted: 2, duplicates: 0 });
     expect([...stored.createdAlerts]).toEqual([`${rule.id}:${a},${b}`]);
 
@@ -90,8 +75,12 @@ describe("storeBatch", () => {
     const again = await seedUpload(prisma());
     const rule = await seedRule(prisma());
     const hash = unique();
-    await storeBatch(upload.id, [eventRow(1, hash)], []);
-    const stored = await storeBatch(again.id, [eventRow(1, hash), eventRow(2, hash)], [draft(rule.id, [hash])]);
+    await storeBatch(upload.id, [eventRow(1, { contentHash: hash })], []);
+    const stored = await storeBatch(
+      again.id,
+      [eventRow(1, { contentHash: hash }), eventRow(2, { contentHash: hash })],
+      [draft(rule.id, [hash])],
+    );
     expect(stored).toMatchObject({ inserted: 0, duplicates: 2 });
     expect(stored.createdAlerts.size).toBe(1);
     const rows = await prisma().event.findMany({ where: { contentHash: hash } });
@@ -107,8 +96,8 @@ describe("storeBatch", () => {
     const upload = await seedUpload(prisma());
     const hash = unique();
     const progress = { bytes: 400, received: 1, rejected: 0, format: "ecs" };
-    await storeBatch(upload.id, [eventRow(1, hash)], [], { progress });
-    await storeBatch(upload.id, [eventRow(2, hash), eventRow(3, unique())], [], {
+    await storeBatch(upload.id, [eventRow(1, { contentHash: hash })], [], { progress });
+    await storeBatch(upload.id, [eventRow(2, { contentHash: hash }), eventRow(3, { contentHash: unique() })], [], {
       progress: { bytes: 900, received: 4, rejected: 1, format: "ecs" },
     });
     expect(await prisma().upload.findUniqueOrThrow({ where: { id: upload.id } })).toMatchObject({
@@ -125,7 +114,7 @@ describe("storeBatch", () => {
     const upload = await seedUpload(prisma());
     lock.hold();
     await expect(
-      storeBatch(upload.id, [eventRow(1, unique())], [], {
+      storeBatch(upload.id, [eventRow(1, { contentHash: unique() })], [], {
         progress: { bytes: 400, received: 1, rejected: 0, format: "ecs" },
         patienceMs: 0,
       }),
@@ -143,8 +132,8 @@ describe("storeBatch", () => {
     const [first, second] = [unique(), unique()];
     // The second batch's alert names an event of the first: it links only if the first is stored before it.
     const [a, b] = await Promise.all([
-      storeBatch(upload.id, [eventRow(1, first)], []),
-      storeBatch(upload.id, [eventRow(2, second)], [draft(rule.id, [first, second])]),
+      storeBatch(upload.id, [eventRow(1, { contentHash: first })], []),
+      storeBatch(upload.id, [eventRow(2, { contentHash: second })], [draft(rule.id, [first, second])]),
     ]);
     expect(a.inserted + b.inserted).toBe(2);
     const alert = await prisma().alert.findFirstOrThrow({
@@ -156,13 +145,13 @@ describe("storeBatch", () => {
 
   it("answers a constraint error with its SQLite code and stores nothing of the batch", async () => {
     const hash = unique();
-    await expect(storeBatch("no-such-upload", [eventRow(1, hash)], [])).rejects.toMatchObject({
+    await expect(storeBatch("no-such-upload", [eventRow(1, { contentHash: hash })], [])).rejects.toMatchObject({
       code: "SQLITE_CONSTRAINT_FOREIGNKEY",
     });
     expect(await prisma().event.count({ where: { contentHash: hash } })).toBe(0);
     // The thread goes on serving batches after a failed one.
     const upload = await seedUpload(prisma());
-    expect((await storeBatch(upload.id, [eventRow(1, hash)], [])).inserted).toBe(1);
+    expect((await storeBatch(upload.id, [eventRow(1, { contentHash: hash })], [])).inserted).toBe(1);
   });
 
   it("waits for another connection's write lock without blocking the event loop, then stores", async () => {
@@ -173,7 +162,7 @@ describe("storeBatch", () => {
     setTimeout(lock.release, 200);
     try {
       const hash = unique();
-      const stored = await storeBatch(upload.id, [eventRow(1, hash)], []);
+      const stored = await storeBatch(upload.id, [eventRow(1, { contentHash: hash })], []);
       expect(stored.inserted).toBe(1);
     } finally {
       clearInterval(ticker);
@@ -186,7 +175,9 @@ describe("storeBatch", () => {
     const upload = await seedUpload(prisma());
     lock.hold();
     const hash = unique();
-    await expect(storeBatch(upload.id, [eventRow(1, hash)], [], { patienceMs: 100 })).rejects.toMatchObject({
+    await expect(
+      storeBatch(upload.id, [eventRow(1, { contentHash: hash })], [], { patienceMs: 100 }),
+    ).rejects.toMatchObject({
       code: "SQLITE_BUSY",
     });
     lock.release();

@@ -1,31 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { seedUpload } from "./alert-test-fixtures";
+import { eventRow, seedUpload } from "./alert-test-fixtures";
 import { storeBatch } from "./batch-writer";
 import { retryWhenBusy } from "./busy-retry";
 import { prisma } from "./client";
-import type { EventRow } from "./events";
 import { storageProblem } from "./storage-problem";
 import { setUpTestDatabase } from "./test-database-hooks";
 
 setUpTestDatabase();
-
-function eventRow(line: number): EventRow {
-  return {
-    line,
-    contentHash: `busy-${line}-${Math.random().toString(36).slice(2)}`,
-    timestamp: new Date("2026-11-20T10:00:00.000Z"),
-    category: "process",
-    type: "start",
-    action: "exec",
-    containerId: "c1",
-    hostName: "node-1",
-    entityId: null,
-    parentEntityId: null,
-    processName: "sh",
-    processExecutable: "/bin/sh",
-    document: "{}",
-  };
-}
 
 /** A transaction that reads, lets the batch writer commit a batch (on its own connection), then writes. */
 async function readBatchWrite(uploadId: string, line: number, commitBatch: boolean): Promise<void> {
