@@ -162,11 +162,9 @@ describe("storage faults", () => {
     await target.stop();
   });
 
-  // Known defect, reported: better-sqlite3 waits out the busy timeout
-  // synchronously, so a write waiting for another process's lock freezes the
-  // whole server, reads included, for up to 10 s per statement. Remove `.fails`
-  // once lib/db waits for locks without blocking the event loop.
-  it.fails("answers reads while a write waits for another process's lock", async () => {
+  // better-sqlite3 waits out a busy timeout synchronously, which froze the
+  // whole server; lib/db/transaction-gate.ts now waits asynchronously instead.
+  it("answers reads while a write waits for another process's lock", async () => {
     const folder = path.join(dir, "locked-reads");
     fs.mkdirSync(folder);
     const target = await serverOn(folder);

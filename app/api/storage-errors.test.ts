@@ -13,6 +13,8 @@ import { PATCH as patchRule } from "./rules/[id]/route";
  */
 const database = createTestDatabase();
 process.env.DATABASE_URL = database.url;
+// The app waits 10 s for a lock; the test need not. Read when the first query opens the app's connection.
+process.env.KEELWATCH_BUSY_TIMEOUT_MS = "50";
 
 let cookie = "";
 let ruleId = "";
@@ -21,8 +23,6 @@ const lock = writeLockHolder(database.file);
 beforeAll(async () => {
   cookie = (await signedInUser("busy-ana", "analyst")).cookie;
   ruleId = (await seedRule(prisma())).id;
-  // The app waits 10 s for a lock; the test need not. Prisma's adapter has one connection, so this reaches it.
-  await prisma().$queryRawUnsafe("PRAGMA busy_timeout = 50");
 });
 
 afterEach(() => {

@@ -38,6 +38,24 @@ describe("storage errors", () => {
     expect(storageProblem(new TypeError("x is undefined"))).toBeNull();
   });
 
+  it("counts Prisma's transaction time limits as a busy database, and no other transaction error", () => {
+    const transactionError = (message: string) =>
+      Object.assign(new Error(`Transaction API error: ${message}`), { code: "P2028" });
+    expect(storageProblem(transactionError("Unable to start a transaction in the given time."))).toBe("busy");
+    expect(
+      storageProblem(
+        transactionError(
+          "A rollback cannot be executed on an expired transaction. The timeout for this transaction was 15000 ms",
+        ),
+      ),
+    ).toBe("busy");
+    expect(
+      storageProblem(
+        transactionError("Transaction already closed: A commit cannot be executed on a committed transaction."),
+      ),
+    ).toBeNull();
+  });
+
   it("answers with the API's error shape, a status that says whether to retry, and Retry-After when busy", async () => {
     const busy = storageErrorResponse(prismaError("SQLITE_BUSY"));
     expect(busy?.status).toBe(503);

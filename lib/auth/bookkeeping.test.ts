@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { prisma } from "../db/client";
 import { createTestDatabase, writeLockHolder } from "../db/test-database";
 import { issueApiToken, principalFromApiToken } from "./api-tokens";
@@ -8,15 +8,12 @@ import { signedInUser } from "./test-helpers";
 
 const database = createTestDatabase();
 process.env.DATABASE_URL = database.url;
+// The app waits 10 s for a lock; the test need not. Read when the first query opens the app's connection.
+process.env.KEELWATCH_BUSY_TIMEOUT_MS = "50";
 
 /** Another process holding the write lock, as during a long upload elsewhere. */
 const lock = writeLockHolder(database.file);
 let warn: ReturnType<typeof vi.spyOn>;
-
-beforeAll(async () => {
-  // The app waits 10 s for a lock; the test need not. Prisma's adapter has one connection, so this reaches it.
-  await prisma().$queryRawUnsafe("PRAGMA busy_timeout = 50");
-});
 
 beforeEach(() => {
   resetBookkeepingWarnings();

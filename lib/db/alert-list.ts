@@ -15,8 +15,8 @@ import {
   SEVERITIES,
 } from "./alert-list-query";
 import { alertSource, matchedRowids, planSearch, SEARCH_LIMITS, type SearchPlan } from "./alert-search";
-import { retryingTransaction } from "./busy-retry";
 import { prisma } from "./client";
+import { retryingTransaction } from "./transactions";
 
 export * from "./alert-list-query";
 export { escapeLike } from "./alert-search";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "../generated/prisma/client";
 import { parseStringList } from "./alert-detail";
-import { retryingTransaction } from "./busy-retry";
+import { retryingTransaction } from "./transactions";
 
 /**
  * Analyst changes to one alert: status, assignee, triage/response step state

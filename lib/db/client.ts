@@ -1,7 +1,7 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client";
 import { databaseFile, databaseUrl } from "./config";
-import { BUSY_TIMEOUT_MS } from "./pragmas";
+import { busyTimeoutMs } from "./pragmas";
 import { gateTransactions } from "./transaction-gate";
 
 /**
@@ -12,8 +12,15 @@ import { gateTransactions } from "./transaction-gate";
 const globalForPrisma = globalThis as unknown as { keelwatchPrisma?: PrismaClient };
 
 export function createPrismaClient(url: string = databaseUrl()): PrismaClient {
-  const adapter = new PrismaBetterSqlite3({ url: `file:${databaseFile(url)}`, timeout: BUSY_TIMEOUT_MS });
-  return new PrismaClient({ adapter: gateTransactions(adapter) });
+  const patienceMs = busyTimeoutMs();
+  // No busy timeout: better-sqlite3 would wait for a lock synchronously, freezing the server. The gate waits instead.
+  const adapter = new PrismaBetterSqlite3({ url: `file:${databaseFile(url)}`, timeout: 0 });
+  return new PrismaClient({
+    adapter: gateTransactions(adapter, patienceMs),
+    // A transaction may wait its turn, and then for the lock, as long as a statement waits for the lock; it must
+    // end with SQLite's busy error (a 503 database_busy), not with Prisma's own 2 s and 5 s limits.
+    transactionOptions: { maxWait: patienceMs, timeout: patienceMs + 5_000 },
+  });
 }
 
 export function prisma(): PrismaClient {

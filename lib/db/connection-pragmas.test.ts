@@ -1,12 +1,13 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "./client";
-import { BUSY_TIMEOUT_MS } from "./pragmas";
+import { BUSY_TIMEOUT_MS, busyTimeoutMs } from "./pragmas";
 import { createTestDatabase } from "./test-database";
 
 /**
  * The app reaches SQLite through Prisma's better-sqlite3 adapter, which opens
  * its own connection: the settings configureConnection gives the migration
- * connection must hold there too, or analysts would meet SQLITE_BUSY.
+ * connection must hold there too, except the busy timeout, which
+ * transaction-gate.ts replaces with asynchronous waits.
  */
 const database = createTestDatabase();
 const db = createPrismaClient(database.url);
@@ -22,8 +23,8 @@ async function pragma(name: string): Promise<unknown> {
 }
 
 describe("the Prisma connection's SQLite settings", () => {
-  it("waits for locks (busy timeout), in WAL mode, with foreign keys on", async () => {
-    expect(Number(await pragma("busy_timeout"))).toBe(BUSY_TIMEOUT_MS);
+  it("never waits for a lock inside SQLite (the gate waits instead), in WAL mode, with foreign keys on", async () => {
+    expect(Number(await pragma("busy_timeout"))).toBe(0);
     expect(await pragma("journal_mode")).toBe("wal");
     expect(Number(await pragma("foreign_keys"))).toBe(1);
   });
@@ -42,5 +43,17 @@ describe("the Prisma connection's SQLite settings", () => {
     await outside;
     const names = (await db.upload.findMany({ select: { fileName: true } })).map((row) => row.fileName);
     expect(names).toEqual(["outside"]);
+  });
+});
+
+describe("KEELWATCH_BUSY_TIMEOUT_MS", () => {
+  it("sets how long the server waits for a lock, and refuses what is not a whole number of milliseconds", () => {
+    expect(busyTimeoutMs({})).toBe(BUSY_TIMEOUT_MS);
+    expect(busyTimeoutMs({ KEELWATCH_BUSY_TIMEOUT_MS: " 250 " })).toBe(250);
+    for (const bad of ["-1", "1.5", "ten", "600001"]) {
+      expect(() => busyTimeoutMs({ KEELWATCH_BUSY_TIMEOUT_MS: bad })).toThrow(
+        `KEELWATCH_BUSY_TIMEOUT_MS must be a whole number of milliseconds from 0 to 600000, got "${bad}"`,
+      );
+    }
   });
 });

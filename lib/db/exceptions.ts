@@ -31,9 +31,9 @@ import {
 } from "../exceptions";
 import type { Prisma } from "../generated/prisma/client";
 import { appendAudit } from "./audit";
-import { retryingTransaction } from "./busy-retry";
 import { prisma } from "./client";
 import { chunk, rowsPerStatement } from "./sql";
+import { retryingTransaction } from "./transactions";
 
 // ---------------------------------------------------------------- errors and actors
 

@@ -2,10 +2,24 @@ import type Database from "better-sqlite3";
 
 /**
  * Connection settings every Keelwatch connection uses. WAL lets analysts read
- * while an upload writes; the busy timeout turns a brief lock into a short
- * wait instead of an SQLITE_BUSY error in someone's face.
+ * while an upload writes. How long to wait for another connection's lock
+ * before giving up (a 503 `database_busy`): through SQLite's busy timeout on
+ * start-up's connection, and with asynchronous pauses on the server's two
+ * connections, whose busy timeout is 0 because better-sqlite3 would wait
+ * synchronously (transaction-gate.ts, batch-writer.ts).
  */
 export const BUSY_TIMEOUT_MS = 10_000;
+
+/** The server's wait for a lock: KEELWATCH_BUSY_TIMEOUT_MS, or BUSY_TIMEOUT_MS. */
+export function busyTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.KEELWATCH_BUSY_TIMEOUT_MS?.trim();
+  if (!raw) return BUSY_TIMEOUT_MS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 600_000) {
+    throw new Error(`KEELWATCH_BUSY_TIMEOUT_MS must be a whole number of milliseconds from 0 to 600000, got "${raw}"`);
+  }
+  return value;
+}
 
 /** The settings as PRAGMA statements, for connections opened where this module cannot be imported (the batch writer's thread). */
 export const CONNECTION_PRAGMAS: readonly string[] = [

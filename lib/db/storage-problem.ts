@@ -42,5 +42,21 @@ export function sqliteCode(error: unknown): string | null {
 
 export function storageProblem(error: unknown): StorageProblem | null {
   const code = sqliteCode(error);
-  return code ? classify(code) : null;
+  if (code) return classify(code);
+  return transactionOutOfTime(error) ? "busy" : null;
+}
+
+/**
+ * Prisma's own limits on a transaction (P2028): it could not start in time,
+ * or ran out of time. Both mean it waited on a busy database: for its turn
+ * on the connection, or for another connection's lock.
+ */
+function transactionOutOfTime(error: unknown): boolean {
+  if (!error || typeof error !== "object") return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (
+    code === "P2028" &&
+    typeof message === "string" &&
+    /Unable to start a transaction in the given time|expired transaction/.test(message)
+  );
 }

@@ -2,10 +2,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { seedUpload } from "./alert-test-fixtures";
 import { prisma } from "./client";
+import { BUSY_TIMEOUT_MS } from "./pragmas";
+import { storageProblem } from "./storage-problem";
+import { writeLockHolder } from "./test-database";
 import { setUpTestDatabase } from "./test-database-hooks";
 import { createUpload, findUpload } from "./uploads";
 
-setUpTestDatabase();
+const database = setUpTestDatabase();
 
 /**
  * Opens an interactive transaction that runs `inside`, tells the caller it is
@@ -76,4 +79,62 @@ describe("plain queries and open transactions (transaction-gate.ts)", () => {
     expect(renamed.fileName).toBe("v2");
     expect(read?.fileName).toBe("v2");
   });
+});
+
+describe("waiting for another connection's lock (transaction-gate.ts)", () => {
+  it("a write waits without blocking the server: timers fire and reads are answered meanwhile", async () => {
+    const upload = await seedUpload(prisma(), "read-me.ndjson");
+    const lock = writeLockHolder(database.file);
+    lock.hold();
+    const order: string[] = [];
+    try {
+      const write = createUpload({ fileName: "waited.ndjson", format: "auto", createdById: null }).then((id) => {
+        order.push("write");
+        return id;
+      });
+      await sleep(100);
+      order.push("timer");
+      expect((await findUpload(upload.id))?.fileName).toBe("read-me.ndjson");
+      order.push("read");
+      lock.release();
+      const id = await write;
+      expect(order).toEqual(["timer", "read", "write"]);
+      expect((await findUpload(id))?.fileName).toBe("waited.ndjson");
+    } finally {
+      lock.release();
+    }
+  });
+
+  it("a transaction's write waits for the lock too, and commits once it is free", async () => {
+    const upload = await seedUpload(prisma(), "before.ndjson");
+    const lock = writeLockHolder(database.file);
+    lock.hold();
+    try {
+      const renamed = prisma().$transaction(async (tx) => {
+        await tx.upload.update({ where: { id: upload.id }, data: { fileName: "after.ndjson" } });
+      });
+      await sleep(100);
+      lock.release();
+      await renamed;
+      expect((await findUpload(upload.id))?.fileName).toBe("after.ndjson");
+    } finally {
+      lock.release();
+    }
+  });
+
+  it("gives up after the busy timeout with the busy error (a 503 database_busy over HTTP)", async () => {
+    const lock = writeLockHolder(database.file);
+    lock.hold();
+    try {
+      const started = Date.now();
+      const failure = await createUpload({ fileName: "never.ndjson", format: "auto", createdById: null }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(storageProblem(failure)).toBe("busy");
+      expect(Date.now() - started).toBeGreaterThanOrEqual(BUSY_TIMEOUT_MS);
+    } finally {
+      lock.release();
+    }
+  }, 30_000);
 });

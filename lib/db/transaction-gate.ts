@@ -6,6 +6,8 @@ import type {
   SqlResultSet,
   Transaction,
 } from "@prisma/driver-adapter-utils";
+import { retryWhenBusy } from "./busy-retry";
+import { sqliteCode } from "./storage-problem";
 
 /**
  * Keeps plain queries out of open transactions.
@@ -25,13 +27,29 @@ import type {
  * object and never wait here. So code inside `$transaction(async (tx) => …)`
  * must use `tx`, never the top-level client: a top-level query there would
  * wait for the transaction it is part of until Prisma's transaction timeout.
+ *
+ * The gate also waits for locks, so that SQLite never has to: the connection's
+ * busy timeout is 0, because better-sqlite3 waits synchronously and froze the
+ * whole server, reads included, while another process held the write lock.
+ * A statement refused with SQLITE_BUSY runs again after a short asynchronous
+ * pause, for up to `patienceMs` as SQLite would have waited. A plain query
+ * gives up its turn while it pauses, so reads go on meanwhile; a
+ * transaction's statement keeps the connection, which the transaction holds
+ * anyway. SQLITE_BUSY_SNAPSHOT is not waited for: only running the whole
+ * transaction again can cure it (transactions.ts).
  */
-export function gateTransactions(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+export function gateTransactions(factory: SqlDriverAdapterFactory, patienceMs: number): SqlDriverAdapterFactory {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => new GatedAdapter(await factory.connect()),
+    connect: async () => new GatedAdapter(await factory.connect(), patienceMs),
   };
+}
+
+/** Another connection holds the lock: it will let go. (A stale snapshot, SQLITE_BUSY_SNAPSHOT, never gets better.) */
+function waitingHelps(error: unknown): boolean {
+  const code = sqliteCode(error);
+  return code?.startsWith("SQLITE_BUSY") === true && code !== "SQLITE_BUSY_SNAPSHOT";
 }
 
 /** A first-come, first-served lock; `acquire` resolves to its release. */
@@ -62,9 +80,11 @@ class GatedAdapter implements SqlDriverAdapter {
   readonly adapterName: string;
   readonly #inner: SqlDriverAdapter;
   readonly #turns = new Turns();
+  readonly #patienceMs: number;
 
-  constructor(inner: SqlDriverAdapter) {
+  constructor(inner: SqlDriverAdapter, patienceMs: number) {
     this.#inner = inner;
+    this.#patienceMs = patienceMs;
     this.provider = inner.provider;
     this.adapterName = inner.adapterName;
     const info = inner.getConnectionInfo;
@@ -74,21 +94,26 @@ class GatedAdapter implements SqlDriverAdapter {
   getConnectionInfo?: SqlDriverAdapter["getConnectionInfo"];
 
   queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    return this.#turns.run(() => this.#inner.queryRaw(query));
+    return this.#plain(() => this.#inner.queryRaw(query));
   }
 
   executeRaw(query: SqlQuery): Promise<number> {
-    return this.#turns.run(() => this.#inner.executeRaw(query));
+    return this.#plain(() => this.#inner.executeRaw(query));
   }
 
   executeScript(script: string): Promise<void> {
-    return this.#turns.run(() => this.#inner.executeScript(script));
+    return this.#plain(() => this.#inner.executeScript(script));
+  }
+
+  /** One statement on its own (SQLite commits it alone), in its turn; a busy database sends it to the back of the line. */
+  #plain<T>(work: () => Promise<T>): Promise<T> {
+    return retryWhenBusy(() => this.#turns.run(work), this.#patienceMs, waitingHelps);
   }
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
     const release = await this.#turns.acquire();
     try {
-      return new GatedTransaction(await this.#inner.startTransaction(isolationLevel), release);
+      return new GatedTransaction(await this.#inner.startTransaction(isolationLevel), release, this.#patienceMs);
     } catch (error) {
       release();
       throw error;
@@ -107,10 +132,12 @@ class GatedTransaction implements Transaction {
   readonly options: Transaction["options"];
   readonly #inner: Transaction;
   #release: (() => void) | null;
+  readonly #patienceMs: number;
 
-  constructor(inner: Transaction, release: () => void) {
+  constructor(inner: Transaction, release: () => void, patienceMs: number) {
     this.#inner = inner;
     this.#release = release;
+    this.#patienceMs = patienceMs;
     this.provider = inner.provider;
     this.adapterName = inner.adapterName;
     this.options = inner.options;
@@ -126,11 +153,11 @@ class GatedTransaction implements Transaction {
   releaseSavepoint?: Transaction["releaseSavepoint"];
 
   queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    return this.#inner.queryRaw(query);
+    return retryWhenBusy(() => this.#inner.queryRaw(query), this.#patienceMs, waitingHelps);
   }
 
   executeRaw(query: SqlQuery): Promise<number> {
-    return this.#inner.executeRaw(query);
+    return retryWhenBusy(() => this.#inner.executeRaw(query), this.#patienceMs, waitingHelps);
   }
 
   commit(): Promise<void> {

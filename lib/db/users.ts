@@ -1,6 +1,6 @@
 import type { UserRole } from "../auth/roles";
-import { retryingTransaction } from "./busy-retry";
 import { prisma } from "./client";
+import { retryingTransaction } from "./transactions";
 
 export interface UserRecord {
   id: string;
