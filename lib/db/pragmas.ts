@@ -11,7 +11,7 @@ import type Database from "better-sqlite3";
 export const BUSY_TIMEOUT_MS = 10_000;
 
 /** The server's wait for a lock: KEELWATCH_BUSY_TIMEOUT_MS, or BUSY_TIMEOUT_MS. */
-export function busyTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+export function busyTimeoutMs(env: Partial<Record<string, string>> = process.env): number {
   const raw = env.KEELWATCH_BUSY_TIMEOUT_MS?.trim();
   if (!raw) return BUSY_TIMEOUT_MS;
   const value = Number(raw);
