@@ -384,7 +384,8 @@ type EventRow = {
   parentEntityId: string | null;
   document: string;
 };
-const EVENT_SELECT = { id: true, timestamp: true, entityId: true, parentEntityId: true, document: true } as const;
+// Which process an event belongs to, and its parent, come from its Process row (see eventRowOf).
+const EVENT_SELECT = { id: true, timestamp: true, document: true } as const;
 
 /**
  * The triggering process with its ancestors and children, read from stored
@@ -461,7 +462,11 @@ async function firstEventOf(entityId: string): Promise<EventRow | null> {
   return row ? eventRowOf(row) : null;
 }
 
-function eventRowOf(row: { entityId: string; parentEntityId: string | null; event: EventRow }): EventRow {
+function eventRowOf(row: {
+  entityId: string;
+  parentEntityId: string | null;
+  event: Omit<EventRow, "entityId" | "parentEntityId">;
+}): EventRow {
   return { ...row.event, entityId: row.entityId, parentEntityId: row.parentEntityId };
 }
 

@@ -20,11 +20,12 @@ import { CONNECTION_PRAGMAS } from "./pragmas";
  * Nobody waits inside SQLite: the thread's busy timeout is zero, and a busy
  * database is retried (busy-retry.ts) after an asynchronous pause, which lets
  * the lock holder (another process, or the app's Prisma connection in an
- * interactive transaction) finish. After KEELWATCH_BUSY_TIMEOUT_MS (10 s) of retries the
- * SQLITE_BUSY error surfaces (and becomes a 503 `database_busy`). While the
- * thread commits a batch, a Prisma statement waits for the lock as it would
- * for another process's, for at most one batch's commit; a Prisma transaction
- * that read before the commit is run again (busy-retry.ts).
+ * interactive transaction) finish. After KEELWATCH_BUSY_TIMEOUT_MS (10 s) of
+ * retries the SQLITE_BUSY error surfaces (and becomes a 503 `database_busy`).
+ * While the thread commits a batch, a Prisma statement waits for the lock as
+ * it would for another process's, asynchronously (transaction-gate.ts), for
+ * at most one batch's commit; a Prisma transaction that read before the
+ * commit is run again (transactions.ts).
  */
 
 export interface StoredBatch {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
+import type { Prisma } from "../generated/prisma/client";
 import { seedUpload } from "./alert-test-fixtures";
 import { prisma } from "./client";
 import { BUSY_TIMEOUT_MS } from "./pragmas";
@@ -12,28 +13,35 @@ const database = setUpTestDatabase();
 
 /**
  * Opens an interactive transaction that runs `inside`, tells the caller it is
- * open, stays open over a real pause (other requests get their turn, as on the
- * server), then refuses, so Prisma rolls it back.
+ * open, and stays open over a real pause (other requests get their turn, as on
+ * the server). Then it commits, or refuses so that Prisma rolls it back.
  */
-function refusedTransaction(
-  inside: (tx: Parameters<Parameters<ReturnType<typeof prisma>["$transaction"]>[0]>[0]) => Promise<unknown>,
+function heldTransaction(
+  inside: (tx: Prisma.TransactionClient) => Promise<unknown>,
+  end: { refuse: boolean; holdMs: number },
 ) {
   let markOpen!: () => void;
   const open = new Promise<void>((resolve) => {
     markOpen = resolve;
   });
-  const settled = prisma()
-    .$transaction(async (tx) => {
-      await inside(tx);
-      markOpen();
-      await sleep(50);
-      throw new Error("refused on purpose");
-    })
-    .then(
+  const settled = prisma().$transaction(async (tx) => {
+    await inside(tx);
+    markOpen();
+    await sleep(end.holdMs);
+    if (end.refuse) throw new Error("refused on purpose");
+  });
+  return { open, settled };
+}
+
+function refusedTransaction(inside: (tx: Prisma.TransactionClient) => Promise<unknown>) {
+  const { open, settled } = heldTransaction(inside, { refuse: true, holdMs: 50 });
+  return {
+    open,
+    settled: settled.then(
       () => null,
       (error: unknown) => error,
-    );
-  return { open, settled };
+    ),
+  };
 }
 
 describe("plain queries and open transactions (transaction-gate.ts)", () => {
@@ -61,18 +69,13 @@ describe("plain queries and open transactions (transaction-gate.ts)", () => {
 
   it("queries wait their turn behind a transaction and then all run, in order", async () => {
     const upload = await seedUpload(prisma(), "v0");
-    let markOpen!: () => void;
-    const open = new Promise<void>((resolve) => {
-      markOpen = resolve;
-    });
-    const committed = prisma().$transaction(async (tx) => {
-      await tx.upload.update({ where: { id: upload.id }, data: { fileName: "v1" } });
-      markOpen();
-      await sleep(20);
-    });
-    await open;
+    const committed = heldTransaction(
+      (tx) => tx.upload.update({ where: { id: upload.id }, data: { fileName: "v1" } }),
+      { refuse: false, holdMs: 20 },
+    );
+    await committed.open;
     const [, renamed, read] = await Promise.all([
-      committed,
+      committed.settled,
       prisma().upload.update({ where: { id: upload.id }, data: { fileName: "v2" } }),
       findUpload(upload.id),
     ]);

@@ -105,7 +105,10 @@ class GatedAdapter implements SqlDriverAdapter {
     return this.#plain(() => this.#inner.executeScript(script));
   }
 
-  /** One statement on its own (SQLite commits it alone), in its turn; a busy database sends it to the back of the line. */
+  /**
+   * A query outside any transaction, in its turn; a busy database sends it to the back of the line. A statement on
+   * its own is committed alone, so running it again is safe.
+   */
   #plain<T>(work: () => Promise<T>): Promise<T> {
     return retryWhenBusy(() => this.#turns.run(work), this.#patienceMs, waitingHelps);
   }
