@@ -4,7 +4,7 @@ import { findEventsBetween } from "../db/events";
 import { loadActiveExceptions } from "../db/exceptions";
 import { findStoredProcesses } from "../db/processes";
 import { listEnabledDetectionRules } from "../db/rules";
-import { createUpload, finishUpload, type UploadReport } from "../db/uploads";
+import { createUpload, type UploadReport } from "../db/uploads";
 import { alertDraft, type MatchedEvent } from "../detection/alert-draft";
 import { type Detection, type DetectionRule, Detector } from "../detection/detector";
 import { AncestryTracker } from "../enrich/ancestry";
@@ -15,7 +15,7 @@ import { type ActiveExceptions, type CompiledExceptions, compileExceptions } fro
 import { countBytes } from "./byte-limit";
 import { contentHash } from "./content-hash";
 import { enrichedDocument, eventTime, toEventRow } from "./event-row";
-import { recordUploadFailure } from "./record-failure";
+import { recordUploadReport } from "./record-report";
 
 export const DEFAULT_BATCH_SIZE = 2_000;
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
@@ -82,11 +82,13 @@ export async function ingestEvents(input: AsyncIterable<Uint8Array>, options: In
     // Whole batches stored so far stay (each was one transaction), the one in flight included if it
     // commits; the report counts them. The caller gets the upload's own error.
     await run.settle().catch(() => undefined);
-    await recordUploadFailure(run.report("failed", error instanceof Error ? error.message : String(error)));
+    await recordUploadReport(run.report("failed", error instanceof Error ? error.message : String(error)));
     throw error;
   }
   const report = run.report("done");
-  await finishUpload(report);
+  // Every event and alert is stored by now; if the database refuses the row's last update
+  // (another process's lock), the caller still gets the true report and the row catches up.
+  await recordUploadReport(report);
   return report;
 }
 
