@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { Readable } from "node:stream";
 import Database from "better-sqlite3";
 import { hashSecret } from "@/lib/auth/secrets";
 import { applyMigrations } from "@/lib/db/migrate";
@@ -135,7 +136,7 @@ export class KeelwatchServer {
 export function send(
   method: string,
   url: string,
-  options: { headers?: Record<string, string>; body?: Buffer | string } = {},
+  options: { headers?: Record<string, string>; body?: Buffer | string | AsyncIterable<Buffer> } = {},
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method, headers: options.headers, agent: false }, (response) => {
@@ -147,7 +148,10 @@ export function send(
       response.on("error", reject);
     });
     request.on("error", reject);
-    request.end(options.body);
+    const body = options.body;
+    if (body === undefined || typeof body === "string" || Buffer.isBuffer(body)) request.end(body);
+    // A body sent piece by piece (chunked), as slowly as its iterator yields.
+    else Readable.from(body).on("error", reject).pipe(request);
   });
 }
 

@@ -65,12 +65,26 @@ async function serverOn(folder: string, copy = true, startTimeoutMs?: number): P
 
 type ErrorBody = { error?: { code: string; message: string }; events?: { accepted: number; duplicate: number } };
 
-async function upload(target: KeelwatchServer, file: string): Promise<{ status: number; body: ErrorBody }> {
+async function upload(
+  target: KeelwatchServer,
+  file: string,
+  body: Buffer | AsyncIterable<Buffer> = fs.readFileSync(file),
+): Promise<{ status: number; body: ErrorBody }> {
   const response = await send("POST", `${target.baseUrl}/api/events?filename=${path.basename(file)}`, {
     headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
-    body: fs.readFileSync(file),
+    body,
   });
   return { status: response.status, body: JSON.parse(response.text) as ErrorBody };
+}
+
+/** The file's first `lines` lines, then (once `between` resolves) the rest: one request body. */
+async function* sentInTwoParts(file: string, lines: number, between: () => Promise<void>): AsyncGenerator<Buffer> {
+  const text = fs.readFileSync(file);
+  let end = 0;
+  for (let line = 0; line < lines; line++) end = text.indexOf(0x0a, end) + 1;
+  yield text.subarray(0, end);
+  await between();
+  yield text.subarray(end);
 }
 
 function readAlerts(target: KeelwatchServer) {
@@ -131,20 +145,25 @@ describe("storage faults", () => {
     const name = path.basename(file);
     await expectReadsServed(target);
 
-    // Lock taken once the first batch is stored and held until the server's
-    // writes give up (its busy timeout is 10 s), so the second batch cannot be stored.
-    const pending = upload(target, file);
-    await waitFor("the first batch", () => (uploadRows(dbFile, name)[0]?.events ?? 0) >= BATCH || null);
+    // The second batch's lines are sent only once the first batch is stored and the lock is
+    // taken, so that batch is the one refused (the server gives up after its 10 s busy timeout).
     const locker = new Database(dbFile);
     locker.pragma("busy_timeout = 20000");
-    locker.exec("BEGIN IMMEDIATE");
+    const pending = upload(
+      target,
+      file,
+      sentInTwoParts(file, BATCH, async () => {
+        await waitFor("the first batch", () => (uploadRows(dbFile, name)[0]?.events ?? 0) >= BATCH || null);
+        locker.exec("BEGIN IMMEDIATE");
+      }),
+    );
     try {
       const refused = await pending;
       expect(refused.status).toBe(503);
       expect(refused.body.error?.code).toBe("database_busy");
       expect(refused.body.error?.message).toMatch(/busy/);
     } finally {
-      locker.exec("ROLLBACK");
+      if (locker.inTransaction) locker.exec("ROLLBACK");
       locker.close();
     }
     // The failure is recorded once the lock is gone, not only at the next restart.
