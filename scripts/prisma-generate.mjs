@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { recordGeneratedSchema } from "./lib/setup.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 if (!existsSync(path.join(root, "prisma", "schema.prisma"))) {
@@ -20,4 +21,5 @@ const result = spawnSync("npx", ["--no-install", "prisma", "generate"], {
     CHECKPOINT_DISABLE: "1",
   },
 });
+if (result.status === 0) recordGeneratedSchema();
 process.exit(result.status ?? 1);

@@ -8,6 +8,8 @@ import path from "node:path";
 export const root = path.resolve(import.meta.dirname, "..", "..");
 const installStamp = path.join(root, "node_modules", ".keelwatch-install-stamp");
 const buildStamp = path.join(root, ".next", "keelwatch-build-stamp");
+const generatedDir = path.join(root, "lib", "generated", "prisma");
+const generatedStamp = path.join(generatedDir, ".keelwatch-schema-stamp");
 
 export function log(message) {
   process.stdout.write(`\x1b[36m[keelwatch]\x1b[0m ${message}\n`);
@@ -34,6 +36,15 @@ function hashFiles(files) {
   return hash.digest("hex");
 }
 
+function schemaHash() {
+  return hashFiles([path.join(root, "prisma", "schema.prisma"), path.join(root, "package-lock.json")]);
+}
+
+/** Called by scripts/prisma-generate.mjs once the client is generated: which schema it was generated from. */
+export function recordGeneratedSchema() {
+  fs.writeFileSync(generatedStamp, `${schemaHash()}\n`);
+}
+
 function readStamp(file) {
   return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : "";
 }
@@ -50,7 +61,9 @@ export function ensureInstalled() {
     mustRun("npm", ["install", "--no-audit", "--no-fund"]);
     fs.writeFileSync(installStamp, `${wanted}\n`);
   }
-  if (!fs.existsSync(path.join(root, "lib", "generated", "prisma", "client.ts"))) {
+  // Generated again whenever the schema (or Prisma's version) changed, not only when missing:
+  // a client generated from an older schema fails at run time, not at start.
+  if (readStamp(generatedStamp) !== schemaHash() || !fs.existsSync(path.join(generatedDir, "client.ts"))) {
     log("generating the Prisma client");
     mustRun("node", ["scripts/prisma-generate.mjs"]);
   }
@@ -76,7 +89,7 @@ export function ensureChromium() {
 
 const BUILD_INPUTS = ["app", "components", "lib", "public", "prisma"];
 const BUILD_FILES = [
-  "next.config.ts",
+  "next.config.mjs",
   "postcss.config.mjs",
   "tsconfig.json",
   "instrumentation.ts",
