@@ -5,7 +5,7 @@ import { pageContentSecurityPolicy } from "./lib/app/security-headers";
  * Gives every page request its own CSP nonce. API routes are left out of the
  * matcher on purpose: Next buffers the body of every request that passes
  * through the proxy and cuts it at 10 MB, which would truncate event uploads.
- * Their deny-all policy is a static header in next.config.ts instead.
+ * Their deny-all policy is a static header in next.config.mjs instead.
  */
 export function proxy(request: NextRequest): NextResponse {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");

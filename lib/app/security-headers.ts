@@ -1,7 +1,8 @@
 /**
- * Security headers. Pages get a strict Content-Security-Policy with a fresh
- * nonce per request (Next.js puts it on its own scripts); API responses, which
- * are never rendered as documents, get a policy that allows nothing.
+ * Pages get a strict Content-Security-Policy with a fresh nonce per request
+ * (proxy.ts sets it; Next.js puts the nonce on its own scripts). The headers
+ * that never change, API responses' deny-all policy among them, are static
+ * config in next.config.mjs.
  */
 export function pageContentSecurityPolicy(nonce: string, development: boolean): string {
   return [
@@ -18,14 +19,3 @@ export function pageContentSecurityPolicy(nonce: string, development: boolean): 
     "frame-ancestors 'none'",
   ].join("; ");
 }
-
-export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
-
-/** Headers every response carries, pages and API alike. */
-export const COMMON_SECURITY_HEADERS: ReadonlyArray<{ key: string; value: string }> = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "same-origin" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-];
