@@ -215,6 +215,23 @@ describe("ingestEvents", () => {
     expect(report.alerts).toMatchObject({ created: 3, suppressed: 4 });
   });
 
+  it("caps per batch, not per the smaller chunks a batch is checked in", async () => {
+    // 1,200 events: the first batch of 1,000 is checked in four chunks of 250, the second holds 200.
+    const many = Array.from({ length: 1_200 }, (_, index) =>
+      processEvent(index % 60, `nc-${index}`, null, `/usr/bin/nc${index}/nc`),
+    );
+    const report = await ingestEvents(bytes(ndjson(many), 65_536), {
+      fileName: "chunks.ndjson",
+      format: "ecs",
+      createdById: null,
+      rules: [{ ...NETWORK_TOOL, maxAlertsPerRun: 300 }],
+      batchSize: 1_000,
+    });
+    expect(report.events).toMatchObject({ received: 1_200, accepted: 1_200 });
+    expect(report.alerts).toMatchObject({ created: 300 + 200, suppressed: 700 });
+    expect(await prisma().event.count()).toBe(1_200);
+  });
+
   it("works across batch boundaries: ancestry from an earlier batch still counts", async () => {
     const report = await ingestEvents(bytes(ndjson(story)), {
       fileName: "small-batches.ndjson",
