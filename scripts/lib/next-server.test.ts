@@ -42,4 +42,20 @@ describe("the production server command", () => {
     const own = nextStartCommand(3999, { NODE_OPTIONS: "--max-old-space-size=4096" });
     expect(own.args.some((arg) => arg.startsWith("--max-old-space-size"))).toBe(false);
   });
+
+  it("halves V8's 16 MB semi-spaces, unless NODE_OPTIONS says otherwise", () => {
+    const { command, args } = nextStartCommand(3999, {});
+    const flags = args.filter((arg) => /^--max-(old|semi)-space-size=/.test(arg));
+    expect(flags).toContain("--max-semi-space-size=8");
+    // V8's heap limit is the old space plus three semi-spaces: 1024 + 3 x 8 MB.
+    const limit = execFileSync(
+      command,
+      [...flags, "-e", 'process.stdout.write(String(require("node:v8").getHeapStatistics().heap_size_limit))'],
+      { encoding: "utf8" },
+    );
+    expect(Number(limit) / 2 ** 20).toBe(1024 + 3 * 8);
+    const own = nextStartCommand(3999, { NODE_OPTIONS: "--max-semi-space-size=32" });
+    expect(own.args.some((arg) => arg.startsWith("--max-semi-space-size"))).toBe(false);
+    expect(own.args).toContain("--max-old-space-size=1024");
+  });
 });
