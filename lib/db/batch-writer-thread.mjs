@@ -7,9 +7,11 @@
  * worked. Here SQLite writes batch N while the ingest thread reads, detects
  * and prepares batch N+1, so an upload keeps both cores busy.
  *
- * Why plain JavaScript: the thread is started from a file path, and the
- * Next.js server runs bundled code with no TypeScript loader. The messages are
- * typed in batch-writer.ts, which is the only code that talks to this thread.
+ * Why plain JavaScript: tests and scripts start the thread from this file,
+ * in a Node with no TypeScript loader. (The production build finds the path
+ * in batch-writer.ts and bundles this file as a worker chunk of its own.) The
+ * messages are typed in batch-writer.ts, the only code that talks to this
+ * thread.
  *
  * A message is handled synchronously from start to commit, so batches are
  * stored strictly in the order they were sent, and the thread never waits on
