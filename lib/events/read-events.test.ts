@@ -20,10 +20,24 @@ async function* chunked(data: Uint8Array, sizes: readonly number[] = [data.lengt
   }
 }
 
+/** An event item's text is the JSON it was parsed from; checked here, then left out so tests compare events. */
+function withoutText(item: ReadEventItem) {
+  if (!("event" in item)) return item;
+  const { text, ...rest } = item;
+  expect(JSON.parse(text)).toEqual(item.event);
+  return rest;
+}
+
 async function collect(data: string | Uint8Array, sizes?: readonly number[], maxLineBytes?: number) {
-  const items: ReadEventItem[] = [];
-  for await (const item of readEvents(chunked(bytes(data), sizes), { maxLineBytes })) items.push(item);
+  const items = [];
+  for await (const item of readEvents(chunked(bytes(data), sizes), { maxLineBytes })) items.push(withoutText(item));
   return items;
+}
+
+async function collectTexts(data: string) {
+  const texts: string[] = [];
+  for await (const item of readEvents(chunked(bytes(data)))) if ("text" in item) texts.push(item.text);
+  return texts;
 }
 
 describe("readEvents: NDJSON", () => {
@@ -34,6 +48,10 @@ describe("readEvents: NDJSON", () => {
       { line: 5, event: { b: 2 } },
       { line: 6, event: { c: 3 } },
     ]);
+  });
+
+  it("gives each event's text as it was in the file, without the line ending or byte order mark", async () => {
+    expect(await collectTexts('\uFEFF{"a": "é"}\r\n\r\n {"b":2}  \n')).toEqual(['{"a": "é"}', ' {"b":2}  ']);
   });
 
   it("accepts CRLF line endings and a UTF-8 byte order mark", async () => {
@@ -86,6 +104,10 @@ describe("readEvents: NDJSON", () => {
 });
 
 describe("readEvents: JSON array", () => {
+  it("gives each element's text without the whitespace and commas around it", async () => {
+    expect(await collectTexts('[ {"a":1} ,\n  {"b": [2, 3]}\n]')).toEqual(['{"a":1}', '{"b": [2, 3]}']);
+  });
+
   it("streams the elements with the line each starts on", async () => {
     const text = '[\n  {"a":1},\n  {"b":\n    [1, "]", "\\"}"]},\n  {"c":{"d":"x,y"}}\n]\n';
     expect(await collect(text)).toEqual([
@@ -231,7 +253,7 @@ describe("readEvents: gzip and unreadable bodies", () => {
       }
     }
     for await (const item of readEvents(source())) {
-      expect(item).toEqual({ line: 1, event: { i: 0 } });
+      expect(withoutText(item)).toEqual({ line: 1, event: { i: 0 } });
       break;
     }
     expect(closed).toBe(true);
@@ -249,7 +271,7 @@ describe("readEvents: gzip and unreadable bodies", () => {
     }
     let seen = 0;
     for await (const item of readEvents(source())) {
-      expect(item).toEqual({ line: seen + 1, event: { i: seen } });
+      expect(withoutText(item)).toEqual({ line: seen + 1, event: { i: seen } });
       if (++seen === 3) break;
     }
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -12,8 +12,8 @@ import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 
 export type ReadEventItem =
-  | { line: number; event: Record<string, unknown> }
-  | { line: number; column?: number; error: string };
+  /** `text` is the line or array element the event was parsed from. */
+  { line: number; event: Record<string, unknown>; text: string } | { line: number; column?: number; error: string };
 
 export interface ReadEventsOptions {
   /** Longest line or array element kept, in bytes (default 16 MiB); longer ones become an error item. */
@@ -223,7 +223,7 @@ function parseItem(text: string, line: number, column: number): ReadEventItem {
   if (mayNestDeeper(text, MAX_NESTING_DEPTH) && nestedDeeper(value, MAX_NESTING_DEPTH)) {
     return { line, error: `the event is nested deeper than ${MAX_NESTING_DEPTH} levels; skipped` };
   }
-  return { line, event: value as Record<string, unknown> };
+  return { line, event: value as Record<string, unknown>, text };
 }
 
 /**

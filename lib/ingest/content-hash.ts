@@ -2,7 +2,8 @@ import { hash } from "node:crypto";
 
 /**
  * The identity of an event: sha256 of its JSON as the format adapter produced
- * it (JSON.stringify of the parsed event). Whitespace, escapes and number
+ * it (JSON.stringify of the parsed event, or the line itself when it is
+ * already exactly that: lib/events/canonical-json.ts). Whitespace, escapes and number
  * spelling in the file do not matter (`1.0` and `1`, `"\u0041"` and `"A"` are
  * the same event); the order of keys does. Sending a file again, plain or
  * gzipped, NDJSON or the same events as a JSON array, finds every event stored.

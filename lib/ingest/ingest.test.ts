@@ -170,6 +170,33 @@ describe("ingestEvents", () => {
     expect(await prisma().alert.count()).toBe(1);
   });
 
+  it("knows an event again however its line spells the JSON, compact lines (kept as read) or not", async () => {
+    const options = { fileName: "a.ndjson", format: "auto" as const, createdById: null, rules: [NETWORK_TOOL] };
+    const compact = ndjson(story);
+    // The same events re-spelled: spaces, an escape, a float spelling, a key given twice (the last one counts).
+    const respelled = story
+      .map((event) => JSON.stringify(event, null, 1).replace(/\n/g, " "))
+      .map((line) => line.replace('"exec"', '"\\u0065xec"').replace("{", '{ "@timestamp" : 1.0 ,'))
+      .join("\n");
+    for (const [first, second] of [
+      [compact, respelled],
+      [respelled, compact],
+    ] as const) {
+      await prisma().alert.deleteMany();
+      await prisma().event.deleteMany();
+      await ingestEvents(bytes(first), options);
+      const again = await ingestEvents(bytes(second), options);
+      expect(again.events).toEqual({ received: 4, accepted: 4, rejected: 0, duplicate: 4 });
+      expect(again.alerts).toMatchObject({ created: 0, duplicate: 1 });
+    }
+    // Either way the stored document is the event's JSON.stringify, with the enrichment appended.
+    const stored = await prisma().event.findFirstOrThrow({ where: { processName: "nc" } });
+    const { keelwatch, ...asRead } = JSON.parse(stored.document) as Record<string, unknown>;
+    expect(stored.document).toBe(`${JSON.stringify(asRead).slice(0, -1)},"keelwatch":${JSON.stringify(keelwatch)}}`);
+    expect(keelwatch).toBeDefined();
+    expect(asRead).toEqual(story[2]);
+  });
+
   it("reports bad lines with their line numbers and keeps every good line", async () => {
     const text = ndjson([
       story[0],

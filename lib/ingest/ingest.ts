@@ -8,6 +8,7 @@ import { createUpload, type UploadReport } from "../db/uploads";
 import { alertDraft, type MatchedEvent } from "../detection/alert-draft";
 import { type Detection, type DetectionRule, Detector } from "../detection/detector";
 import { AncestryTracker } from "../enrich/ancestry";
+import { isCanonicalJson } from "../events/canonical-json";
 import type { EventFormat } from "../events/formats/types";
 import { normalizeEvents } from "../events/normalize";
 import { readEvents } from "../events/read-events";
@@ -84,7 +85,7 @@ export async function ingestEvents(input: AsyncIterable<Uint8Array>, options: In
     const raw = readEvents(countBytes(input, limit, counter), { maxBodyBytes: limit });
     for await (const item of normalizeEvents(raw, options.format, (format) => run.setFormat(format))) {
       if ("error" in item) run.reject(item.line, item.error);
-      else await run.accept(item.line, item.event);
+      else await run.accept(item.line, item.event, item.text);
     }
     await run.finish();
   } catch (error) {
@@ -154,14 +155,16 @@ class IngestRun {
     if (this.errors.length < MAX_KEPT_ERRORS) this.errors.push({ line, message });
   }
 
-  async accept(line: number, event: Json): Promise<void> {
+  /** `text`, when given, is the JSON `event` was parsed from. */
+  async accept(line: number, event: Json, text?: string): Promise<void> {
     const timestamp = eventTime(event);
     if (!timestamp) {
       this.reject(line, "@timestamp: missing or not a date (ISO-8601 or epoch milliseconds expected)");
       return;
     }
     this.received++;
-    const json = JSON.stringify(event);
+    // The line as read when it already is the event's JSON.stringify (the usual compact line): same hash, same document.
+    const json = text !== undefined && isCanonicalJson(text, event) ? text : JSON.stringify(event);
     const pending = { event, line, hash: contentHash(json), timestamp, json };
     this.identities.set(event, pending);
     this.chunk.push(pending);

@@ -11,7 +11,11 @@ export interface FormatAdapter {
   label: string;
   /** How sure the adapter is that this one raw event is in its format, 0..1. */
   detect(sample: Record<string, unknown>): number;
-  /** Maps one raw event to a nested ECS event, or says which field is wrong. */
+  /**
+   * Maps one raw event to a nested ECS event, or says which field is wrong.
+   * Never modifies `raw`: an adapter that returns `raw` itself is taken to
+   * have left it as parsed, and its line's text is kept as its JSON.
+   */
   toEcs(raw: Record<string, unknown>): AdaptResult;
 }
 
