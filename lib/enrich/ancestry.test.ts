@@ -61,6 +61,28 @@ describe("AncestryTracker", () => {
     expect(asked).toEqual([["a"], ["b"]]);
   });
 
+  it("asks storage once for a process it does not have, and again for one it found and has forgotten", async () => {
+    const stored = new Map<string, ProcessInfo>([
+      ["kept", { entityId: "kept", parentEntityId: null, executable: "/usr/sbin/cron", name: "cron" }],
+    ]);
+    const asked: string[] = [];
+    const tracker = new AncestryTracker(async (ids) => {
+      asked.push(...ids);
+      return new Map(ids.flatMap((id) => (stored.has(id) ? [[id, stored.get(id)!] as const] : [])));
+    }, 8);
+    await tracker.enrich([exec("a", "outside", "/bin/sh"), exec("b", "kept", "/bin/sh")]);
+    expect(asked.sort()).toEqual(["kept", "outside"]);
+    // "outside" was not stored: not asked again. "kept" is still remembered: not asked either.
+    await tracker.enrich([exec("c", "outside", "/bin/sh"), exec("d", "kept", "/bin/sh")]);
+    expect(asked).toHaveLength(2);
+    // Enough other processes for the tracker to forget "kept"; then it asks storage for it again.
+    await tracker.enrich(["e", "f", "g", "h", "i", "j", "k", "l"].map((id) => exec(id, null, "/bin/true")));
+    const late = exec("m", "kept", "/usr/bin/nc");
+    await tracker.enrich([late]);
+    expect(asked.filter((id) => id === "kept")).toHaveLength(2);
+    expect(ancestors(late)?.executable).toEqual(["/usr/sbin/cron"]);
+  });
+
   it("uses the parent fields of the event itself when nothing else is known", async () => {
     const event = exec("x", "parent-1", "/usr/bin/nmap");
     (event.process as Record<string, unknown>).parent = {

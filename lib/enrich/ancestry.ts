@@ -55,12 +55,24 @@ export function processInfoOf(event: Json): { self: ProcessInfo | null; parent: 
 
 export class AncestryTracker {
   private readonly known: RecentMap<string, ProcessInfo>;
+  /**
+   * What storage answered for processes whose answer cannot lead further up:
+   * "absent", or a "root" stored without a parent. A container's first
+   * process has a parent outside the container that no event describes, so
+   * without this every chunk of an upload asked storage for the same roots
+   * again: in the bench, one query per 250 events, 37 ids each, none ever
+   * found (about 5 µs an event). A process stored meanwhile by another upload
+   * is missed until it is forgotten here; this upload's own events never need
+   * the lookup.
+   */
+  private readonly storageAnswers: RecentMap<string, "absent" | "root">;
 
   constructor(
     private readonly lookupStored: StoredProcessLookup,
     maxRemembered = 200_000,
   ) {
     this.known = new RecentMap(maxRemembered);
+    this.storageAnswers = new RecentMap(maxRemembered);
   }
 
   /** Adds ancestry to every process event of the batch, in place. */
@@ -99,7 +111,7 @@ export class AncestryTracker {
         for (let depth = 0; id && depth < MAX_DEPTH; depth++) {
           const info = this.known.get(id);
           if (!info || (info.parentEntityId === null && !asked.has(id))) {
-            if (!asked.has(id)) wanted.add(id);
+            if (!asked.has(id) && !this.answered(id, info)) wanted.add(id);
             break;
           }
           id = info.parentEntityId;
@@ -108,6 +120,11 @@ export class AncestryTracker {
       if (wanted.size === 0) return;
       for (const id of wanted) asked.add(id);
       const found = await this.lookupStored([...wanted]);
+      for (const id of wanted) {
+        const info = found.get(id);
+        if (!info) this.storageAnswers.set(id, "absent");
+        else if (info.parentEntityId === null) this.storageAnswers.set(id, "root");
+      }
       for (const info of found.values()) {
         const current = this.known.get(info.entityId);
         this.store({
@@ -118,6 +135,12 @@ export class AncestryTracker {
         });
       }
     }
+  }
+
+  /** Whether asking storage about `id` again would add nothing (a root's fields are then still known). */
+  private answered(id: string, info: ProcessInfo | undefined): boolean {
+    const answer = this.storageAnswers.get(id);
+    return answer === "absent" || (answer === "root" && info !== undefined);
   }
 
   private annotate(event: Json): void {
