@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { Prisma } from "../generated/prisma/client";
 import { seedUpload } from "./alert-test-fixtures";
@@ -7,6 +8,7 @@ import { BUSY_TIMEOUT_MS } from "./pragmas";
 import { storageProblem } from "./storage-problem";
 import { writeLockHolder } from "./test-database";
 import { setUpTestDatabase } from "./test-database-hooks";
+import { gateTransactions } from "./transaction-gate";
 import { createUpload, findUpload } from "./uploads";
 
 const database = setUpTestDatabase();
@@ -122,6 +124,32 @@ describe("waiting for another connection's lock (transaction-gate.ts)", () => {
       expect((await findUpload(upload.id))?.fileName).toBe("after.ndjson");
     } finally {
       lock.release();
+    }
+  });
+
+  it("runs a script (several statements) once: a busy database fails it at once instead of retrying it", async () => {
+    const factory = gateTransactions(new PrismaBetterSqlite3({ url: `file:${database.file}`, timeout: 0 }), 5_000);
+    const adapter = await factory.connect();
+    const script =
+      'CREATE TABLE "ScriptRun" ("n" INTEGER); INSERT INTO "ScriptRun" VALUES (1); INSERT INTO "ScriptRun" VALUES (2);';
+    const lock = writeLockHolder(database.file);
+    lock.hold();
+    try {
+      const started = Date.now();
+      const failure = await adapter.executeScript(script).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(storageProblem(failure)).toBe("busy");
+      expect(Date.now() - started).toBeLessThan(2_000);
+      lock.release();
+      await adapter.executeScript(script);
+      const rows = await adapter.queryRaw({ sql: 'SELECT "n" FROM "ScriptRun"', args: [], argTypes: [] });
+      expect(rows.rows).toEqual([[1], [2]]);
+    } finally {
+      lock.release();
+      await adapter.executeScript('DROP TABLE IF EXISTS "ScriptRun"').catch(() => undefined);
+      await adapter.dispose();
     }
   });
 

@@ -101,8 +101,13 @@ class GatedAdapter implements SqlDriverAdapter {
     return this.#plain(() => this.#inner.executeRaw(query));
   }
 
+  /**
+   * A script in its turn, and not retried: it may hold several statements, and
+   * SQLite stops at the first that fails with the ones before it committed, so
+   * running it again could apply those twice. A busy database fails it at once.
+   */
   executeScript(script: string): Promise<void> {
-    return this.#plain(() => this.#inner.executeScript(script));
+    return this.#turns.run(() => this.#inner.executeScript(script));
   }
 
   /**
