@@ -48,6 +48,27 @@ export interface IngestOptions {
 
 type Json = Record<string, unknown>;
 
+/**
+ * Which stored event an event object is, kept on the object itself under a
+ * symbol (JSON.stringify and key walks skip symbols). Not in a WeakMap: V8's
+ * young-generation collector keeps a WeakMap's values alive whatever their
+ * keys, until the next full collection, so every event (its parsed object and
+ * its 2.3 KB line) was copied into the old generation. On the object, an
+ * event dies young with its identity. 20,000 events in-process: young-
+ * collection pauses 1,115 -> 798 ms (bench/RESULTS.md, notes of 2026-11-24).
+ */
+const IDENTITY = Symbol("keelwatch.ingest.identity");
+
+type IdentifiedEvent = Json & { [IDENTITY]?: PendingEvent };
+
+function identify(event: Json, pending: PendingEvent): void {
+  (event as IdentifiedEvent)[IDENTITY] = pending;
+}
+
+function identityOf(event: Json): PendingEvent | undefined {
+  return (event as IdentifiedEvent)[IDENTITY];
+}
+
 interface PendingEvent {
   event: Json;
   line: number;
@@ -111,8 +132,6 @@ class IngestRun {
   private drafts: AlertDraft[] = [];
   /** Alerts drafted per rule id for the batch being filled (maxAlertsPerRun holds per batch). */
   private draftsPerRule = new Map<string, number>();
-  /** Which stored event each in-flight event object is; weak so finished events can be collected. */
-  private readonly identities = new WeakMap<object, PendingEvent>();
   /**
    * Processes remembered in memory for ancestry. Fewer than offline detection keeps (which has
    * nothing else to ask): here an ancestor that fell out is found again in the events already
@@ -166,7 +185,7 @@ class IngestRun {
     // The line as read when it already is the event's JSON.stringify (the usual compact line): same hash, same document.
     const json = text !== undefined && isCanonicalJson(text, event) ? text : JSON.stringify(event);
     const pending = { event, line, hash: contentHash(json), timestamp, json };
-    this.identities.set(event, pending);
+    identify(event, pending);
     this.chunk.push(pending);
     if (this.chunk.length >= Math.min(DETECTION_CHUNK, this.batchSize)) await this.check([]);
   }
@@ -272,13 +291,7 @@ class IngestRun {
     const history = rows.map((row) => {
       const event = JSON.parse(row.document) as Json;
       // Registered so alerts can name stored events: they are found again by content hash.
-      this.identities.set(event, {
-        event,
-        line: 0,
-        hash: row.contentHash,
-        timestamp: row.timestamp,
-        json: row.document,
-      });
+      identify(event, { event, line: 0, hash: row.contentHash, timestamp: row.timestamp, json: row.document });
       return { event, time: row.timestamp.getTime() };
     });
     for (const need of needs) {
@@ -293,7 +306,7 @@ class IngestRun {
   private draft(detection: Detection): AlertDraft[] {
     const matched: MatchedEvent[] = [];
     for (const event of detection.events) {
-      const pending = this.identities.get(event);
+      const pending = identityOf(event);
       if (!pending) return [];
       matched.push({ event: pending.event, contentHash: pending.hash, timestamp: pending.timestamp });
     }
