@@ -107,6 +107,18 @@ describe("AncestryTracker", () => {
     expect(ancestors(event)?.executable).toEqual(["/tmp/from-falco"]);
   });
 
+  it("keeps a parent its memory bound would drop while the batch naming it is enriched", async () => {
+    // Generations of 10 processes. The second batch looks at the parent (in the older generation),
+    // then writes enough to start a new generation before it annotates the child.
+    const tracker = new AncestryTracker(noStorage, 20);
+    const filler = (prefix: string, count: number) =>
+      Array.from({ length: count }, (_, index) => exec(`${prefix}${index}`, null, `/bin/${prefix}${index}`));
+    await tracker.enrich([exec("root", null, "/usr/sbin/nginx"), ...filler("x", 9)]);
+    const child = exec("shell", "root", "/bin/bash");
+    await tracker.enrich([child, ...filler("y", 12)]);
+    expect(ancestors(child)).toEqual({ executable: ["/usr/sbin/nginx"], name: ["nginx"] });
+  });
+
   it("forgets the oldest processes beyond its memory bound", async () => {
     const tracker = new AncestryTracker(noStorage, 2);
     await tracker.enrich([exec("p1", null, "/tmp/one"), exec("p2", null, "/bin/two"), exec("p3", null, "/bin/three")]);
