@@ -19,7 +19,7 @@
  * at once and batch-writer.ts retries after an asynchronous pause.
  */
 import { randomUUID } from "node:crypto";
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 
 const EVENT_COLUMNS = [
@@ -110,10 +110,50 @@ function openWriter(file) {
   return { file, db, write: (batch) => transaction.immediate(batch) };
 }
 
-function writeBatch(statements, { uploadId, events, alerts, progress }) {
+/**
+ * Rows staged ahead of their batch, by stage key: the port the rows arrive on,
+ * a chunk per message, read only when the batch is written (until then the
+ * chunks wait serialised in the port's queue, outside this thread's heap).
+ * `spent` marks a stage whose chunks a failed write has read: they are gone,
+ * so a second try must fail instead of storing part of the batch.
+ */
+const stages = new Map();
+
+/** Ends a stage: its port is closed and it is forgotten. */
+function endStage(key) {
+  stages.get(key)?.port.close();
+  stages.delete(key);
+}
+
+/** Each staged chunk of rows a batch names, read from its port in order, or an error that says what is missing. */
+function* stagedChunks(staged) {
+  if (!staged) return;
+  const stage = stages.get(staged.key);
+  if (!stage) {
+    throw new Error(
+      "the batch writer holds none of the rows staged for this batch (its thread restarted, or the batch was stored or discarded already); nothing was stored",
+    );
+  }
+  if (stage.spent) {
+    throw new Error("the rows staged for this batch were read by a write that failed; nothing was stored");
+  }
+  stage.spent = true;
+  for (let chunk = 0; chunk < staged.chunks; chunk++) {
+    const received = receiveMessageOnPort(stage.port);
+    if (!received) {
+      throw new Error(
+        `the batch writer received ${chunk} of the ${staged.chunks} chunks of rows staged for this batch; nothing was stored`,
+      );
+    }
+    yield received.message;
+  }
+}
+
+function writeBatch(statements, { uploadId, staged, events, alerts, progress }) {
   const eventIds = new Map();
   let inserted = 0;
-  for (const row of events) {
+  let total = events.length;
+  const insert = (row) => {
     const id = statements.insertEvent.get(
       uploadId,
       row.line,
@@ -134,8 +174,17 @@ function writeBatch(statements, { uploadId, events, alerts, progress }) {
       inserted++;
       eventIds.set(row.contentHash, id);
     }
+  };
+  // Read one chunk at a time, so a chunk's rows die young in this thread too.
+  for (const rows of stagedChunks(staged)) {
+    total += rows.length;
+    for (const row of rows) insert(row);
   }
-  const duplicates = events.length - inserted;
+  if (staged && total - events.length !== staged.rows) {
+    throw new Error(`the staged chunks held ${total - events.length} rows, not ${staged.rows}; nothing was stored`);
+  }
+  for (const row of events) insert(row);
+  const duplicates = total - inserted;
   const createdAlerts = insertAlerts(statements, uploadId, alerts, eventIds);
   if (progress) {
     statements.recordProgress.run(
@@ -203,6 +252,7 @@ let writer = null;
 
 function handle(message) {
   if (message.type === "close") {
+    for (const key of [...stages.keys()]) endStage(key);
     writer?.db.close();
     writer = null;
     return null;
@@ -211,10 +261,22 @@ function handle(message) {
     writer?.db.close();
     writer = openWriter(message.file);
   }
-  return writer.write(message.batch);
+  const result = writer.write(message.batch);
+  if (message.batch.staged) endStage(message.batch.staged.key);
+  return result;
+}
+
+/** Takes a staged chunk, or forgets a stage; neither is answered. */
+function takeNotice(message) {
+  if (message.type === "discard") endStage(message.key);
+  else stages.set(message.key, { port: message.port, spent: false });
 }
 
 parentPort.on("message", (message) => {
+  if (message.type === "stage" || message.type === "discard") {
+    takeNotice(message);
+    return;
+  }
   try {
     parentPort.postMessage({ id: message.id, result: handle(message) });
   } catch (error) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { eventRow, seedRule, seedUpload } from "./alert-test-fixtures";
 import type { AlertDraft } from "./alerts";
-import { storeBatch } from "./batch-writer";
+import { closeBatchWriter, StagedRows, storeBatch } from "./batch-writer";
 import { prisma } from "./client";
 import { writeLockHolder } from "./test-database";
 import { setUpTestDatabase } from "./test-database-hooks";
@@ -182,5 +182,103 @@ describe("storeBatch", () => {
     });
     lock.release();
     expect(await prisma().event.count({ where: { contentHash: hash } })).toBe(0);
+  });
+});
+
+describe("rows staged ahead of their batch", () => {
+  const hashesOf = (count: number) => Array.from({ length: count }, unique);
+  const storedCount = (hashes: string[]) => prisma().event.count({ where: { contentHash: { in: hashes } } });
+
+  it("are stored chunk by chunk in one transaction with the batch's own events, alerts and progress", async () => {
+    const upload = await seedUpload(prisma());
+    const rule = await seedRule(prisma());
+    const [a, b, c, d] = hashesOf(4);
+    const staged = new StagedRows();
+    staged.add([eventRow(1, { contentHash: a! }), eventRow(2, { contentHash: b! })]);
+    staged.add([]);
+    staged.add([eventRow(3, { contentHash: c! }), eventRow(4, { contentHash: a! })]);
+    expect({ chunks: staged.chunks, rows: staged.rows }).toEqual({ chunks: 2, rows: 4 });
+
+    const stored = await storeBatch(upload.id, [eventRow(5, { contentHash: d! })], [draft(rule.id, [c!, d!])], {
+      staged,
+      progress: { bytes: 1000, received: 5, rejected: 0, format: "ecs" },
+    });
+    expect(stored).toMatchObject({ inserted: 4, duplicates: 1 });
+    expect([...stored.createdAlerts]).toEqual([`${rule.id}:${c},${d}`]);
+    const events = await prisma().event.findMany({ where: { uploadId: upload.id }, orderBy: { id: "asc" } });
+    expect(events.map((event) => [event.line, event.contentHash])).toEqual([
+      [1, a],
+      [2, b],
+      [3, c],
+      [5, d],
+    ]);
+    const alert = await prisma().alert.findFirstOrThrow({
+      where: { dedupKey: `${rule.id}:${c},${d}` },
+      include: { events: { orderBy: { position: "asc" }, include: { event: true } } },
+    });
+    expect(alert.events.map((link) => link.event.line)).toEqual([3, 5]);
+    expect(await prisma().upload.findUniqueOrThrow({ where: { id: upload.id } })).toMatchObject({
+      eventsAccepted: 5,
+      eventsDuplicate: 1,
+    });
+  });
+
+  it("wait for another connection's lock and are then stored whole", async () => {
+    const upload = await seedUpload(prisma());
+    const hashes = hashesOf(3);
+    const staged = new StagedRows();
+    for (const [index, hash] of hashes.entries()) staged.add([eventRow(index + 1, { contentHash: hash })]);
+    lock.hold();
+    setTimeout(lock.release, 150);
+    expect((await storeBatch(upload.id, [], [], { staged })).inserted).toBe(3);
+    expect(await storedCount(hashes)).toBe(3);
+  });
+
+  it("are stored once: the same stage named again is refused, and stores nothing", async () => {
+    const upload = await seedUpload(prisma());
+    const staged = new StagedRows();
+    staged.add([eventRow(1, { contentHash: unique() })]);
+    await storeBatch(upload.id, [], [], { staged });
+    const extra = unique();
+    await expect(storeBatch(upload.id, [eventRow(2, { contentHash: extra })], [], { staged })).rejects.toThrow(
+      "the batch writer holds none of the rows staged for this batch",
+    );
+    expect(await storedCount([extra])).toBe(0);
+  });
+
+  it("that a failed write has read are not stored by a second try", async () => {
+    const staged = new StagedRows();
+    const [hash] = hashesOf(1);
+    staged.add([eventRow(1, { contentHash: hash! })]);
+    await expect(storeBatch("no-such-upload", [], [], { staged })).rejects.toMatchObject({
+      code: "SQLITE_CONSTRAINT_FOREIGNKEY",
+    });
+    const upload = await seedUpload(prisma());
+    await expect(storeBatch(upload.id, [], [], { staged })).rejects.toThrow(
+      "the rows staged for this batch were read by a write that failed",
+    );
+    expect(await storedCount([hash!])).toBe(0);
+  });
+
+  it("are lost with the writer thread, and the batch then fails, storing none of its own rows either", async () => {
+    const upload = await seedUpload(prisma());
+    const [first, second] = hashesOf(2);
+    const staged = new StagedRows();
+    staged.add([eventRow(1, { contentHash: first! })]);
+    await closeBatchWriter();
+    await expect(storeBatch(upload.id, [eventRow(2, { contentHash: second! })], [], { staged })).rejects.toThrow(
+      "nothing was stored",
+    );
+    expect(await storedCount([first!, second!])).toBe(0);
+  });
+
+  it("that were discarded are not stored", async () => {
+    const upload = await seedUpload(prisma());
+    const [hash] = hashesOf(1);
+    const staged = new StagedRows();
+    staged.add([eventRow(1, { contentHash: hash! })]);
+    staged.discard();
+    expect(await storeBatch(upload.id, [], [], { staged })).toMatchObject({ inserted: 0, duplicates: 0 });
+    expect(await storedCount([hash!])).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import type { AlertDraft } from "./alerts";
 import { retryWhenBusy } from "./busy-retry";
 import { databaseFile, databaseUrl } from "./config";
@@ -47,11 +48,22 @@ export interface UploadProgress {
   format: string;
 }
 
-/** What batch-writer-thread.mjs receives: one batch for the database file `file`, or the order to close. */
+/**
+ * What batch-writer-thread.mjs receives: one batch for the database file
+ * `file`, or the order to close. Answered one reply per request.
+ */
 type Request = { type: "write"; file: string; batch: Batch } | { type: "close" };
+
+/**
+ * Messages it takes without answering: the port that a batch's rows are
+ * staged on, and the order to forget a stage whose batch will not be written.
+ */
+type Notice = { type: "stage"; key: string; port: MessagePort } | { type: "discard"; key: string };
 
 interface Batch {
   uploadId: string;
+  /** Stored first, in the order they were staged; the thread refuses the batch unless it holds them all. */
+  staged: { key: string; chunks: number; rows: number } | undefined;
   events: readonly EventRow[];
   alerts: readonly AlertDraft[];
   progress: UploadProgress | undefined;
@@ -117,6 +129,11 @@ class WriterThread {
     });
   }
 
+  /** Posts a message that gets no reply. After a failure it is dropped: the batch it belonged to then fails. */
+  notify(notice: Notice, transfer: MessagePort[] = []): void {
+    if (!this.failure) this.worker.postMessage(notice, transfer);
+  }
+
   async close(): Promise<void> {
     if (!this.failure) await this.request({ type: "close" });
     await this.worker.terminate();
@@ -139,6 +156,56 @@ export async function closeBatchWriter(): Promise<void> {
   await current?.close();
 }
 
+/**
+ * Rows of one batch, sent to the writer thread a chunk at a time while the
+ * rest of the batch is still being read and checked, then stored by the
+ * batch's `storeBatch` call in its one transaction.
+ *
+ * Why: rows held here until their batch was full outlived two young-generation
+ * collections, so every row (its 2.3 KB document above all) was copied into
+ * the old generation and collected from there. Each chunk is posted on a
+ * channel of its own whose far end the thread holds but does not read until
+ * the batch is written, so the rows wait serialised, outside both heaps, and
+ * die young on both sides. (v8.serialize would not do: its serializer keeps
+ * what it wrote alive until the serializer itself is collected, which
+ * promoted the rows all the same.) Ingesting 200,000 events twice in-process,
+ * in chunks of 50: 1.33 GB promoted with the rows held here for their batch,
+ * 1.25 GB with v8.serialize, 0.15-0.18 GB staged on a channel.
+ */
+export class StagedRows {
+  readonly key = randomUUID();
+  private channel: { writer: WriterThread; port: MessagePort } | undefined;
+  chunks = 0;
+  rows = 0;
+
+  add(rows: readonly EventRow[]): void {
+    if (rows.length === 0) return;
+    if (!this.channel) {
+      const writer = thread();
+      const { port1, port2 } = new MessageChannel();
+      writer.notify({ type: "stage", key: this.key, port: port2 }, [port2]);
+      this.channel = { writer, port: port1 };
+    }
+    this.channel.port.postMessage(rows);
+    this.chunks++;
+    this.rows += rows.length;
+  }
+
+  /** Closes this end once the batch is stored (the thread closes its own). */
+  release(): void {
+    this.channel?.port.close();
+    this.channel = undefined;
+  }
+
+  /** Frees what the thread holds for a batch that will not be stored. */
+  discard(): void {
+    this.channel?.writer.notify({ type: "discard", key: this.key });
+    this.release();
+    this.chunks = 0;
+    this.rows = 0;
+  }
+}
+
 /** The thread's answer to one batch, or its error as an Error with the SQLite `code` storageProblem reads. */
 async function write(batch: Batch): Promise<StoredBatch> {
   const request = { type: "write", file: databaseFile(databaseUrl()), batch } as const;
@@ -157,13 +224,25 @@ async function write(batch: Batch): Promise<StoredBatch> {
  * alerts, and the progress an analyst sees counts exactly what is stored.
  * Identical events (in this batch or stored before) are stored once. Calls
  * that do not wait for each other are stored in call order, unless a busy
- * database makes one of them retry.
+ * database makes one of them retry. The `staged` rows are stored first, then
+ * `events`; a staged batch that was stored is forgotten by the thread, and one
+ * that failed must be discarded (or stored again, as a busy retry does).
  */
 export async function storeBatch(
   uploadId: string,
   events: readonly EventRow[],
   alerts: readonly AlertDraft[],
-  options: { progress?: UploadProgress; patienceMs?: number } = {},
+  options: { progress?: UploadProgress; patienceMs?: number; staged?: StagedRows } = {},
 ): Promise<StoredBatch> {
-  return retryWhenBusy(() => write({ uploadId, events, alerts, progress: options.progress }), options.patienceMs);
+  const { staged } = options;
+  const batch: Batch = {
+    uploadId,
+    staged: staged && staged.chunks > 0 ? { key: staged.key, chunks: staged.chunks, rows: staged.rows } : undefined,
+    events,
+    alerts,
+    progress: options.progress,
+  };
+  const stored = await retryWhenBusy(() => write(batch), options.patienceMs);
+  staged?.release();
+  return stored;
 }

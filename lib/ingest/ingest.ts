@@ -1,6 +1,6 @@
 import type { AlertDraft } from "../db/alerts";
-import { type StoredBatch, storeBatch } from "../db/batch-writer";
-import { type EventRow, findEventsBetween } from "../db/events";
+import { StagedRows, type StoredBatch, storeBatch } from "../db/batch-writer";
+import { findEventsBetween } from "../db/events";
 import { loadActiveExceptions } from "../db/exceptions";
 import { findStoredProcesses } from "../db/processes";
 import { listEnabledDetectionRules } from "../db/rules";
@@ -21,13 +21,16 @@ import { recordUploadReport } from "./record-report";
 export const DEFAULT_BATCH_SIZE = 2_000;
 /**
  * Events are enriched, checked against the rules and turned into rows this
- * many at a time, and a batch of rows is stored once full. The parsed events
- * (about twice the size of their rows) then live for a chunk, not a whole
- * batch, and more of them die young: a 1M-event upload's peak RSS went from
- * 303-307 to 290-298 MiB, at the same events/s (bench/RESULTS.md, notes of
- * 2026-11-24).
+ * many at a time; each chunk's rows go ahead to the writer thread (StagedRows)
+ * and a batch is stored once it holds DEFAULT_BATCH_SIZE rows. A chunk is
+ * small so that its parsed events die before V8's second young-generation
+ * collection, which would copy them into the old generation: a chunk of 250
+ * (about 5.5 MB of allocation against 8 MB semi-spaces) promoted 2.6 GB over
+ * 2 x 200,000 events in-process, a chunk of 50 promoted 0.15-0.18 GB, and
+ * young-collection pauses fell from 4.9 to 1.2-1.3 s (bench/RESULTS.md,
+ * notes of 2026-12-06).
  */
-const DETECTION_CHUNK = 250;
+const DETECTION_CHUNK = 50;
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 const MAX_KEPT_ERRORS = 1_000;
 /** At most this many stored events are replayed to sequence rules, to bound memory. */
@@ -115,6 +118,7 @@ export async function ingestEvents(input: AsyncIterable<Uint8Array>, options: In
     // Whole batches stored so far stay (each was one transaction), the one in flight included if it
     // commits; the report counts them. The caller gets the upload's own error.
     await run.settle().catch(() => undefined);
+    run.discardStaged();
     await recordUploadReport(run.report("failed", error instanceof Error ? error.message : String(error)));
     throw error;
   }
@@ -129,8 +133,8 @@ class IngestRun {
   private format: EventFormat | "auto";
   /** Events read and not yet checked: at most one chunk. */
   private chunk: PendingEvent[] = [];
-  /** Rows and alerts checked and not yet sent to be stored: at most one batch. */
-  private rows: EventRow[] = [];
+  /** Rows checked and sent ahead to the writer thread, and alerts drafted, for the batch being filled. */
+  private staged = new StagedRows();
   private drafts: AlertDraft[] = [];
   /** Alerts drafted per rule id for the batch being filled (maxAlertsPerRun holds per batch). */
   private draftsPerRule = new Map<string, number>();
@@ -224,37 +228,50 @@ class IngestRun {
     );
     if (!this.historyReplayed && batch.length > 0) await this.replayHistory(batch);
     const detections = [...this.detector.detect(events), ...extraDetections];
-    for (const row of rows) this.rows.push(row);
+    this.staged.add(rows);
     for (const draft of this.capPerRule(detections.flatMap((detection) => this.draft(detection)))) {
       this.drafts.push(draft);
     }
-    if (this.rows.length >= this.batchSize) await this.store();
+    if (this.staged.rows >= this.batchSize) await this.store();
   }
 
   /** Sends the rows and alerts checked so far to be stored, as one transaction. */
   private async store(): Promise<void> {
-    const rows = this.rows;
+    const staged = this.staged;
     const drafts = this.drafts;
-    if (rows.length === 0 && drafts.length === 0) return;
-    this.rows = [];
+    if (staged.rows === 0 && drafts.length === 0) return;
+    this.staged = new StagedRows();
     this.drafts = [];
     this.draftsPerRule = new Map();
     // The previous batch was being stored while this one was read and checked. One batch in
     // flight at a time bounds memory, and its failure stops the upload here.
-    await this.settle();
+    try {
+      await this.settle();
+    } catch (error) {
+      staged.discard();
+      throw error;
+    }
     const progress = {
       bytes: this.counter.bytes,
       received: this.received,
       rejected: this.errorCount,
       format: this.format,
     };
-    this.storing = storeBatch(this.uploadId, rows, drafts, { progress }).then(
+    this.storing = storeBatch(this.uploadId, [], drafts, { progress, staged }).then(
       (stored) => {
         this.count(stored, drafts);
         return undefined;
       },
-      (error: unknown) => ({ error }),
+      (error: unknown) => {
+        staged.discard();
+        return { error };
+      },
     );
+  }
+
+  /** Frees the rows sent ahead for a batch that will not be stored (the upload failed). */
+  discardStaged(): void {
+    this.staged.discard();
   }
 
   /** Waits for the batch being stored, and throws its error. */
