@@ -152,7 +152,7 @@ function* stagedChunks(staged) {
 function writeBatch(statements, { uploadId, staged, events, alerts, progress }) {
   const eventIds = new Map();
   let inserted = 0;
-  let total = events.length;
+  let stagedRows = 0;
   const insert = (row) => {
     const id = statements.insertEvent.get(
       uploadId,
@@ -177,14 +177,14 @@ function writeBatch(statements, { uploadId, staged, events, alerts, progress }) 
   };
   // Read one chunk at a time, so a chunk's rows die young in this thread too.
   for (const rows of stagedChunks(staged)) {
-    total += rows.length;
+    stagedRows += rows.length;
     for (const row of rows) insert(row);
   }
-  if (staged && total - events.length !== staged.rows) {
-    throw new Error(`the staged chunks held ${total - events.length} rows, not ${staged.rows}; nothing was stored`);
+  if (staged && stagedRows !== staged.rows) {
+    throw new Error(`the staged chunks held ${stagedRows} rows, not ${staged.rows}; nothing was stored`);
   }
   for (const row of events) insert(row);
-  const duplicates = total - inserted;
+  const duplicates = stagedRows + events.length - inserted;
   const createdAlerts = insertAlerts(statements, uploadId, alerts, eventIds);
   if (progress) {
     statements.recordProgress.run(
@@ -266,15 +266,14 @@ function handle(message) {
   return result;
 }
 
-/** Takes a staged chunk, or forgets a stage; neither is answered. */
-function takeNotice(message) {
-  if (message.type === "discard") endStage(message.key);
-  else stages.set(message.key, { port: message.port, spent: false });
-}
-
 parentPort.on("message", (message) => {
-  if (message.type === "stage" || message.type === "discard") {
-    takeNotice(message);
+  // A stage's port, or the order to forget a stage: neither is answered.
+  if (message.type === "stage") {
+    stages.set(message.key, { port: message.port, spent: false });
+    return;
+  }
+  if (message.type === "discard") {
+    endStage(message.key);
     return;
   }
   try {

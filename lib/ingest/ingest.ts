@@ -237,20 +237,16 @@ class IngestRun {
 
   /** Sends the rows and alerts checked so far to be stored, as one transaction. */
   private async store(): Promise<void> {
+    if (this.staged.rows === 0 && this.drafts.length === 0) return;
+    // The previous batch was being stored while this one was read and checked. One batch in
+    // flight at a time bounds memory, and its failure stops the upload here (this batch stays
+    // in this.staged, which the upload's failure path discards).
+    await this.settle();
     const staged = this.staged;
     const drafts = this.drafts;
-    if (staged.rows === 0 && drafts.length === 0) return;
     this.staged = new StagedRows();
     this.drafts = [];
     this.draftsPerRule = new Map();
-    // The previous batch was being stored while this one was read and checked. One batch in
-    // flight at a time bounds memory, and its failure stops the upload here.
-    try {
-      await this.settle();
-    } catch (error) {
-      staged.discard();
-      throw error;
-    }
     const progress = {
       bytes: this.counter.bytes,
       received: this.received,
