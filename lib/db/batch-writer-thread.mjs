@@ -87,13 +87,8 @@ function insertSql(table, columns, returning) {
 /** @param {string} file */
 function openWriter(file) {
   const db = new Database(file);
+  // The settings of every connection, then the writer's own (WRITER_PRAGMAS in pragmas.ts says why each).
   for (const pragma of workerData.pragmas) db.pragma(pragma);
-  db.pragma("busy_timeout = 0");
-  // A checkpoint (copying the WAL into the database, with an fsync) after every 16,384 pages
-  // rather than SQLite's 1,000: a batch of 2,000 events writes more than 1,000 pages, so every
-  // commit paid for one, and pages that several batches change are copied once (500,000 events:
-  // 56 -> 45 µs an event in SQLite). The WAL grows to about 64 MB between checkpoints.
-  db.pragma("wal_autocheckpoint = 16384");
   const statements = {
     insertEvent: db.prepare(insertSql("Event", EVENT_COLUMNS, "id")).pluck(),
     findEvent: db.prepare(`SELECT "id" FROM "Event" WHERE "timestamp" = ? AND "contentHash" = ?`).pluck(),

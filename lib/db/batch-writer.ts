@@ -5,7 +5,7 @@ import type { AlertDraft } from "./alerts";
 import { retryWhenBusy } from "./busy-retry";
 import { databaseFile, databaseUrl } from "./config";
 import type { EventRow } from "./events";
-import { CONNECTION_PRAGMAS } from "./pragmas";
+import { CONNECTION_PRAGMAS, WRITER_PRAGMAS } from "./pragmas";
 
 /**
  * The ingest hot path's storage: batches go to a thread of their own
@@ -99,7 +99,7 @@ class WriterThread {
     // chunk of its own: the turbopackIgnore hint does not stop it, and the bundled copy works the same.
     const file = path.join(process.cwd(), "lib", "db", "batch-writer-thread.mjs");
     this.worker = new Worker(/*turbopackIgnore: true*/ file, {
-      workerData: { pragmas: CONNECTION_PRAGMAS },
+      workerData: { pragmas: [...CONNECTION_PRAGMAS, ...WRITER_PRAGMAS] },
       resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB },
     });
     // An idle thread must not keep a process (the CLI, a test run) alive; a busy one must.

@@ -29,6 +29,28 @@ export const CONNECTION_PRAGMAS: readonly string[] = [
   "synchronous = NORMAL",
 ];
 
+/**
+ * What the batch writer's thread sets after CONNECTION_PRAGMAS, on the one
+ * connection that stores uploads (batch-writer-thread.mjs).
+ *
+ * - busy_timeout 0: the thread answers SQLITE_BUSY at once and batch-writer.ts waits asynchronously.
+ * - wal_autocheckpoint 16384: a checkpoint (copying the WAL into the database, with an fsync) after every
+ *   16,384 pages rather than SQLite's 1,000. A batch of 2,000 events writes more than 1,000 pages, so every
+ *   commit paid for one, and pages that several batches change are copied once (500,000 events: 56 -> 45 µs
+ *   an event in SQLite). The WAL grows to about 64 MB between checkpoints.
+ * - temp_store MEMORY: each insert runs inside the batch's transaction and may abort (foreign keys, the
+ *   Process trigger), so SQLite keeps a statement journal of the pages it changes. By default that journal
+ *   moves to a temporary file once one statement's copy passes 64 KiB, and stays a file, written page by page,
+ *   for the rest of the transaction: 4.05M pwrite calls for 200,000 events, against 0.87M with the journal in
+ *   memory, where it is emptied after each statement. The writer sorts nothing and makes no temporary
+ *   tables, so the setting holds no more than one statement's pages.
+ */
+export const WRITER_PRAGMAS: readonly string[] = [
+  "busy_timeout = 0",
+  "wal_autocheckpoint = 16384",
+  "temp_store = MEMORY",
+];
+
 export function configureConnection(db: Database.Database): void {
   for (const pragma of CONNECTION_PRAGMAS) db.pragma(pragma);
 }
