@@ -27,17 +27,21 @@ export class RecentMap<K, V> {
 
   get(key: K): V | undefined {
     if (this.current.has(key)) return this.current.get(key);
-    if (!this.previous.has(key)) return undefined;
-    const value = this.previous.get(key) as V;
-    this.set(key, value);
-    return value;
+    return this.previous.has(key) ? this.promote(key) : undefined;
   }
 
   has(key: K): boolean {
     if (this.current.has(key)) return true;
     if (!this.previous.has(key)) return false;
-    this.set(key, this.previous.get(key) as V);
+    this.promote(key);
     return true;
+  }
+
+  /** Writes a key of the older generation again, into the newer one, and returns its value. */
+  private promote(key: K): V {
+    const value = this.previous.get(key) as V;
+    this.set(key, value);
+    return value;
   }
 
   set(key: K, value: V): void {
