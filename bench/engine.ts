@@ -5,7 +5,9 @@
  * 2. each seed rule's query, and all three at once, on top of that floor;
  * 3. a `sequence by process.entity_id` query, with and without maxspan,
  *    with the heap after a forced GC at each quarter of the input;
- * 4. ingestEvents into a fresh SQLite file, twice (the second upload is the idempotent path).
+ * 4. ingestEvents into a fresh SQLite file, twice (the second upload is the idempotent path);
+ * 5. the batch writer thread alone storing the same events' rows, with and without their documents:
+ *    the ceiling that storage sets on any ingest rate.
  *
  * Every measurement runs in its own node process (bench/measure.ts) so heaps
  * and peak RSS do not carry over. BENCH_CPU_PROF=1 writes V8 CPU profiles of
@@ -105,9 +107,25 @@ export async function runEngine(options: {
   const ingest = await timed(`in-process ingest of ${ingestCount} events, twice`, () =>
     runMeasure<IngestResult>({ kind: "ingest", file: ingestFile.file, events: ingestCount }),
   );
+  const store = (documents: boolean) =>
+    timed(`batch writer alone, ${ingestCount} events' rows${documents ? "" : " without documents"}`, () =>
+      runMeasure<PassResult>({ kind: "store", file: ingestFile.file, events: ingestCount, documents }),
+    );
+  const storeWithDocuments = await store(true);
+  const storeWithoutDocuments = await store(false);
   const ingestRows: Row[] = [
     { name: "ingest, first upload", detail: "", result: ingest.first },
     { name: "ingest, same file again", detail: "", result: ingest.second },
+    {
+      name: "batch writer alone",
+      detail: "rows made beforehand, only storeBatch timed: event rows and their Process rows, no alerts",
+      result: storeWithDocuments,
+    },
+    {
+      name: "batch writer alone, documents left out",
+      detail: 'the same rows with "{}" as each document',
+      result: storeWithoutDocuments,
+    },
   ];
 
   const { notes, verdicts } = summaryNotes(rows, floor);
@@ -118,6 +136,9 @@ export async function runEngine(options: {
     `second upload of the same file: ${ingest.second.duplicate.toLocaleString("en-US")} events recognised as duplicates, ` +
       `${ingest.second.alerts} new alerts, ${ingest.second.alertsDuplicate} matches already raised; ` +
       `peak RSS over both uploads ${mib(ingest.second.maxRss)} MiB`,
+    `batch writer alone: ${microsPerEvent(storeWithDocuments)} µs an event in SQLite with documents, ` +
+      `${microsPerEvent(storeWithoutDocuments)} µs without: one SQLite writer stores at most ` +
+      `${Math.round(eventsPerSecond(storeWithDocuments)).toLocaleString("en-US")} events/s here, however fast the rest of ingest gets`,
     ...(ingestCount < count
       ? [`ingest uses the first ${ingestCount.toLocaleString("en-US")} events (BENCH_INGEST_EVENTS)`]
       : []),
@@ -144,6 +165,10 @@ export async function runEngine(options: {
     notes,
   });
   return { text, markdown, verdicts };
+}
+
+function microsPerEvent(result: PassResult): string {
+  return ((result.millis * 1000) / result.events).toFixed(1);
 }
 
 /** Plain statements of the figures against the targets (seed queries ≤ 1.5× floor; flat sequence memory). */

@@ -23,7 +23,13 @@ export type MeasureSpec =
   /** readEvents, then each event pushed to one runner per query. */
   | { kind: "query"; file: string; events: number; queries: string[] }
   /** The whole ingest pipeline into a fresh SQLite file, uploaded twice (the second is the idempotent path). */
-  | { kind: "ingest"; file: string; events: number };
+  | { kind: "ingest"; file: string; events: number }
+  /**
+   * The batch writer thread alone: the file's events made into rows beforehand (untimed), then each batch's
+   * storeBatch timed, with nothing else running. The floor of storing events under the real schema; with
+   * `documents: false` every row's document is "{}", which shows what storing the documents costs.
+   */
+  | { kind: "store"; file: string; events: number; documents: boolean };
 
 export interface HeapSample {
   /** Share of the input read, 0.25 .. 1. */
@@ -191,6 +197,51 @@ async function measureIngest(file: string, events: number): Promise<IngestResult
   }
 }
 
+async function measureStore(file: string, events: number, documents: boolean): Promise<PassResult> {
+  // The database modules read DATABASE_URL when first used, so it is set before they load.
+  const { createTestDatabase } = await import("../lib/db/test-database");
+  const database = createTestDatabase();
+  process.env.DATABASE_URL = database.url;
+  const { prisma } = await import("../lib/db/client");
+  const { createUpload } = await import("../lib/db/uploads");
+  const { storeBatch } = await import("../lib/db/batch-writer");
+  const { DEFAULT_BATCH_SIZE } = await import("../lib/ingest/ingest");
+  const { contentHash } = await import("../lib/ingest/content-hash");
+  const { eventTime, toEventRow } = await import("../lib/ingest/event-row");
+  type Row = ReturnType<typeof toEventRow>;
+  try {
+    const uploadId = await createUpload({ fileName: "bench.ndjson", format: "ecs", createdById: null });
+    let batch: Row[] = [];
+    let millis = 0;
+    let stored = 0;
+    let count = 0;
+    const store = async () => {
+      const started = performance.now();
+      const result = await storeBatch(uploadId, batch, []);
+      millis += performance.now() - started;
+      stored += result.inserted;
+      batch = [];
+    };
+    for await (const item of readEvents(openFile(file))) {
+      if ("error" in item) throw new Error(`bench: ${file} line ${item.line}: ${item.error}`);
+      count++;
+      const json = JSON.stringify(item.event);
+      const timestamp = eventTime(item.event);
+      if (!timestamp) throw new Error(`bench: ${file} line ${item.line} has no @timestamp`);
+      batch.push(toEventRow(item.event, item.line, contentHash(json), timestamp, documents ? json : "{}"));
+      if (batch.length === DEFAULT_BATCH_SIZE) await store();
+    }
+    if (batch.length > 0) await store();
+    if (count !== events || stored !== events) {
+      throw new Error(`bench: the file holds ${count} events and ${stored} were stored, not ${events}`);
+    }
+    return { events, millis, results: stored, heap: [], maxRss: maxRssBytes() };
+  } finally {
+    await prisma().$disconnect();
+    database.cleanup();
+  }
+}
+
 export async function measure(spec: MeasureSpec): Promise<PassResult | IngestResult> {
   switch (spec.kind) {
     case "io":
@@ -203,6 +254,8 @@ export async function measure(spec: MeasureSpec): Promise<PassResult | IngestRes
       return measureQueries(spec.file, spec.events, spec.queries);
     case "ingest":
       return measureIngest(spec.file, spec.events);
+    case "store":
+      return measureStore(spec.file, spec.events, spec.documents);
   }
 }
 
