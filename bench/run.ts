@@ -204,7 +204,9 @@ async function main(): Promise<void> {
       "# Benchmark results\n\nAppended by `npm run bench` (bench/run.ts); newest last.\n\n",
     );
   }
-  fs.appendFileSync(RESULTS_FILE, `${section}\n`);
+  // The formatter ends the file with one newline, so a new heading would follow the last line directly.
+  const separator = fs.readFileSync(RESULTS_FILE, "utf8").endsWith("\n\n") ? "" : "\n";
+  fs.appendFileSync(RESULTS_FILE, `${separator}${section}\n`);
   formatMarkdown(RESULTS_FILE);
   console.log(`bench: results appended to ${path.relative(ROOT, RESULTS_FILE)}`);
 }
