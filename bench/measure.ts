@@ -139,16 +139,26 @@ async function measureQueries(file: string, total: number, queries: readonly str
   return { events: count, millis: performance.now() - started, results, heap: probe.samples, maxRss: maxRssBytes() };
 }
 
-async function measureIngest(file: string, events: number): Promise<IngestResult> {
-  // The database modules read DATABASE_URL when first used, so it is set before they load.
+/** Runs `measurement` on a fresh database made by the app's migrations, removed afterwards. */
+async function withFreshDatabase<T>(measurement: () => Promise<T>): Promise<T> {
+  // The database modules read DATABASE_URL when first used, so it is set before any of them loads.
   const { createTestDatabase } = await import("../lib/db/test-database");
   const database = createTestDatabase();
   process.env.DATABASE_URL = database.url;
   const { prisma } = await import("../lib/db/client");
-  const { syncBuiltinRules } = await import("../lib/db/rules");
-  const { loadBuiltinRules } = await import("../lib/rules/load");
-  const { ingestEvents } = await import("../lib/ingest/ingest");
   try {
+    return await measurement();
+  } finally {
+    await prisma().$disconnect();
+    database.cleanup();
+  }
+}
+
+function measureIngest(file: string, events: number): Promise<IngestResult> {
+  return withFreshDatabase(async () => {
+    const { syncBuiltinRules } = await import("../lib/db/rules");
+    const { loadBuiltinRules } = await import("../lib/rules/load");
+    const { ingestEvents } = await import("../lib/ingest/ingest");
     // As the server does at start: the built-in pack is in the database and ingest runs the enabled rules.
     await syncBuiltinRules(await loadBuiltinRules());
     // The server's upload limit (2 GiB by default) is not what this measures: a 1M-event file is larger.
@@ -191,25 +201,17 @@ async function measureIngest(file: string, events: number): Promise<IngestResult
         alertsDuplicate: second.report.alerts.duplicate,
       },
     };
-  } finally {
-    await prisma().$disconnect();
-    database.cleanup();
-  }
+  });
 }
 
-async function measureStore(file: string, events: number, documents: boolean): Promise<PassResult> {
-  // The database modules read DATABASE_URL when first used, so it is set before they load.
-  const { createTestDatabase } = await import("../lib/db/test-database");
-  const database = createTestDatabase();
-  process.env.DATABASE_URL = database.url;
-  const { prisma } = await import("../lib/db/client");
-  const { createUpload } = await import("../lib/db/uploads");
-  const { storeBatch } = await import("../lib/db/batch-writer");
-  const { DEFAULT_BATCH_SIZE } = await import("../lib/ingest/ingest");
-  const { contentHash } = await import("../lib/ingest/content-hash");
-  const { eventTime, toEventRow } = await import("../lib/ingest/event-row");
-  type Row = ReturnType<typeof toEventRow>;
-  try {
+function measureStore(file: string, events: number, documents: boolean): Promise<PassResult> {
+  return withFreshDatabase(async () => {
+    const { createUpload } = await import("../lib/db/uploads");
+    const { storeBatch } = await import("../lib/db/batch-writer");
+    const { DEFAULT_BATCH_SIZE } = await import("../lib/ingest/ingest");
+    const { contentHash } = await import("../lib/ingest/content-hash");
+    const { eventTime, toEventRow } = await import("../lib/ingest/event-row");
+    type Row = ReturnType<typeof toEventRow>;
     const uploadId = await createUpload({ fileName: "bench.ndjson", format: "ecs", createdById: null });
     let batch: Row[] = [];
     let millis = 0;
@@ -236,10 +238,7 @@ async function measureStore(file: string, events: number, documents: boolean): P
       throw new Error(`bench: the file holds ${count} events and ${stored} were stored, not ${events}`);
     }
     return { events, millis, results: stored, heap: [], maxRss: maxRssBytes() };
-  } finally {
-    await prisma().$disconnect();
-    database.cleanup();
-  }
+  });
 }
 
 export async function measure(spec: MeasureSpec): Promise<PassResult | IngestResult> {
