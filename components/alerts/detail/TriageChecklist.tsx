@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import type { AlertDetail } from "@/lib/db/alert-detail";
 import type { AlertPatch } from "@/lib/db/alert-updates";
 import { formatTime } from "./format";
@@ -105,7 +105,16 @@ function Step({
   onPatch: (patch: AlertPatch) => void;
 }) {
   const state = stepState(alert, kind, index);
-  const checked = state?.checked ?? false;
+  const saved = state?.checked ?? false;
+  // The box shows a click at once, until the alert (its optimistic copy, made by useAlertPatch) agrees. That copy
+  // reaches this component only after an await and a scheduled render, and until then a controlled checkbox
+  // springs back to its old state, as if the click had missed. Once the copy agrees, the alert decides again, so a
+  // failed save still shows the step as it was.
+  const [clicked, setClicked] = useState<boolean | null>(null);
+  useEffect(() => {
+    if (clicked === saved) setClicked(null);
+  }, [clicked, saved]);
+  const checked = clicked ?? saved;
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState("");
   const id = useId();
@@ -129,7 +138,10 @@ function Step({
           type="checkbox"
           checked={checked}
           disabled={!canTriage}
-          onChange={(e) => onPatch({ step: { kind, stepIndex: index, checked: e.target.checked } })}
+          onChange={(e) => {
+            setClicked(e.target.checked);
+            onPatch({ step: { kind, stepIndex: index, checked: e.target.checked } });
+          }}
           className="mt-0.5 h-4 w-4 shrink-0 accent-emerald-700"
         />
         <label htmlFor={id} className="min-w-0 flex-1 cursor-pointer leading-snug">
