@@ -20,6 +20,7 @@ import { ensureEventsFile } from "./generate";
 import type { IngestResult, MeasureSpec, PassResult } from "./measure";
 import { PROFILE_DIR, runMeasure, timed } from "./measure-child";
 import { consoleTable, eventsPerSecond, heapGrowth, markdownSection, mib, type Row, ratioToFloor } from "./report";
+import { microsPerEvent } from "./stats";
 import type { Verdict } from "./targets";
 
 export const SEQUENCE_QUERY = `sequence by process.entity_id
@@ -136,8 +137,8 @@ export async function runEngine(options: {
     `second upload of the same file: ${ingest.second.duplicate.toLocaleString("en-US")} events recognised as duplicates, ` +
       `${ingest.second.alerts} new alerts, ${ingest.second.alertsDuplicate} matches already raised; ` +
       `peak RSS over both uploads ${mib(ingest.second.maxRss)} MiB`,
-    `batch writer alone: ${microsPerEvent(storeWithDocuments)} µs an event in SQLite with documents, ` +
-      `${microsPerEvent(storeWithoutDocuments)} µs without: one SQLite writer stores at most ` +
+    `batch writer alone: ${microsPerEvent(storeWithDocuments).toFixed(1)} µs an event in SQLite with documents, ` +
+      `${microsPerEvent(storeWithoutDocuments).toFixed(1)} µs without: one SQLite writer stores at most ` +
       `${Math.round(eventsPerSecond(storeWithDocuments)).toLocaleString("en-US")} events/s here, however fast the rest of ingest gets`,
     ...(ingestCount < count
       ? [`ingest uses the first ${ingestCount.toLocaleString("en-US")} events (BENCH_INGEST_EVENTS)`]
@@ -165,10 +166,6 @@ export async function runEngine(options: {
     notes,
   });
   return { text, markdown, verdicts };
-}
-
-function microsPerEvent(result: PassResult): string {
-  return ((result.millis * 1000) / result.events).toFixed(1);
 }
 
 /** Plain statements of the figures against the targets (seed queries ≤ 1.5× floor; flat sequence memory). */

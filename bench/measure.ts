@@ -8,6 +8,7 @@
  */
 import fs from "node:fs";
 import { pathToFileURL } from "node:url";
+import type { EventRow } from "../lib/db/events";
 import { compile, createRunner, type EqlRunner } from "../lib/eql";
 import { readEvents } from "../lib/events/read-events";
 
@@ -211,9 +212,8 @@ function measureStore(file: string, events: number, documents: boolean): Promise
     const { DEFAULT_BATCH_SIZE } = await import("../lib/ingest/ingest");
     const { contentHash } = await import("../lib/ingest/content-hash");
     const { eventTime, toEventRow } = await import("../lib/ingest/event-row");
-    type Row = ReturnType<typeof toEventRow>;
     const uploadId = await createUpload({ fileName: "bench.ndjson", format: "ecs", createdById: null });
-    let batch: Row[] = [];
+    let batch: EventRow[] = [];
     let millis = 0;
     let stored = 0;
     let count = 0;

@@ -45,8 +45,8 @@ export interface ScalePoint {
   peakRss: number;
 }
 
-/** Time per event at each scale, in microseconds. */
-export function microsPerEvent(point: ScalePoint): number {
+/** Time per event of a measurement (a scale point or an engine pass), in microseconds. */
+export function microsPerEvent(point: Pick<ScalePoint, "events" | "millis">): number {
   return (point.millis * 1000) / point.events;
 }
 
