@@ -1,0 +1,29 @@
+export interface Codec {
+  compress(bytes: Buffer): Buffer;
+  decompress(bytes: Buffer): Buffer;
+}
+export declare const CODECS: Record<"br" | "deflate", Codec>;
+export declare const DEFAULT_CODEC: "br";
+export interface PackedBlock {
+  codec: string;
+  data: Buffer;
+  rawBytes: number;
+  checksum: number;
+}
+export declare function packBlock(documents: readonly (string | null)[], codec?: string): PackedBlock;
+export interface UnpackedBlock {
+  readonly count: number;
+  /** The document's JSON text at a position, or null when removed or out of range. */
+  document(position: number): string | null;
+}
+export declare function unpackBlock(block: {
+  id: number;
+  codec: string;
+  data: Uint8Array;
+  checksum: number;
+}): UnpackedBlock;
+export declare class BlockCorruptError extends Error {
+  readonly code: "block_corrupt";
+  readonly blockId: number;
+  constructor(blockId: number, why: string);
+}
