@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   eql: async () => (await import("./commands/eql")).eqlCommand,
   detect: async () => (await import("./commands/detect")).detectCommand,
   ingest: async () => (await import("./commands/ingest")).ingestCommand,
+  rules: async () => (await import("./commands/rules")).rulesCommand,
   token: async () => (await import("./commands/token")).tokenCommand,
   db: async () => (await import("./commands/db")).dbCommand,
   demo: async () => (await import("./commands/demo")).demoCommand,
