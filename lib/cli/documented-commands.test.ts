@@ -217,7 +217,7 @@ describe("every documented command", () => {
   });
 
   it("has a way to run each of them here", () => {
-    const known = new Set(STEPS.map((step) => step.name.split(" --")[0]));
+    const known = new Set(STEPS.map((step) => step.name.replace(/ --.*/, "")));
     const unknown = [...documented].filter(
       (name) => !known.has(name) && ![...known].some((step) => step.startsWith(`${name} `)),
     );
