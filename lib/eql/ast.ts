@@ -106,7 +106,7 @@ export interface PatternMatch extends NodeBase {
 
 export interface FunctionCall extends NodeBase {
   kind: "call";
-  /** The name as written (EQL function names are case-sensitive, e.g. `startsWith`). */
+  /** The name as written; any case resolves to the function (`cidrmatch` is `cidrMatch`), as in Elasticsearch. */
   name: string;
   /** `startsWith~(...)` */
   caseInsensitive: boolean;

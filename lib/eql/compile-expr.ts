@@ -80,7 +80,7 @@ import type {
   PatternMatch,
 } from "./ast";
 import { EqlError } from "./errors";
-import { FUNCTIONS_BY_NAME } from "./function-signatures";
+import { canonicalFunctionName, FUNCTIONS_BY_NAME } from "./function-signatures";
 import {
   arithmetic,
   compileCall,
@@ -279,7 +279,7 @@ class QueryCompiler {
       case "match":
         return this.patternMatch(expr);
       case "call":
-        return this.functionQuery(expr);
+        return this.functionQuery(withCanonicalName(expr));
       default:
         return null;
     }
@@ -445,6 +445,12 @@ class QueryCompiler {
   }
 }
 
+/** The call under its documented name (`cidrmatch` → `cidrMatch`); the tree keeps the spelling the query used. */
+function withCanonicalName(call: FunctionCall): FunctionCall {
+  const name = canonicalFunctionName(call.name);
+  return name === call.name ? call : { ...call, name };
+}
+
 function hasInsensitiveForm(name: string): boolean {
   return FUNCTIONS_BY_NAME.get(name)?.caseInsensitiveForm === true;
 }
@@ -577,9 +583,10 @@ class ScriptCompiler {
       case "match":
         return this.patternMatch(expr);
       case "call": {
-        const args = expr.args.map((arg) => this.compile(arg));
-        const caseInsensitive = expr.caseInsensitive || (this.ctx.caseInsensitive && hasInsensitiveForm(expr.name));
-        return compileCall(expr, args, caseInsensitive);
+        const call = withCanonicalName(expr);
+        const args = call.args.map((arg) => this.compile(arg));
+        const caseInsensitive = call.caseInsensitive || (this.ctx.caseInsensitive && hasInsensitiveForm(call.name));
+        return compileCall(call, args, caseInsensitive);
       }
     }
   }

@@ -2,7 +2,8 @@
  * The functions Elasticsearch EQL offers, with their arities and whether a
  * `~` case-insensitive form exists. The analyzer checks calls against this
  * table; the implementations live in functions.ts and must cover every name.
- * Names are case-sensitive, exactly as Elasticsearch spells them.
+ * Names are spelled here as Elasticsearch documents them; a query may write
+ * them in any case (`cidrmatch`, `CONCAT`), as Elasticsearch accepts.
  */
 export interface FunctionSignature {
   name: string;
@@ -36,6 +37,19 @@ export const FUNCTIONS_BY_NAME: ReadonlyMap<string, FunctionSignature> = new Map
   FUNCTION_SIGNATURES.map((signature) => [signature.name, signature]),
 );
 
+const FUNCTIONS_BY_FOLDED_NAME: ReadonlyMap<string, FunctionSignature> = new Map(
+  FUNCTION_SIGNATURES.map((signature) => [signature.name.toLowerCase(), signature]),
+);
+
+/**
+ * The documented spelling of a function name written in any case, or the name
+ * unchanged when no function has it. Elasticsearch resolves function names
+ * case-insensitively, and published rules rely on it (`cidrmatch`, `CONCAT`).
+ */
+export function canonicalFunctionName(name: string): string {
+  return FUNCTIONS_BY_FOLDED_NAME.get(name.toLowerCase())?.name ?? name;
+}
+
 /** Names from other languages (and Endgame EQL) that authors reach for, mapped to the EQL function. */
 const FAMILIAR_NAMES: Record<string, string> = {
   strlen: "length",
@@ -44,7 +58,6 @@ const FAMILIAR_NAMES: Record<string, string> = {
   substr: "substring",
   tostring: "string",
   tonumber: "number",
-  cidrmatch: "cidrMatch",
 };
 
 function editDistance(a: string, b: string): number {
@@ -63,8 +76,6 @@ function editDistance(a: string, b: string): number {
 /** The function an unknown name most likely meant, or null when nothing is close. */
 export function suggestFunction(name: string): string | null {
   const lower = name.toLowerCase();
-  const sameLetters = FUNCTION_SIGNATURES.find((signature) => signature.name.toLowerCase() === lower);
-  if (sameLetters) return sameLetters.name;
   const familiar = FAMILIAR_NAMES[lower];
   if (familiar) return familiar;
   let best: { name: string; distance: number } | null = null;

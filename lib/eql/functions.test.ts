@@ -16,7 +16,7 @@ import {
   toNumber,
 } from "./functions";
 import { parseCidr } from "./ip";
-import { compile } from "./runner";
+import { compile, run } from "./runner";
 
 describe("between", () => {
   const path = "C:\\Windows\\System32\\cmd.exe";
@@ -227,11 +227,26 @@ describe("unknown functions and wrong arity", () => {
 
   it("suggests the function a name most likely meant", () => {
     expect(rejection("strlen(process.name) == 3").message).toBe('unknown function "strlen", did you mean "length"?');
-    expect(rejection('startswith(process.name, "a")').message).toContain(
-      'did you mean "startsWith"? (function names are case-sensitive)',
+    expect(rejection('startwith(process.name, "a")').message).toBe(
+      'unknown function "startwith", did you mean "startsWith"?',
     );
     expect(rejection("lenght(process.name) == 1").message).toContain('did you mean "length"?');
     expect(rejection("frobnicate(process.name)").message).toBe('unknown function "frobnicate"');
+  });
+
+  it("resolves a function name written in any case, as Elasticsearch does", () => {
+    const events = [{ event: { category: "process" }, process: { name: "cmd.exe", pid: 7 } }];
+    for (const query of [
+      'process where STARTSWITH(process.name, "cmd")',
+      'process where startswith~(process.name, "CMD")',
+      'process where CONCAT(process.pid, "/", process.name) == "7/cmd.exe"',
+      'process where cidrmatch("10.1.2.3", "10.0.0.0/8")',
+      "process where Length(process.name) == 7",
+    ]) {
+      expect(run(query, events), query).toHaveLength(1);
+    }
+    expect(rejection("LENGTH~(process.name) == 1")).toMatchObject({ code: "unknown_function" });
+    expect(rejection("Length(process.name, 2) == 1").message).toBe("length() takes 1 argument, found 2");
   });
 
   it("refuses ~ on functions that have no case-insensitive form, and too many arguments", () => {

@@ -463,9 +463,6 @@ export function compileFieldSubstringQuery(
 
 function unknownFunction(call: FunctionCall): EqlError {
   const suggestion = suggestFunction(call.name);
-  const caseOnly = suggestion !== null && suggestion.toLowerCase() === call.name.toLowerCase();
-  const hint = suggestion
-    ? `, did you mean "${suggestion}"?${caseOnly ? " (function names are case-sensitive)" : ""}`
-    : "";
+  const hint = suggestion ? `, did you mean "${suggestion}"?` : "";
   return new EqlError("unknown_function", `unknown function "${call.name}"${hint}`, call.nameSpan);
 }
