@@ -115,6 +115,16 @@ describe("queries", () => {
     expect(query.filter.condition.kind).toBe("and");
   });
 
+  it("takes runs on a lone term and on missing events, counting each run as a query", () => {
+    const lone = parse("sequence by host.id with maxspan=1m [authentication where true] with runs=10");
+    expect(lone).toMatchObject({ kind: "sequence", terms: [{ runs: 10, missing: false }] });
+    const missing = parse("sequence [a where true] ![b where true] with runs=2 [c where true]");
+    expect(missing).toMatchObject({ terms: [{ runs: 1 }, { runs: 2, missing: true }, { runs: 1 }] });
+    expect(errorOf("sequence [a where true] with runs=1").message).toBe(
+      "line 1, column 1: a sequence needs at least 2 queries (counting runs), found 1",
+    );
+  });
+
   it("parses sequences with keys, maxspan, runs, missing events, until and pipes", () => {
     const query = parse(`sequence by host.name with maxspan=30s
       [process where event.type == "start"] by process.entity_id with runs=2
@@ -156,6 +166,8 @@ describe("queries", () => {
     ["process where x[0] == 1", "unsupported", 1, 16],
     ["process where x : y", "syntax", 1, 19],
     ["sequence [process where true]", "invalid", 1, 1],
+    ["sequence [process where true] with runs=1", "invalid", 1, 1],
+    ["sequence ![a where true] with runs=3", "invalid", 1, 1],
     ["sequence ![a where true] ![b where true]", "invalid", 1, 1],
     ["sequence [a where true] by x [b where true]", "invalid", 1, 30],
     ["sequence [a where true] with runs=0 [b where true]", "invalid", 1, 35],

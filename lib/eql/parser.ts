@@ -191,8 +191,14 @@ class Parser {
       until = this.parseTerm(false);
     }
     const span = spanOf(keyword.span, this.previousEnd());
-    if (terms.length < 2) {
-      throw new EqlError("invalid", `a sequence needs at least 2 queries, found ${terms.length}`, keyword.span);
+    // `[q] with runs=3` stands for three copies of [q], so a lone repeated query is a whole sequence.
+    const expandedCount = terms.reduce((count, term) => count + term.runs, 0);
+    if (expandedCount < 2) {
+      throw new EqlError(
+        "invalid",
+        `a sequence needs at least 2 queries (counting runs), found ${expandedCount}`,
+        keyword.span,
+      );
     }
     if (terms.every((term) => term.missing)) {
       throw new EqlError(
@@ -262,7 +268,7 @@ class Parser {
     };
   }
 
-  /** `[filter] by keys with runs=N` or, when `allowMissing`, `![filter] by keys`. */
+  /** `[filter] by keys with runs=N` or, when `allowMissing`, `![filter] by keys with runs=N`. */
   private parseTerm(allowMissing: boolean): QueryTerm {
     const open = this.current;
     const missing = this.isOp("![");
@@ -273,7 +279,7 @@ class Parser {
     const by = this.isKeyword("by") ? this.parseJoinKeys() : [];
     let runs = 1;
     if (allowMissing && this.isKeyword("with")) {
-      const withToken = this.advance();
+      this.advance();
       const option = this.current;
       if (option.kind !== "ident" || option.text !== "runs") this.fail("'runs' after 'with' on a query");
       this.advance();
@@ -281,9 +287,6 @@ class Parser {
       const count = this.current;
       if (count.kind !== "integer") this.fail("a whole number of runs");
       this.advance();
-      if (missing) {
-        throw new EqlError("invalid", "a missing event ![...] cannot be repeated with runs", withToken.span);
-      }
       if (count.value < 1 || count.value > MAX_RUNS) {
         throw new EqlError("invalid", `runs must be between 1 and ${MAX_RUNS}, found ${count.value}`, count.span);
       }
