@@ -102,7 +102,10 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     tag: "system",
     summary: "Liveness and database check: {status, db, version}",
     auth: PUBLIC,
-    response: json(200, "{status: ok, db: ok, version}"),
+    response: json(
+      200,
+      "{status: ok, db: ok, version}; a read-only database: {status: degraded, db: read_only, version}",
+    ),
     errors: { 503: "the database is unavailable (status: degraded)" },
   },
   {

@@ -23,7 +23,8 @@ const RESPONSES: Record<StorageProblem, { status: number; code: string; message:
     status: 503,
     code: "database_read_only",
     message:
-      "The database is read-only: nothing can be stored until its file (and folder) are writable again. Reading still works.",
+      "The database is read-only: nothing can be stored (uploads, changes, sign-ins) until its file and folder are " +
+      "writable again and Keelwatch is restarted. Reading still works for existing sessions and API tokens.",
   },
   full: {
     status: 507,

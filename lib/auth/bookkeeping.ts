@@ -1,4 +1,5 @@
 import { type StorageProblem, sqliteCode, storageProblem } from "@/lib/app/storage-error";
+import { databaseIsReadOnly } from "../db/read-only";
 
 /**
  * Bookkeeping writes that ride along with a read (a session's "last seen", a
@@ -6,6 +7,8 @@ import { type StorageProblem, sqliteCode, storageProblem } from "@/lib/app/stora
  * failed read: the write is skipped and retried by a later request. Each kind
  * of skip is logged once per process, so a read-only server does not log on
  * every request. Errors that are not storage failures are bugs and surface.
+ * On a database that start-up found read-only the write is not even tried:
+ * it cannot succeed before a restart, and start-up already said why.
  */
 const warned = new Set<string>();
 
@@ -17,6 +20,7 @@ const REASONS: Record<StorageProblem, string> = {
 };
 
 export async function bestEffortWrite(what: string, write: () => Promise<void>): Promise<void> {
+  if (databaseIsReadOnly()) return;
   try {
     await write();
   } catch (error) {

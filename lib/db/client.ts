@@ -2,6 +2,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client";
 import { databaseFile, databaseUrl } from "./config";
 import { busyTimeoutMs } from "./pragmas";
+import { databaseMode, readOnlyFileName } from "./read-only";
 import { gateTransactions } from "./transaction-gate";
 
 /**
@@ -13,8 +14,16 @@ const globalForPrisma = globalThis as unknown as { keelwatchPrisma?: PrismaClien
 
 export function createPrismaClient(url: string = databaseUrl()): PrismaClient {
   const patienceMs = busyTimeoutMs();
+  const file = databaseFile(url);
+  const mode = databaseMode(file);
   // No busy timeout: better-sqlite3 would wait for a lock synchronously, freezing the server. The gate waits instead.
-  const adapter = new PrismaBetterSqlite3({ url: `file:${databaseFile(url)}`, timeout: 0 });
+  // On a database start-up found read-only, the connection is opened read-only, as start-up could read it
+  // (read-only.ts): every write then fails with SQLITE_READONLY, a 503 database_read_only.
+  const adapter = new PrismaBetterSqlite3(
+    mode?.writable === false
+      ? { url: `file:${readOnlyFileName(file, mode.immutable)}`, readonly: true, timeout: 0 }
+      : { url: `file:${file}`, timeout: 0 },
+  );
   return new PrismaClient({
     adapter: gateTransactions(adapter, patienceMs),
     // A transaction may wait its turn, and then for the lock, as long as a statement waits for the lock; it must

@@ -1,11 +1,14 @@
 import { prisma } from "./client";
+import { databaseIsReadOnly } from "./read-only";
 
-/** True when the database answers a trivial query. */
-export async function databaseIsHealthy(): Promise<boolean> {
+/** "ok"; "read_only" when start-up found the database read-only and it answers reads; "unavailable" when it does not answer. */
+export type DatabaseHealth = "ok" | "read_only" | "unavailable";
+
+export async function databaseHealth(): Promise<DatabaseHealth> {
   try {
     await prisma().$queryRaw`SELECT 1`;
-    return true;
   } catch {
-    return false;
+    return "unavailable";
   }
+  return databaseIsReadOnly() ? "read_only" : "ok";
 }

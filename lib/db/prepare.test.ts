@@ -56,7 +56,7 @@ describe("prepareDatabase", () => {
     expect(await prepareDatabase(env, readOnly)).toEqual({ writable: false });
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]?.[0]).toMatch(
-      /^keelwatch: database is read-only: serving reads only; uploads and changes will answer 503 \(.*SQLITE_READONLY/,
+      /^keelwatch: database is read-only: serving reads only \(.*SQLITE_READONLY.*\)\. Uploads, changes and new sign-ins answer 503 database_read_only/,
     );
     expect((await prisma().upload.findUniqueOrThrow({ where: { id: upload.id } })).status).toBe("receiving");
   });

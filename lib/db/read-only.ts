@@ -1,0 +1,113 @@
+import fs from "node:fs";
+import { pathToFileURL } from "node:url";
+import Database from "better-sqlite3";
+
+/**
+ * Serving a database that Keelwatch may not write: a read-only file, folder or
+ * mount (a snapshot kept for review, a disk the kernel remounted read-only).
+ *
+ * A WAL-mode database needs its `-shm` index even to be read. SQLite creates it
+ * beside the file, so in a folder nobody may write the database opens only if
+ * `-wal` and `-shm` are already there; otherwise every read fails with
+ * SQLITE_CANTOPEN (https://www.sqlite.org/wal.html, "Read-Only Databases").
+ * The one other way in is the `immutable=1` URI parameter: SQLite then takes no
+ * locks and ignores the WAL. That is right only when the WAL holds nothing the
+ * main file lacks, so it is used only then (`walHoldsCommits`).
+ *
+ * better-sqlite3 reads `file:` URIs only when SQLITE_USE_URI=1 is in the
+ * environment the first time it loads SQLite in the process; SQLite's setting
+ * is process-wide and fixed after that. So this module turns it on as it is
+ * imported: lib/db/client.ts and lib/db/prepare.ts import it, before any
+ * connection exists. Keelwatch hands SQLite absolute paths everywhere, so only
+ * the names built here are read as URIs.
+ */
+process.env.SQLITE_USE_URI = "1";
+
+export type DatabaseMode =
+  | { writable: true }
+  | {
+      writable: false;
+      /** Why, for the start-up line: SQLite's refusal, or the folder's. */
+      reason: string;
+      /** Opened with `immutable=1`: no `-shm` index could be made or found. */
+      immutable: boolean;
+    };
+
+const globalForMode = globalThis as unknown as { keelwatchDatabaseMode?: { file: string; mode: DatabaseMode } };
+
+/**
+ * What start-up found (prepare.ts), for the server's connection (client.ts),
+ * the health check and the bookkeeping writes. A global, because Next.js loads
+ * instrumentation.ts and the route handlers as separate bundles of one process.
+ */
+export function recordDatabaseMode(file: string, mode: DatabaseMode): void {
+  globalForMode.keelwatchDatabaseMode = { file, mode };
+}
+
+/**
+ * How start-up found `file` (by default, whichever file it looked at); undefined
+ * where start-up did not run (tests, the CLI): such a process opens the file as it is.
+ */
+export function databaseMode(file?: string): DatabaseMode | undefined {
+  const recorded = globalForMode.keelwatchDatabaseMode;
+  return recorded && (file === undefined || recorded.file === file) ? recorded.mode : undefined;
+}
+
+/** True once start-up found the database read-only: writes are refused until a restart on a writable file. */
+export function databaseIsReadOnly(): boolean {
+  return databaseMode()?.writable === false;
+}
+
+/**
+ * The name to give better-sqlite3 for a read-only connection: the path itself,
+ * or a `file:` URI with `immutable=1` (percent-encoded, so any path works).
+ */
+export function readOnlyFileName(file: string, immutable: boolean): string {
+  return immutable ? `${pathToFileURL(file).href}?immutable=1` : file;
+}
+
+/** A connection that can only read `file`. */
+export function openReadOnly(file: string, immutable: boolean): Database.Database {
+  return new Database(readOnlyFileName(file, immutable), { readonly: true, fileMustExist: true });
+}
+
+/** The errno code when nobody may create files in `folder` (EROFS, EACCES), or null when this process may. */
+export function folderWriteRefusal(folder: string): string | null {
+  try {
+    fs.accessSync(/*turbopackIgnore: true*/ folder, fs.constants.W_OK);
+    return null;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? "EACCES";
+  }
+}
+
+const WAL_HEADER_BYTES = 32;
+const WAL_FRAME_HEADER_BYTES = 24;
+
+/**
+ * Whether `file`'s write-ahead log may hold commits that are not in the main
+ * file yet. A log that is missing, empty (a clean shutdown or a TRUNCATE
+ * checkpoint) or whose first frame carries other salts than its header (frames
+ * left from before the log was last reset) holds none. Anything else might:
+ * without the `-shm` index, only replaying the log could tell.
+ */
+export function walHoldsCommits(file: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(/*turbopackIgnore: true*/ `${file}-wal`, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+  try {
+    const head = Buffer.alloc(WAL_HEADER_BYTES + WAL_FRAME_HEADER_BYTES);
+    const read = fs.readSync(fd, head, 0, head.length, 0);
+    if (read < head.length) return false;
+    // The header's two salts (bytes 16-23) are copied into every valid frame's header (its bytes 8-15).
+    const headerSalts = head.subarray(16, 24);
+    const frameSalts = head.subarray(WAL_HEADER_BYTES + 8, WAL_HEADER_BYTES + 16);
+    return headerSalts.equals(frameSalts);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
