@@ -344,12 +344,12 @@ describe("Tetragon adapter", () => {
     ]);
   });
 
-  it("maps process_exit to an end event and probes to info events", () => {
+  it("maps process_exit to an end event and a tcp_connect probe to a connection start", () => {
     const events = raws.map((raw) => convert(tetragonAdapter, raw));
     const exit = events.find((event) => (event.event as Json).action === "end");
     expect(exit?.event).toMatchObject({ type: ["end"], dataset: "tetragon.process_exit" });
     const probe = events.find((event) => (event.event as Json).action === "tcp_connect");
-    expect(probe?.event).toMatchObject({ type: ["info"], category: ["network"] });
+    expect(probe?.event).toMatchObject({ type: ["start", "connection"], category: ["network"] });
   });
 
   it("uses parent and ancestors for the ancestry, nearest first", () => {

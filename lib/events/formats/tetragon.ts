@@ -2,8 +2,11 @@
  * Tetragon JSON export (the export file / `tetra getevents -o json`): one
  * object per line keyed by the event type, e.g. {"process_exec": {"process",
  * "parent", "ancestors"}, "node_name", "time"}. process_exec and process_exit
- * map to process start/end; probe events (process_kprobe, process_tracepoint,
- * process_uprobe, process_lsm) keep their process context as "info" events.
+ * map to process start/end; socket events (process_connect, _accept, _listen,
+ * _close, _sock_stats) to network events with source and destination; probe
+ * events (process_kprobe, _tracepoint, _uprobe, _lsm, _usdt) keep their process
+ * context, their socket argument if any, and, when a TracingPolicy named by
+ * policy_name matched, are alerts carrying that policy as rule.name.
  */
 import type { AdaptResult, FormatAdapter } from "./types";
 import {
@@ -17,16 +20,39 @@ import {
   put,
   splitArgs,
   splitImage,
+  strings,
   text,
 } from "./util";
 
-const PROBE_TYPES = ["process_kprobe", "process_tracepoint", "process_uprobe", "process_lsm"] as const;
-const EVENT_TYPES = ["process_exec", "process_exit", ...PROBE_TYPES] as const;
+const PROBE_TYPES = ["process_kprobe", "process_tracepoint", "process_uprobe", "process_lsm", "process_usdt"] as const;
+/** Socket events of Tetragon's network observability (Isovalent's build): the process and the socket's addresses. */
+const SOCKET_TYPES = [
+  "process_connect",
+  "process_accept",
+  "process_listen",
+  "process_close",
+  "process_sock_stats",
+] as const;
+const EVENT_TYPES = ["process_exec", "process_exit", ...PROBE_TYPES, ...SOCKET_TYPES] as const;
+type EventType = (typeof EVENT_TYPES)[number];
+const KNOWN = new Set<string>(EVENT_TYPES);
 
-function eventType(raw: Json): { type: (typeof EVENT_TYPES)[number]; body: Json } | undefined {
+/** Other top-level event kinds of Tetragon's GetEventsResponse, named in errors as not read yet. */
+const OTHER_KINDS = new Set(["rate_limit_info", "test", "aggregation_info"]);
+
+/** The event's kind and body: the one top-level key Tetragon names the event with. */
+function eventType(raw: Json): { type: EventType; body: Json } | undefined {
   for (const type of EVENT_TYPES) {
     const body = object(raw[type]);
     if (body) return { type, body };
+  }
+  return undefined;
+}
+
+/** A Tetragon event kind this adapter does not map (process_loader, process_dns, …), if the line has one. */
+export function unknownTetragonKind(raw: Json): string | undefined {
+  for (const key in raw) {
+    if ((key.startsWith("process_") || OTHER_KINDS.has(key)) && !KNOWN.has(key) && object(raw[key])) return key;
   }
   return undefined;
 }
@@ -51,12 +77,175 @@ function processFields(process: Json): Json {
   return out;
 }
 
-function probeCategory(body: Json): string {
+/** Hooked functions whose socket arguments make a probe event a network event; the rest are guessed below. */
+function probeCategory(body: Json, hasSocket: boolean): string {
+  if (hasSocket) return "network";
   const name = `${text(body.function_name) ?? ""} ${text(body.subsys) ?? ""} ${text(body.event) ?? ""}`;
-  // A guess from the hooked function's name; these events are kept for context, no built-in rule reads them.
+  // A guess from the hooked function's name; no built-in rule reads probe categories.
   if (/\b(tcp|udp|inet|sk|sock|net)[_/a-z]*/i.test(name)) return "network";
   if (/(file|fd_install|vfs|open|path|mmap|write|read)/i.test(name)) return "file";
   return "process";
+}
+
+/**
+ * The event's time: `time`, else the time a collector gave the record (Fluent Bit's `date` when its
+ * parser took `time` out as the record time, or `@timestamp`), else the process's `start_time`.
+ * Tetragon's own testdata has process_exec lines without `time`; for an exec the process's start
+ * is the event's moment, for other kinds it is the earliest the event can be.
+ */
+function eventTime(raw: Json, process: Json | undefined): { time: string; from: string } | undefined {
+  for (const from of ["time", "date", "@timestamp"]) {
+    const time = isoTimestamp(raw[from]);
+    if (time) return { time, from };
+    if (raw[from] !== undefined && raw[from] !== null) return undefined;
+  }
+  const start = isoTimestamp(process?.start_time);
+  return start ? { time: start, from: "process.start_time" } : undefined;
+}
+
+/** "IPPROTO_TCP", "TCP", "tcp" → "tcp" (ECS network.transport is the lower-cased IANA name). */
+function transport(value: unknown): string | undefined {
+  const name = text(value);
+  return name ? name.replace(/^IPPROTO_/i, "").toLowerCase() : undefined;
+}
+
+/** "AF_INET" → "ipv4", "AF_INET6" → "ipv6". */
+function networkType(family: unknown): string | undefined {
+  const name = text(family);
+  if (name === "AF_INET") return "ipv4";
+  if (name === "AF_INET6") return "ipv6";
+  return undefined;
+}
+
+type Endpoint = { ip?: string; port?: number };
+
+function putEndpoints(event: Json, source: Endpoint, destination: Endpoint): void {
+  put(event, "source.ip", source.ip);
+  put(event, "source.port", source.port);
+  put(event, "destination.ip", destination.ip);
+  put(event, "destination.port", destination.port);
+}
+
+/**
+ * Socket events. Tetragon reports the process's own socket as source_* and the peer as
+ * destination_*; ECS calls the side that opened the connection the source, so for an accepted
+ * connection the peer becomes source.* and the local socket destination.*.
+ */
+function socketFields(event: Json, type: (typeof SOCKET_TYPES)[number], body: Json): void {
+  const socket = object(body.socket) ?? body;
+  const local: Endpoint = { ip: text(socket.source_ip), port: integer(socket.source_port) };
+  const peer: Endpoint = { ip: text(socket.destination_ip), port: integer(socket.destination_port) };
+  put(event, "event.category", ["network"]);
+  put(event, "network.transport", transport(socket.protocol));
+  switch (type) {
+    case "process_connect":
+      put(event, "event.type", ["start", "connection"]);
+      put(event, "event.action", "connection_attempted");
+      put(event, "network.direction", "egress");
+      putEndpoints(event, local, peer);
+      break;
+    case "process_accept":
+      put(event, "event.type", ["start", "connection"]);
+      put(event, "event.action", "connection_accepted");
+      put(event, "network.direction", "ingress");
+      putEndpoints(event, peer, local);
+      break;
+    case "process_listen":
+      put(event, "event.type", ["start"]);
+      put(event, "event.action", "listen");
+      putEndpoints(event, { ip: text(socket.ip), port: integer(socket.port) }, {});
+      break;
+    case "process_close":
+      put(event, "event.type", ["end", "connection"]);
+      put(event, "event.action", "disconnect_received");
+      putEndpoints(event, local, peer);
+      break;
+    case "process_sock_stats":
+      put(event, "event.type", ["info", "connection"]);
+      put(event, "event.action", "socket_stats");
+      putEndpoints(event, local, peer);
+      break;
+  }
+  const stats = object(body.stats);
+  put(event, "source.bytes", integer(stats?.bytes_sent));
+  put(event, "destination.bytes", integer(stats?.bytes_received));
+  const peerPod = object(socket.destination_pod);
+  put(event, "tetragon.destination_pod.namespace", text(peerPod?.namespace));
+  put(event, "tetragon.destination_pod.name", text(peerPod?.name));
+  const names = strings(socket.destination_names);
+  put(event, "destination.domain", names?.[0]);
+}
+
+/**
+ * The first socket argument of a probe (sock_arg, skb_arg or sockaddr_arg): tcp_connect,
+ * tcp_sendmsg, tcp_close and the like carry one. Returns whether there was one.
+ */
+function probeSocket(event: Json, body: Json): boolean {
+  const args = Array.isArray(body.args) ? body.args : [];
+  for (const entry of args) {
+    const arg = object(entry);
+    const sock = object(arg?.sock_arg) ?? object(arg?.skb_arg);
+    if (sock) {
+      putEndpoints(
+        event,
+        { ip: text(sock.saddr), port: integer(sock.sport) },
+        { ip: text(sock.daddr), port: integer(sock.dport) },
+      );
+      put(event, "network.transport", transport(sock.protocol) ?? transport(sock.proto));
+      put(event, "network.type", networkType(sock.family));
+      return true;
+    }
+    const address = object(arg?.sockaddr_arg);
+    if (address) {
+      putEndpoints(event, {}, { ip: text(address.addr) ?? text(address.address), port: integer(address.port) });
+      put(event, "network.type", networkType(address.family));
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Probe kinds of the hooked functions that open or close a connection. */
+const CONNECTION_START = /(^|_)(connect|accept)/;
+const CONNECTION_END = /(^|_)close/;
+
+/** Actions that stop what the process was doing: a hit that was also enforced. */
+const ENFORCING_ACTIONS = /SIGKILL|OVERRIDE|NOTIFY_ENFORCER|SIGNAL/;
+
+/**
+ * Probe events. A probe with a policy_name is a hit of a TracingPolicy: an alert the sensor
+ * raised (event.kind "alert", the policy as rule.name), with the action taken if any.
+ */
+function probeFields(event: Json, type: (typeof PROBE_TYPES)[number], body: Json): void {
+  const hasSocket = probeSocket(event, body);
+  const functionName = text(body.function_name);
+  const action =
+    functionName ??
+    (text(body.subsys) && text(body.event) ? `${body.subsys}/${body.event}` : undefined) ??
+    text(body.event) ??
+    text(body.symbol);
+  put(event, "event.category", [probeCategory(body, hasSocket)]);
+  const types = !hasSocket
+    ? ["info"]
+    : CONNECTION_START.test(functionName ?? "")
+      ? ["start", "connection"]
+      : CONNECTION_END.test(functionName ?? "")
+        ? ["end", "connection"]
+        : ["connection"];
+  const enforcement = text(body.action);
+  if (enforcement && ENFORCING_ACTIONS.test(enforcement)) types.push("denied");
+  put(event, "event.type", types);
+  put(event, "event.action", action ?? type);
+  const policy = text(body.policy_name);
+  if (policy) {
+    put(event, "event.kind", "alert");
+    put(event, "rule.name", policy);
+    put(event, "rule.ruleset", "tetragon");
+  }
+  put(event, "tetragon.action", enforcement);
+  put(event, "tetragon.return_action", text(body.return_action));
+  put(event, "message", text(body.message));
+  put(event, "tags", strings(body.tags));
 }
 
 export const tetragonAdapter: FormatAdapter = {
@@ -65,7 +254,7 @@ export const tetragonAdapter: FormatAdapter = {
 
   detect(sample) {
     const found = eventType(sample);
-    if (!found) return 0;
+    if (!found) return unknownTetragonKind(sample) ? 0.6 : 0;
     const process = object(found.body.process);
     let score = 0.6;
     if (process && (process.exec_id !== undefined || process.binary !== undefined)) score += 0.25;
@@ -76,6 +265,14 @@ export const tetragonAdapter: FormatAdapter = {
   toEcs(raw): AdaptResult {
     const found = eventType(raw);
     if (!found) {
+      const kind = unknownTetragonKind(raw);
+      if (kind) {
+        return {
+          ok: false,
+          field: kind,
+          message: `Tetragon ${kind} events are not read yet; Keelwatch reads ${EVENT_TYPES.join(", ")}`,
+        };
+      }
       const keys = Object.keys(raw).slice(0, 5).join(", ");
       return {
         ok: false,
@@ -83,17 +280,27 @@ export const tetragonAdapter: FormatAdapter = {
       };
     }
     const { type, body } = found;
-    const timestamp = isoTimestamp(raw.time);
-    if (!timestamp) {
-      return { ok: false, field: "time", message: raw.time === undefined ? "missing" : "not an ISO 8601 date" };
-    }
     const process = object(body.process);
+    const when = eventTime(raw, process);
+    if (!when) {
+      const given = raw.time ?? raw.date ?? raw["@timestamp"];
+      return {
+        ok: false,
+        field: "time",
+        message:
+          given === undefined || given === null
+            ? `missing (and no ${type}.process.start_time)`
+            : "not an ISO 8601 date",
+      };
+    }
     if (!process) return { ok: false, field: `${type}.process`, message: "missing or not an object" };
 
-    const event: Json = { "@timestamp": timestamp };
+    const event: Json = { "@timestamp": when.time };
     put(event, "event.kind", "event");
     put(event, "event.module", "tetragon");
     put(event, "event.dataset", `tetragon.${type}`);
+    // Said when the time is not the event's own, so an analyst knows what the timestamp means.
+    if (when.from !== "time") put(event, "tetragon.time_source", when.from);
     if (type === "process_exec") {
       put(event, "event.category", ["process"]);
       put(event, "event.type", ["start"]);
@@ -104,15 +311,10 @@ export const tetragonAdapter: FormatAdapter = {
       put(event, "event.action", "end");
       put(event, "process.exit_code", integer(body.status));
       put(event, "tetragon.signal", text(body.signal));
+    } else if ((SOCKET_TYPES as readonly string[]).includes(type)) {
+      socketFields(event, type as (typeof SOCKET_TYPES)[number], body);
     } else {
-      put(event, "event.category", [probeCategory(body)]);
-      put(event, "event.type", ["info"]);
-      const action =
-        text(body.function_name) ??
-        (text(body.subsys) && text(body.event) ? `${body.subsys}/${body.event}` : undefined) ??
-        text(body.event);
-      put(event, "event.action", action ?? type);
-      put(event, "rule.name", text(body.policy_name));
+      probeFields(event, type as (typeof PROBE_TYPES)[number], body);
     }
 
     const self = processFields(process);
@@ -120,7 +322,8 @@ export const tetragonAdapter: FormatAdapter = {
     const parent = parentObject ? processFields(parentObject) : {};
     put(parent, "entity_id", text(process.parent_exec_id) ?? parent.entity_id);
     if (Object.keys(parent).length > 0) self.parent = parent;
-    event.process = self;
+    // Fields the kind put under process (exit_code) stay beside the process's own.
+    event.process = { ...self, ...object(event.process) };
     put(event, "user.id", id(process.uid));
 
     // Ancestors beyond the parent come only when Tetragon runs with ancestors enabled; nearest first.
