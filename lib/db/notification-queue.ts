@@ -1,0 +1,233 @@
+import type { Prisma } from "../generated/prisma/client";
+import { retryWhenBusy } from "./busy-retry";
+import { prisma } from "./client";
+import { retryingTransaction } from "./transactions";
+
+/**
+ * The notification sender's queries: claiming outbox rows and deliveries with
+ * leases, turning an outbox row into deliveries, gathering held alerts into
+ * digests and recording attempts. Claims are single UPDATE … RETURNING
+ * statements on a lease column, so several server processes sharing one
+ * database never take the same work at once, and work whose process died is
+ * taken again once its lease runs out.
+ */
+
+/** DateTime as Prisma writes it to SQLite, so hand-written comparisons and Prisma's agree. */
+export function sqlTime(date: Date): string {
+  return date.toISOString().replace("Z", "+00:00");
+}
+
+export interface ClaimedOutboxRow {
+  id: number;
+  alertId: string;
+}
+
+export async function claimOutbox(now: Date, until: Date, limit: number): Promise<ClaimedOutboxRow[]> {
+  const rows = await retryWhenBusy(
+    () => prisma().$queryRaw<{ id: bigint | number; alertId: string }[]>`
+      UPDATE "NotificationOutbox" SET "claimedUntil" = ${sqlTime(until)}
+      WHERE "id" IN (
+        SELECT "id" FROM "NotificationOutbox"
+        WHERE "claimedUntil" IS NULL OR "claimedUntil" < ${sqlTime(now)}
+        ORDER BY "id" LIMIT ${limit}
+      )
+      RETURNING "id", "alertId"`,
+  );
+  return rows.map((row) => ({ id: Number(row.id), alertId: row.alertId })).sort((a, b) => a.id - b.id);
+}
+
+export async function outboxSize(): Promise<number> {
+  return prisma().notificationOutbox.count();
+}
+
+/** Which channels one matching notification rule sends an alert to, and its throttle window. */
+export interface DeliveryPlan {
+  notificationRuleId: string;
+  channelIds: string[];
+  throttleKey: string;
+  throttleMinutes: number;
+}
+
+/**
+ * In one transaction: takes the outbox row off the queue (only while this
+ * process's lease on it holds) and writes one delivery per channel of every
+ * matching rule: pending, or held until the rule + container's throttle window
+ * ends. Returns false when the lease was lost, with nothing written.
+ */
+export async function routeOutboxRow(
+  row: ClaimedOutboxRow,
+  leaseUntil: Date,
+  plans: DeliveryPlan[],
+  now: Date,
+): Promise<boolean> {
+  return retryingTransaction(async (tx) => {
+    const removed = await tx.notificationOutbox.deleteMany({ where: { id: row.id, claimedUntil: leaseUntil } });
+    if (removed.count === 0) return false;
+    for (const plan of plans) {
+      const window = await tx.notificationThrottle.findUnique({ where: { key: plan.throttleKey } });
+      const held = window !== null && window.windowEndsAt > now;
+      if (!held && plan.throttleMinutes > 0) {
+        const windowEndsAt = new Date(now.getTime() + plan.throttleMinutes * 60_000);
+        await tx.notificationThrottle.upsert({
+          where: { key: plan.throttleKey },
+          create: { key: plan.throttleKey, windowEndsAt },
+          update: { windowEndsAt },
+        });
+      }
+      await tx.notificationDelivery.createMany({
+        data: plan.channelIds.map((channelId) => ({
+          channelId,
+          notificationRuleId: plan.notificationRuleId,
+          kind: "alert",
+          alertId: row.alertId,
+          status: held ? "held" : "pending",
+          throttleKey: plan.throttleKey,
+          nextAttemptAt: held && window ? window.windowEndsAt : now,
+        })),
+      });
+    }
+    return true;
+  });
+}
+
+/** Drops an outbox row whose alert no longer exists (deleted sample data), while the lease holds. */
+export async function dropOutboxRow(row: ClaimedOutboxRow, leaseUntil: Date): Promise<void> {
+  await retryWhenBusy(() =>
+    prisma().notificationOutbox.deleteMany({ where: { id: row.id, claimedUntil: leaseUntil } }),
+  );
+}
+
+class DigestConflict extends Error {}
+
+/**
+ * Held alerts whose throttle window has ended become one digest delivery per
+ * channel and window; each held row then points at its digest. Returns the
+ * number of digests written.
+ */
+export async function releaseDueDigests(now: Date, limit = 1_000): Promise<number> {
+  const due = await prisma().notificationDelivery.findMany({
+    where: { status: "held", nextAttemptAt: { lte: now } },
+    select: { id: true, channelId: true, notificationRuleId: true, throttleKey: true, alertId: true },
+    orderBy: [{ nextAttemptAt: "asc" }, { createdAt: "asc" }],
+    take: limit,
+  });
+  const groups = new Map<string, typeof due>();
+  for (const row of due) {
+    const key = `${row.channelId}\u0000${row.notificationRuleId}\u0000${row.throttleKey}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  let written = 0;
+  for (const rows of groups.values()) {
+    const [first] = rows;
+    if (!first) continue;
+    try {
+      await retryingTransaction(async (tx) => {
+        const digest = await tx.notificationDelivery.create({
+          data: {
+            channelId: first.channelId,
+            notificationRuleId: first.notificationRuleId,
+            kind: "digest",
+            status: "pending",
+            throttleKey: first.throttleKey,
+            alertIds: JSON.stringify(rows.map((row) => row.alertId)),
+            nextAttemptAt: now,
+          },
+        });
+        const moved = await tx.notificationDelivery.updateMany({
+          where: { id: { in: rows.map((row) => row.id) }, status: "held" },
+          data: { status: "digested", digestId: digest.id },
+        });
+        // Another process gathered some of them first: leave these to the next round.
+        if (moved.count !== rows.length) throw new DigestConflict();
+      });
+      written++;
+    } catch (error) {
+      if (!(error instanceof DigestConflict)) throw error;
+    }
+  }
+  return written;
+}
+
+export async function claimDeliveries(now: Date, until: Date, limit: number): Promise<string[]> {
+  const rows = await retryWhenBusy(
+    () => prisma().$queryRaw<{ id: string }[]>`
+      UPDATE "NotificationDelivery" SET "claimedUntil" = ${sqlTime(until)}
+      WHERE "id" IN (
+        SELECT d."id" FROM "NotificationDelivery" d
+        JOIN "NotificationChannel" c ON c."id" = d."channelId"
+        WHERE d."status" = 'pending' AND d."nextAttemptAt" <= ${sqlTime(now)}
+          AND (d."claimedUntil" IS NULL OR d."claimedUntil" < ${sqlTime(now)})
+          AND c."enabled" = 1
+        ORDER BY d."nextAttemptAt" LIMIT ${limit}
+      )
+      RETURNING "id"`,
+  );
+  return rows.map((row) => row.id);
+}
+
+const DELIVERY_WITH_CHANNEL = { include: { channel: true } } satisfies Prisma.NotificationDeliveryDefaultArgs;
+export type DeliveryWithChannel = Prisma.NotificationDeliveryGetPayload<typeof DELIVERY_WITH_CHANNEL>;
+
+export async function findDelivery(id: string): Promise<DeliveryWithChannel | null> {
+  return prisma().notificationDelivery.findUnique({ where: { id }, ...DELIVERY_WITH_CHANNEL });
+}
+
+export async function findNotificationRuleName(id: string): Promise<string | null> {
+  return (await prisma().notificationRule.findUnique({ where: { id }, select: { name: true } }))?.name ?? null;
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  channelId: string;
+  at: Date;
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  /** what the delivery becomes: delivered, pending again at nextAttemptAt, or failed for good */
+  next: { status: "delivered" | "failed" } | { status: "pending"; nextAttemptAt: Date };
+}
+
+/** One attempt, its delivery's new state and its channel's health, together. */
+export async function recordAttempt(record: AttemptRecord): Promise<void> {
+  await retryingTransaction(async (tx) => {
+    await tx.notificationAttempt.create({
+      data: {
+        deliveryId: record.deliveryId,
+        at: record.at,
+        ok: record.ok,
+        statusCode: record.statusCode,
+        error: record.error,
+        durationMs: record.durationMs,
+      },
+    });
+    await tx.notificationDelivery.updateMany({
+      // A delivery already recorded as delivered (by a process that took it over after a lease ran out) stays so.
+      where: { id: record.deliveryId, status: "pending" },
+      data: {
+        attempts: { increment: 1 },
+        status: record.next.status,
+        nextAttemptAt: record.next.status === "pending" ? record.next.nextAttemptAt : undefined,
+        claimedUntil: null,
+        lastError: record.error,
+        deliveredAt: record.ok ? record.at : undefined,
+      },
+    });
+    await tx.notificationChannel.updateMany({
+      where: { id: record.channelId },
+      data: record.ok
+        ? { consecutiveFailures: 0, lastSuccessAt: record.at }
+        : { consecutiveFailures: { increment: 1 }, lastError: record.error, lastErrorAt: record.at },
+    });
+  });
+}
+
+/** A test message's delivery: written already claimed, since the caller sends it at once. */
+export async function createTestDelivery(channelId: string, now: Date, leaseUntil: Date): Promise<string> {
+  const delivery = await retryWhenBusy(() =>
+    prisma().notificationDelivery.create({
+      data: { channelId, kind: "test", status: "pending", nextAttemptAt: now, claimedUntil: leaseUntil },
+    }),
+  );
+  return delivery.id;
+}

@@ -1,0 +1,67 @@
+import type { AlertDetail } from "../db/alert-detail";
+
+/** An alert as every message names it: what fired, how bad, where, what ran, and where to open it. */
+export interface NotifiedAlert {
+  id: string;
+  /** link to the alert in Keelwatch */
+  url: string;
+  rule: { id: string; name: string; tags: string[] };
+  severity: string;
+  riskScore: number;
+  status: string;
+  /** time of the triggering event */
+  timestamp: string;
+  container: { id: string | null; name: string | null; image: string | null };
+  pod: { name: string | null; namespace: string | null };
+  host: string | null;
+  process: { name: string | null; executable: string | null; commandLine: string | null };
+  user: string | null;
+  uploadId: string | null;
+}
+
+/** Reads a dotted ECS field from an event document, whether nested or flattened. */
+function field(document: Record<string, unknown> | undefined, dotted: string): string | null {
+  if (!document) return null;
+  if (typeof document[dotted] === "string") return document[dotted] as string;
+  let value: unknown = document;
+  for (const part of dotted.split(".")) {
+    if (value === null || typeof value !== "object") return null;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return typeof value === "string" ? value : null;
+}
+
+export function alertUrl(baseUrl: string, alertId: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}/alerts/${encodeURIComponent(alertId)}`;
+}
+
+export function notifiedAlertOf(detail: AlertDetail, baseUrl: string): NotifiedAlert {
+  const document = detail.events[0]?.document;
+  const isPod = field(document, "orchestrator.resource.type") === "pod";
+  return {
+    id: detail.id,
+    url: alertUrl(baseUrl, detail.id),
+    rule: { id: detail.rule.id, name: detail.ruleName, tags: detail.rule.tags },
+    severity: detail.severity,
+    riskScore: detail.riskScore,
+    status: detail.status,
+    timestamp: detail.timestamp,
+    container: {
+      id: detail.context.containerId,
+      name: detail.context.containerName,
+      image: detail.context.imageName,
+    },
+    pod: {
+      name: isPod ? field(document, "orchestrator.resource.name") : null,
+      namespace: field(document, "orchestrator.namespace"),
+    },
+    host: detail.context.hostName,
+    process: {
+      name: detail.context.processName,
+      executable: detail.context.processExecutable,
+      commandLine: detail.context.commandLine,
+    },
+    user: detail.context.userName,
+    uploadId: detail.uploadId,
+  };
+}
