@@ -33,6 +33,7 @@ const CASE_KEYS = new Set([
 const ERROR_KEYS = new Set(["code", "line", "column", "message_contains"]);
 const OPTION_KEYS: Record<string, keyof EqlOptions> = {
   size: "size",
+  max_samples_per_key: "maxSamplesPerKey",
   case_insensitive: "caseInsensitive",
   tiebreaker_field: "tiebreakerField",
   timestamp_field: "timestampField",

@@ -8,6 +8,6 @@ export { compareEvents, sortEvents } from "./event-order";
 export { type Token, type TokenKind, tokenize } from "./lexer";
 export { parse, parseExpression } from "./parser";
 export { print } from "./printer";
-export { type CompiledQuery, compile, createRunner, run } from "./runner";
+export { type CompiledQuery, compile, createRunner, orderEventsFor, run } from "./runner";
 export { isMissingEvent, MISSING_EVENT } from "./sequence";
 export type { EqlEvent, EqlOptions, EqlResult, EqlRunner } from "./types";

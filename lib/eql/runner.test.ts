@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { EqlError } from "./errors";
 import { sortEvents } from "./event-order";
 import { parse } from "./parser";
-import { compile, createRunner, run } from "./runner";
+import { compile, createRunner, orderEventsFor, run } from "./runner";
 import type { EqlEvent, EqlOptions, EqlResult } from "./types";
 
 const at = (second: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, second)).toISOString();
@@ -154,7 +154,7 @@ describe("streaming in chunks gives the same results as run", () => {
         fc.property(fc.array(randomEvent, { maxLength: 40 }), fc.array(fc.nat(8), { maxLength: 10 }), (raw, cuts) => {
           const list = toEvents(raw);
           const expected = ids(run(query, list));
-          const sorted = sortEvents(list);
+          const sorted = orderEventsFor(compiled, list);
           const runner = createRunner(compiled);
           const streamed: EqlResult[] = [];
           let position = 0;
@@ -170,4 +170,29 @@ describe("streaming in chunks gives the same results as run", () => {
       );
     });
   }
+});
+
+describe("event order per query kind", () => {
+  const events: EqlEvent[] = [
+    { id: 1, "@timestamp": 3000, event: { category: "process" }, host: "h" },
+    { id: 2, "@timestamp": 1000, event: { category: "process" }, host: "h" },
+    { id: 3, "@timestamp": 2000, event: { category: "file" }, host: "h" },
+  ];
+
+  it("sorts by time for sequences, and keeps the given (index) order for samples", () => {
+    const sequence = run("sequence by host [process where true] [file where true]", events);
+    expect(ids(sequence)).toEqual([[2, 3]]);
+    const sample = run("sample by host [process where true] [file where true]", events);
+    expect(ids(sample)).toEqual([[1, 3]]);
+  });
+
+  it("gives up to maxSamplesPerKey samples for one key, and refuses a count below 1", () => {
+    const query = "sample by host [process where true] [file where true]";
+    const two = run(query, events, { maxSamplesPerKey: 2 });
+    expect(ids(two)).toEqual([
+      [1, 3],
+      [2, 3],
+    ]);
+    expect(() => compile(query, { maxSamplesPerKey: 0 })).toThrow(/maxSamplesPerKey must be a whole number/);
+  });
 });

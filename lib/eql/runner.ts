@@ -42,9 +42,16 @@ export interface Matcher {
 }
 
 function checkOptions(options: EqlOptions): void {
-  const { size } = options;
+  const { size, maxSamplesPerKey } = options;
   if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0)) {
     throw new EqlError("invalid", `option size must be a non-negative whole number, not ${String(size)}`, null);
+  }
+  if (maxSamplesPerKey !== undefined && !(Number.isSafeInteger(maxSamplesPerKey) && maxSamplesPerKey >= 1)) {
+    throw new EqlError(
+      "invalid",
+      `option maxSamplesPerKey must be a whole number of at least 1, not ${String(maxSamplesPerKey)}`,
+      null,
+    );
   }
 }
 
@@ -66,7 +73,7 @@ export function compile(query: Query | string, options: EqlOptions = {}): Compil
       plan = { kind: "sequence", sequence: compileSequence(ast, ctx, options) };
       break;
     case "sample":
-      plan = { kind: "sample", sample: compileSample(ast, ctx) };
+      plan = { kind: "sample", sample: compileSample(ast, ctx, options.maxSamplesPerKey) };
       break;
   }
   return { query: ast, options, plan, pipes };
@@ -129,11 +136,23 @@ export function createRunner(compiled: CompiledQuery): EqlRunner {
   };
 }
 
-/** Run a query over a list of events in any order; they are sorted first (the input is not changed). */
+/**
+ * Events in the order a query wants them: Elasticsearch order (see
+ * event-order.ts) for event queries and sequences, and as given for samples,
+ * which Elasticsearch fills in index order, whatever the timestamps.
+ */
+export function orderEventsFor(compiled: CompiledQuery, events: readonly EqlEvent[]): readonly EqlEvent[] {
+  return compiled.plan.kind === "sample" ? events : sortEvents(events, compiled.options);
+}
+
+/**
+ * Run a query over a list of events in any order; they are sorted first,
+ * except for samples, which take them as given (the input is not changed).
+ */
 export function run(query: Query | string, events: readonly EqlEvent[], options: EqlOptions = {}): EqlResult[] {
   const compiled = compile(query, options);
   const runner = createRunner(compiled);
-  const results = runner.pushAll(sortEvents(events, options));
+  const results = runner.pushAll(orderEventsFor(compiled, events));
   for (const result of runner.finish()) results.push(result);
   // The runner already stops at `size`; slicing again keeps that promise explicit.
   return options.size === undefined ? results : results.slice(0, options.size);

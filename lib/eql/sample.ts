@@ -11,15 +11,19 @@
  *   event not already taken by an earlier term is used, backtracking when a
  *   later term would otherwise be left without an event (Elasticsearch's
  *   SampleIterator fetches the first n hits of each term, n = number of
- *   terms, in index order, and backtracks the same way; for events indexed
- *   in time order, index order is our time order);
+ *   terms, in index order, and backtracks the same way). "Earliest" is the
+ *   order events are pushed in: index order for Elasticsearch, file order
+ *   here; timestamps play no part in a sample, so `run` does not sort them;
+ * - `maxSamplesPerKey` (Elasticsearch's max_samples_per_key, default 1) lets
+ *   a key give several samples: the first ones that backtracking finds, each
+ *   with distinct events, though an event may serve in several samples;
  * - a multi-valued key gives the event one key per value; a missing key keeps
  *   the event out unless the key is optional (see join-keys.ts).
  *
  * Key order means no sample can be returned before the end of input, so
- * everything comes out of finish(). Memory is bounded per key: with n terms,
- * the first n events of each term are enough to find the same sample (at
- * most n - 1 of them can be taken by the other terms).
+ * everything comes out of finish(). Memory is bounded per key: with n terms
+ * and k samples per key, the first n × k events of each term are enough to
+ * find the same samples.
  */
 import type { Expr, QueryTerm, SampleQuery } from "./ast";
 import { type CompileContext, compileFilter, type Predicate } from "./compile-expr";
@@ -35,9 +39,18 @@ interface SampleTermPlan {
 
 export interface SamplePlan {
   terms: SampleTermPlan[];
+  /** How many samples one join key may give (Elasticsearch's max_samples_per_key). */
+  maxSamplesPerKey: number;
 }
 
-export function compileSample(query: SampleQuery, ctx: CompileContext): SamplePlan {
+/** Elasticsearch's default max_samples_per_key. */
+export const DEFAULT_MAX_SAMPLES_PER_KEY = 1;
+
+export function compileSample(
+  query: SampleQuery,
+  ctx: CompileContext,
+  maxSamplesPerKey: number = DEFAULT_MAX_SAMPLES_PER_KEY,
+): SamplePlan {
   if (query.terms.length < 2) {
     throw new EqlError("invalid", `a sample needs at least 2 queries, found ${query.terms.length}`, query.span);
   }
@@ -60,6 +73,7 @@ export function compileSample(query: SampleQuery, ctx: CompileContext): SamplePl
       matches: compileFilter(term.filter, ctx),
       keys: compileJoinKeys([...query.by, ...term.by], ctx),
     })),
+    maxSamplesPerKey,
   };
 }
 
@@ -91,21 +105,35 @@ export function compareJoinKeys(a: readonly JoinKeyValue[], b: readonly JoinKeyV
  * such choice exists. Depth-first with backtracking; n is small (the terms).
  */
 export function pickDistinct(candidates: readonly (readonly EqlEvent[])[]): EqlEvent[] | null {
+  return pickSamples(candidates, 1)[0] ?? null;
+}
+
+/**
+ * Up to `limit` choices of one distinct event per term, in the order
+ * depth-first backtracking finds them (earliest events first, the last term
+ * varying fastest).
+ */
+export function pickSamples(candidates: readonly (readonly EqlEvent[])[], limit: number): EqlEvent[][] {
+  const found: EqlEvent[][] = [];
   const chosen: EqlEvent[] = [];
   const used = new Set<EqlEvent>();
-  const tryFrom = (term: number): boolean => {
-    if (term === candidates.length) return true;
+  const tryFrom = (term: number): void => {
+    if (term === candidates.length) {
+      found.push([...chosen]);
+      return;
+    }
     for (const event of candidates[term] as readonly EqlEvent[]) {
       if (used.has(event)) continue;
       used.add(event);
       chosen.push(event);
-      if (tryFrom(term + 1)) return true;
+      tryFrom(term + 1);
       chosen.pop();
       used.delete(event);
+      if (found.length >= limit) return;
     }
-    return false;
   };
-  return tryFrom(0) ? chosen : null;
+  if (limit > 0) tryFrom(0);
+  return found;
 }
 
 interface KeyState {
@@ -122,8 +150,8 @@ export interface SampleMatcher {
 const NOTHING: EqlResult[] = [];
 
 export function createSampleMatcher(plan: SamplePlan): SampleMatcher {
-  const { terms } = plan;
-  const limit = terms.length;
+  const { terms, maxSamplesPerKey } = plan;
+  const limit = terms.length * maxSamplesPerKey;
   const byKey = new Map<string, KeyState>();
 
   function stateFor(key: JoinKey): KeyState {
@@ -151,8 +179,9 @@ export function createSampleMatcher(plan: SamplePlan): SampleMatcher {
       byKey.clear();
       const results: EqlResult[] = [];
       for (const state of states) {
-        const events = pickDistinct(state.candidates);
-        if (events) results.push({ kind: "sample", events, joinKeys: state.key.values });
+        for (const events of pickSamples(state.candidates, maxSamplesPerKey)) {
+          results.push({ kind: "sample", events, joinKeys: state.key.values });
+        }
       }
       return results;
     },

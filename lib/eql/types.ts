@@ -16,6 +16,8 @@ export interface EqlOptions {
   size?: number;
   /** Treat every case-sensitive operator and function as its `~` form. */
   caseInsensitive?: boolean;
+  /** How many samples one join key may give (ES `max_samples_per_key`). Default 1. */
+  maxSamplesPerKey?: number;
 }
 
 /** One result of a query. */

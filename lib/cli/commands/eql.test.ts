@@ -126,6 +126,23 @@ describe("keelwatch eql", () => {
     expect(parseStats(streamed.err)?.matches).toBe(1);
   });
 
+  it("fills samples in file order in one streamed pass, up to --max-samples-per-key per key", async () => {
+    const dir = workspace();
+    // events.ndjson is out of time order (3, 1, 2): a sample takes 3 first, as Elasticsearch takes index order.
+    const query = "sample by process.entity_id [process where true] [network where true]";
+    const one = await runEql(["--events", "events.ndjson", "--query", query, "--stats"], dir);
+    expect(ids(one.out).map((line) => line.sample.map((e: { id: number }) => e.id))).toEqual([[3, 2]]);
+    expect(parseStats(one.err)?.order).toBe("streamed");
+    const two = await runEql(["--events", "events.ndjson", "--query", query, "--max-samples-per-key", "2"], dir);
+    expect(ids(two.out).map((line) => line.sample.map((e: { id: number }) => e.id))).toEqual([
+      [3, 2],
+      [1, 2],
+    ]);
+    await expect(
+      runEql(["--events", "events.ndjson", "--query", query, "--max-samples-per-key", "0"], dir),
+    ).rejects.toThrow(/--max-samples-per-key/);
+  });
+
   it("reports a bad line once when an out-of-order file is read a second time", async () => {
     const dir = workspace();
     const lines = ["{oops", ...events.map((e) => JSON.stringify(e))];

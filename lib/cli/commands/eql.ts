@@ -20,14 +20,15 @@ import { UsageError } from "../io";
 
 const help = `Usage: keelwatch eql --events FILE (--query 'EQL' | --query-file FILE)
               [--event-category-field event.category] [--timestamp-field @timestamp]
-              [--tiebreaker-field FIELD] [--size N] [--case-insensitive] [--stats]
+              [--tiebreaker-field FIELD] [--size N] [--max-samples-per-key N] [--case-insensitive] [--stats]
 
 Runs one EQL query over an events file with Elasticsearch's semantics and prints one JSON object per line:
   event queries: the matching event
   sequences:     {"sequence":[e1,e2,...],"join_keys":[...]}
   samples:       {"sample":[...],"join_keys":[...]}
 FILE may be - for stdin; .gz files are read transparently; NDJSON or a JSON array.
-Events are ordered by timestamp (then tiebreaker, then file order) before the query runs, as Elasticsearch does.
+Events are ordered by timestamp (then tiebreaker, then file order) before the query runs, as Elasticsearch does;
+samples take them in file order, as Elasticsearch takes index order, and give up to --max-samples-per-key (1) per key.
 A file already in that order is streamed in one pass in flat memory (matches beyond 8 MiB wait in a temporary
 file until the pass is done); a file out of order is read again and sorted in memory (stdin is always sorted
 in memory).
@@ -57,6 +58,7 @@ function parseEqlArgs(argv: string[], io: CliIO): EqlArgs {
         "timestamp-field": { type: "string" },
         "tiebreaker-field": { type: "string" },
         size: { type: "string" },
+        "max-samples-per-key": { type: "string" },
         "case-insensitive": { type: "boolean" },
         stats: { type: "boolean" },
       },
@@ -89,6 +91,13 @@ function parseEqlArgs(argv: string[], io: CliIO): EqlArgs {
     if (!Number.isInteger(size) || size < 0)
       throw new UsageError(`--size must be a whole number ≥ 0, not ${values.size}`);
     options.size = size;
+  }
+  if (values["max-samples-per-key"] !== undefined) {
+    const perKey = Number(values["max-samples-per-key"]);
+    if (!Number.isInteger(perKey) || perKey < 1) {
+      throw new UsageError(`--max-samples-per-key must be a whole number ≥ 1, not ${values["max-samples-per-key"]}`);
+    }
+    options.maxSamplesPerKey = perKey;
   }
   return { events, query, options, stats: values.stats === true };
 }
@@ -286,7 +295,8 @@ async function streamInOrder(
   badLines: BadLineReporter,
 ): Promise<Outcome | null> {
   const runner = createRunner(compiled);
-  const inOrder = createOrderCheck(compiled.options);
+  // A sample takes events in file order, so any order is the right one.
+  const inOrder = compiled.plan.kind === "sample" ? () => true : createOrderCheck(compiled.options);
   const lines = new HeldLines();
   let eventsRead = 0;
   try {
