@@ -1,5 +1,6 @@
 import type { Prisma } from "../generated/prisma/client";
 import { prisma } from "./client";
+import { EVENT_LOCATION_SELECT, type EventLocation, EventReader, type UnreadableEventError } from "./events";
 
 /**
  * Everything the alert detail screen shows, in one JSON-ready value (dates as
@@ -47,7 +48,10 @@ export interface TriggeringEvent {
   id: number;
   position: number;
   timestamp: string;
+  /** the ECS event; {} when it cannot be read (see `unreadable`) */
   document: JsonObject;
+  /** why the event's document cannot be read (a damaged block), shown instead of its fields */
+  unreadable?: string;
 }
 
 export interface StepState {
@@ -161,7 +165,10 @@ export async function getAlertDetail(id: string): Promise<AlertDetail | null> {
     include: {
       rule: true,
       assignee: { select: { id: true, displayName: true } },
-      events: { orderBy: { position: "asc" }, include: { event: true } },
+      events: {
+        orderBy: { position: "asc" },
+        include: { event: { select: { ...EVENT_LOCATION_SELECT, timestamp: true } } },
+      },
       stepStates: { orderBy: [{ kind: "asc" }, { stepIndex: "asc" }] },
       notes: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       changes: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
@@ -169,12 +176,16 @@ export async function getAlertDetail(id: string): Promise<AlertDetail | null> {
   });
   if (!alert) return null;
 
-  const events = alert.events.map((link) => ({
-    id: link.event.id,
-    position: link.position,
-    timestamp: link.event.timestamp.toISOString(),
-    document: parseObject(link.event.document),
-  }));
+  // One reader for the whole request: the triggering events and the process tree often share a block.
+  const reader = new EventReader();
+  const texts = await reader.documents(alert.events.map((link) => link.event));
+  const events = alert.events.map((link): TriggeringEvent => {
+    const found = texts.get(link.event.id);
+    const common = { id: link.event.id, position: link.position, timestamp: link.event.timestamp.toISOString() };
+    return typeof found === "string"
+      ? { ...common, document: parseObject(found) }
+      : { ...common, document: {}, unreadable: found?.message ?? "the event is missing" };
+  });
   const people = await resolvePeople([
     ...alert.stepStates.map((s) => s.checkedById),
     ...alert.notes.map((n) => n.authorId),
@@ -185,7 +196,7 @@ export async function getAlertDetail(id: string): Promise<AlertDetail | null> {
 
   const [related, processTree] = await Promise.all([
     findRelatedAlerts(alert),
-    buildProcessTree(alert.entityId ?? firstEntityId(events), events[0] ?? null),
+    buildProcessTree(alert.entityId ?? firstEntityId(events), events[0] ?? null, reader),
   ]);
 
   return {
@@ -382,10 +393,11 @@ type EventRow = {
   timestamp: Date;
   entityId: string | null;
   parentEntityId: string | null;
+  /** the event's JSON text, read through the event store ("{}" when unreadable) */
   document: string;
 };
 // Which process an event belongs to, and its parent, come from its Process row (see eventRowOf).
-const EVENT_SELECT = { id: true, timestamp: true, document: true } as const;
+const EVENT_SELECT = { ...EVENT_LOCATION_SELECT, timestamp: true } as const;
 
 /**
  * The triggering process with its ancestors and children, read from stored
@@ -397,6 +409,7 @@ const EVENT_SELECT = { id: true, timestamp: true, document: true } as const;
 export async function buildProcessTree(
   entityId: string | null,
   triggering: { id: number; timestamp: string; document: JsonObject } | null,
+  reader: EventReader = new EventReader(),
 ): Promise<ProcessTree> {
   const empty: ProcessTree = {
     ancestors: [],
@@ -410,7 +423,7 @@ export async function buildProcessTree(
     const self = nodeFromDocument(triggering.document, triggering.id, triggering.timestamp);
     return { ...empty, process: self, ancestors: enrichmentAncestors(triggering.document) };
   }
-  const selfRow = await firstEventOf(entityId);
+  const selfRow = await firstEventOf(entityId, reader);
   const process = selfRow
     ? nodeFromRow(selfRow)
     : triggering
@@ -428,7 +441,7 @@ export async function buildProcessTree(
       break;
     }
     seen.add(parentId);
-    const row = await firstEventOf(parentId);
+    const row = await firstEventOf(parentId, reader);
     if (!row) {
       ancestors.push(parentNodeFromChild(childDocument, parentId));
       break;
@@ -446,7 +459,9 @@ export async function buildProcessTree(
     take: CHILDREN_LIMIT + 1,
     select: PROCESS_SELECT,
   });
-  const children = childRows.slice(0, CHILDREN_LIMIT).map((row) => nodeFromRow(eventRowOf(row)));
+  const shown = childRows.slice(0, CHILDREN_LIMIT);
+  const childTexts = await reader.documents(shown.map((row) => row.event));
+  const children = shown.map((row) => nodeFromRow(eventRowOf(row, childTexts.get(row.event.id))));
   const childrenTruncated = childRows.length > CHILDREN_LIMIT;
   return { ancestors, process, children, ancestorsTruncated, childrenTruncated };
 }
@@ -457,17 +472,25 @@ const PROCESS_SELECT = { entityId: true, parentEntityId: true, event: { select: 
  * A process's earliest stored event (the Process table points at it), with
  * the parent the Process row knows: a later event may have filled it in.
  */
-async function firstEventOf(entityId: string): Promise<EventRow | null> {
+async function firstEventOf(entityId: string, reader: EventReader): Promise<EventRow | null> {
   const row = await prisma().process.findUnique({ where: { entityId }, select: PROCESS_SELECT });
-  return row ? eventRowOf(row) : null;
+  if (!row) return null;
+  const texts = await reader.documents([row.event]);
+  return eventRowOf(row, texts.get(row.event.id));
 }
 
-function eventRowOf(row: {
-  entityId: string;
-  parentEntityId: string | null;
-  event: Omit<EventRow, "entityId" | "parentEntityId">;
-}): EventRow {
-  return { ...row.event, entityId: row.entityId, parentEntityId: row.parentEntityId };
+/** A process's row with its event's document; a node whose document cannot be read keeps what the row knows. */
+function eventRowOf(
+  row: { entityId: string; parentEntityId: string | null; event: EventLocation & { timestamp: Date } },
+  text: string | UnreadableEventError | undefined,
+): EventRow {
+  return {
+    id: row.event.id,
+    timestamp: row.event.timestamp,
+    document: typeof text === "string" ? text : "{}",
+    entityId: row.entityId,
+    parentEntityId: row.parentEntityId,
+  };
 }
 
 function emptyNode(): ProcessNode {

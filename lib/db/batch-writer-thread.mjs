@@ -21,6 +21,7 @@
 import { randomUUID } from "node:crypto";
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { packBlock } from "./events/block-codec.mjs";
 
 const EVENT_COLUMNS = [
   "uploadId",
@@ -36,6 +37,8 @@ const EVENT_COLUMNS = [
   "parentEntityId",
   "processName",
   "processExecutable",
+  "blockId",
+  "position",
   "document",
 ];
 
@@ -93,6 +96,17 @@ function openWriter(file) {
     insertEvent: db.prepare(insertSql("Event", EVENT_COLUMNS, "id")).pluck(),
     findEvent: db.prepare(`SELECT "id" FROM "Event" WHERE "timestamp" = ? AND "contentHash" = ?`).pluck(),
     insertAlert: db.prepare(insertSql("Alert", ALERT_COLUMNS, "dedupKey")).pluck(),
+    openBlock: db
+      .prepare(
+        `INSERT INTO "EventBlock" ("uploadId", "codec", "count", "liveCount", "rawBytes", "checksum", "data", "minTime", "maxTime", "createdAt")
+         VALUES (?, '', 0, 0, 0, 0, x'', ?, ?, ?) RETURNING "id"`,
+      )
+      .pluck(),
+    sealBlock: db.prepare(
+      `UPDATE "EventBlock" SET "codec" = ?, "count" = ?, "liveCount" = ?, "rawBytes" = ?, "checksum" = ?, "data" = ?,
+       "minTime" = ?, "maxTime" = ? WHERE "id" = ?`,
+    ),
+    dropBlock: db.prepare(`DELETE FROM "EventBlock" WHERE "id" = ?`),
     linkEvent: db.prepare(`INSERT INTO "AlertEvent" ("alertId", "position", "eventId") VALUES (?, ?, ?)`),
     // Accepted and duplicate counts are added, not set: the batch knows only what it stored itself.
     recordProgress: db.prepare(
@@ -146,6 +160,7 @@ function* stagedChunks(staged) {
 
 function writeBatch(statements, { uploadId, staged, events, alerts, progress }) {
   const eventIds = new Map();
+  const block = new BlockBuilder(statements, uploadId);
   let inserted = 0;
   let stagedRows = 0;
   const insert = (row) => {
@@ -163,11 +178,14 @@ function writeBatch(statements, { uploadId, staged, events, alerts, progress }) 
       row.parentEntityId,
       row.processName,
       row.processExecutable,
-      row.document,
+      block.id(row.timestamp),
+      block.nextPosition(),
+      "",
     );
     if (id !== undefined) {
       inserted++;
       eventIds.set(row.contentHash, id);
+      block.add(row);
     }
   };
   // Read one chunk at a time, so a chunk's rows die young in this thread too.
@@ -179,6 +197,7 @@ function writeBatch(statements, { uploadId, staged, events, alerts, progress }) 
     throw new Error(`the staged chunks held ${stagedRows} rows, not ${staged.rows}; nothing was stored`);
   }
   for (const row of events) insert(row);
+  block.seal();
   const duplicates = stagedRows + events.length - inserted;
   const createdAlerts = insertAlerts(statements, uploadId, alerts, eventIds);
   if (progress) {
@@ -193,6 +212,63 @@ function writeBatch(statements, { uploadId, staged, events, alerts, progress }) 
     );
   }
   return { inserted, duplicates, createdAlerts };
+}
+
+/**
+ * The block of one batch: opened (as an empty row, for its id) when the first
+ * event is offered, filled with the documents of the events actually stored
+ * (a duplicate takes no position), and packed and written when the batch ends,
+ * in the same transaction: a batch cut short leaves no block behind.
+ */
+class BlockBuilder {
+  constructor(statements, uploadId) {
+    this.statements = statements;
+    this.uploadId = uploadId;
+    this.blockId = undefined;
+    this.documents = [];
+    this.minTime = Infinity;
+    this.maxTime = -Infinity;
+  }
+
+  /** The block's id, opening it on first use. */
+  id(timestamp) {
+    if (this.blockId === undefined) {
+      const time = sqliteDateTime(timestamp);
+      this.blockId = this.statements.openBlock.get(this.uploadId, time, time, sqliteDateTime(new Date()));
+    }
+    return this.blockId;
+  }
+
+  nextPosition() {
+    return this.documents.length;
+  }
+
+  add(row) {
+    this.documents.push(row.document);
+    const time = row.timestamp.getTime();
+    if (time < this.minTime) this.minTime = time;
+    if (time > this.maxTime) this.maxTime = time;
+  }
+
+  seal() {
+    if (this.blockId === undefined) return;
+    if (this.documents.length === 0) {
+      this.statements.dropBlock.run(this.blockId);
+      return;
+    }
+    const packed = packBlock(this.documents);
+    this.statements.sealBlock.run(
+      packed.codec,
+      this.documents.length,
+      this.documents.length,
+      packed.rawBytes,
+      packed.checksum,
+      packed.data,
+      sqliteDateTime(new Date(this.minTime)),
+      sqliteDateTime(new Date(this.maxTime)),
+      this.blockId,
+    );
+  }
 }
 
 /**

@@ -32,6 +32,7 @@ import {
 import type { Prisma } from "../generated/prisma/client";
 import { appendAudit } from "./audit";
 import { prisma } from "./client";
+import { EVENT_LOCATION_SELECT, EventReader, scanStoredEvents } from "./events";
 import { chunk, rowsPerStatement } from "./sql";
 import { retryingTransaction } from "./transactions";
 
@@ -557,6 +558,7 @@ export interface AlertSample {
  */
 async function* coveredAlerts(ruleIds: readonly string[], test: EventPredicate): AsyncGenerator<AlertSample> {
   if (ruleIds.length === 0) return;
+  const reader = new EventReader();
   let cursor: string | undefined;
   for (;;) {
     const alerts = await prisma().alert.findMany({
@@ -571,11 +573,15 @@ async function* coveredAlerts(ruleIds: readonly string[], test: EventPredicate):
         status: true,
         processName: true,
         containerName: true,
-        events: { select: { event: { select: { document: true } } } },
+        events: { select: { event: { select: EVENT_LOCATION_SELECT } } },
       },
     });
+    const texts = await reader.documents(alerts.flatMap((alert) => alert.events.map((link) => link.event)));
     for (const alert of alerts) {
-      const covered = alert.events.some((link) => test(parseDocument(link.event.document)));
+      const covered = alert.events.some((link) => {
+        const found = texts.get(link.event.id);
+        return typeof found === "string" && test(parseDocument(found));
+      });
       if (covered) {
         yield {
           id: alert.id,
@@ -791,58 +797,30 @@ export async function previewException(
 
   let eventsScanned = 0;
   let eventsMatched = 0;
-  let cursor: { timestamp: Date; id: number } | null = null;
-  for (;;) {
-    const batch: Array<{
-      id: number;
-      timestamp: Date;
-      document: string;
-      processName: string | null;
-      processExecutable: string | null;
-      containerId: string | null;
-      hostName: string | null;
-    }> = await prisma().event.findMany({
-      where: {
-        timestamp: { gte: from, lte: now },
-        ...(cursor
-          ? { OR: [{ timestamp: { gt: cursor.timestamp } }, { timestamp: cursor.timestamp, id: { gt: cursor.id } }] }
-          : {}),
-      },
-      orderBy: [{ timestamp: "asc" }, { id: "asc" }],
-      take: EVENT_BATCH,
-      select: {
-        id: true,
-        timestamp: true,
-        document: true,
-        processName: true,
-        processExecutable: true,
-        containerId: true,
-        hostName: true,
+  const rows = scanStoredEvents({
+    where: { timestamp: { gte: from, lte: now } },
+    extra: { processName: true, processExecutable: true, containerId: true, hostName: true },
+    pageSize: EVENT_BATCH,
+  });
+  for await (const row of rows) {
+    eventsScanned++;
+    const event = parseDocument(row.text);
+    const covered = test(event);
+    if (covered) eventsMatched++;
+    rowsByEvent.set(event, {
+      covered,
+      sample: {
+        eventId: row.id,
+        timestamp: row.timestamp.toISOString(),
+        processName: row.processName,
+        processExecutable: row.processExecutable,
+        containerId: row.containerId,
+        hostName: row.hostName,
       },
     });
-    for (const row of batch) {
-      eventsScanned++;
-      const event = parseDocument(row.document);
-      const covered = test(event);
-      if (covered) eventsMatched++;
-      rowsByEvent.set(event, {
-        covered,
-        sample: {
-          eventId: row.id,
-          timestamp: row.timestamp.toISOString(),
-          processName: row.processName,
-          processExecutable: row.processExecutable,
-          containerId: row.containerId,
-          hostName: row.hostName,
-        },
-      });
-      runs.forEach((run, index) => {
-        if (run.push) record(index, run.push(event));
-      });
-    }
-    const last = batch.at(-1);
-    if (!last || batch.length < EVENT_BATCH) break;
-    cursor = { timestamp: last.timestamp, id: last.id };
+    runs.forEach((run, index) => {
+      if (run.push) record(index, run.push(event));
+    });
   }
   runs.forEach((run, index) => {
     if (run.finish) record(index, run.finish());

@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "../db/client";
+import { readEventDocuments } from "../db/events";
 import { setUpTestDatabase } from "../db/test-database-hooks";
 import type { DetectionRule } from "../detection/detector";
 import { ingestEvents } from "./ingest";
@@ -98,7 +99,8 @@ describe("ingestEvents", () => {
     const alerts = await prisma().alert.findMany({ include: { events: { include: { event: true } } } });
     expect(alerts.map((alert) => alert.processName)).toEqual(["nc", "nc"]);
     expect(alerts[0]?.events[0]?.event.line).toBe(3);
-    const stored = JSON.parse(alerts[0]!.events[0]!.event.document);
+    const storedId = alerts[0]!.events[0]!.event.id;
+    const stored = JSON.parse((await readEventDocuments([storedId])).get(storedId) as string);
     expect(stored.keelwatch.process.ancestors.executable).toEqual(["/tmp/.cache/run", "/bin/sh"]);
     const upload = await prisma().upload.findUniqueOrThrow({ where: { id: report.uploadId } });
     expect(upload).toMatchObject({ status: "done", eventsAccepted: 4, alertsCreated: 2 });
@@ -190,7 +192,8 @@ describe("ingestEvents", () => {
       expect(again.alerts).toMatchObject({ created: 0, duplicate: 1 });
     }
     // Either way the stored document is the event's JSON.stringify, with the enrichment appended.
-    const stored = await prisma().event.findFirstOrThrow({ where: { processName: "nc" } });
+    const storedRow = await prisma().event.findFirstOrThrow({ where: { processName: "nc" } });
+    const stored = { document: (await readEventDocuments([storedRow.id])).get(storedRow.id) as string };
     const { keelwatch, ...asRead } = JSON.parse(stored.document) as Record<string, unknown>;
     expect(stored.document).toBe(`${JSON.stringify(asRead).slice(0, -1)},"keelwatch":${JSON.stringify(keelwatch)}}`);
     expect(keelwatch).toBeDefined();

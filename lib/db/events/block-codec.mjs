@@ -59,7 +59,8 @@ export function packBlock(documents, codec = DEFAULT_CODEC) {
   });
   const raw = Buffer.concat([header, ...texts]);
   const data = codecNamed(codec).compress(raw);
-  return { codec, data, rawBytes: raw.length, checksum: crc32(data) };
+  // Signed, as SQLite and Prisma's Int hold it.
+  return { codec, data, rawBytes: raw.length, checksum: crc32(data) | 0 };
 }
 
 /** @param {string} codec */
@@ -76,7 +77,7 @@ function codecNamed(codec) {
  */
 export function unpackBlock(block) {
   const data = Buffer.from(block.data.buffer, block.data.byteOffset, block.data.byteLength);
-  if (crc32(data) !== block.checksum >>> 0) {
+  if ((crc32(data) | 0) !== (block.checksum | 0)) {
     throw new BlockCorruptError(block.id, "its checksum does not match its bytes");
   }
   let raw;

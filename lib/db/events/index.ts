@@ -1,6 +1,23 @@
-import { prisma } from "./client";
+/**
+ * The event store: the only way events are read. Each stored batch's documents
+ * sit in one compressed block (EventBlock, block-codec.mjs); each event keeps a
+ * slim row (Event) with its identity, the fields queries filter on, and its
+ * block and position. Reads go through an EventReader, which unpacks a block
+ * once per request.
+ */
+import type { Prisma } from "../../generated/prisma/client";
+import { prisma } from "../client";
+import { EVENT_LOCATION_SELECT, type EventLocation, EventReader, type UnreadableEventError } from "./reader";
 
-/** One event as stored (lib/db/batch-writer stores it): the columns the UI filters on, plus the whole ECS document. */
+export {
+  EVENT_LOCATION_SELECT,
+  type EventLocation,
+  EventReader,
+  parseEventDocument,
+  UnreadableEventError,
+} from "./reader";
+
+/** One event as the batch writer stores it: the columns the UI filters on, plus the whole ECS document. */
 export interface EventRow {
   line: number;
   contentHash: string;
@@ -14,21 +31,98 @@ export interface EventRow {
   parentEntityId: string | null;
   processName: string | null;
   processExecutable: string | null;
+  /** the event's JSON; the writer packs it into the batch's block */
+  document: string;
+}
+
+/** A stored event with its document's JSON text. */
+export interface StoredEvent {
+  id: number;
+  timestamp: Date;
+  contentHash: string;
   document: string;
 }
 
 /** The newest `limit` stored events in [from, to), oldest first: the history sequence rules replay. */
-export async function findEventsBetween(from: Date, to: Date, limit: number) {
+export async function findEventsBetween(from: Date, to: Date, limit: number): Promise<StoredEvent[]> {
   const newestFirst = await prisma().event.findMany({
     where: { timestamp: { gte: from, lt: to } },
-    select: { contentHash: true, timestamp: true, document: true },
+    select: { ...EVENT_LOCATION_SELECT, contentHash: true, timestamp: true },
     orderBy: [{ timestamp: "desc" }, { id: "desc" }],
     take: limit,
   });
-  return newestFirst.reverse();
+  const reader = new EventReader();
+  const texts = await reader.documents(newestFirst);
+  const events: StoredEvent[] = [];
+  for (const row of newestFirst.reverse()) {
+    const text = texts.get(row.id);
+    // A damaged block loses its own events' history only; the reason is in the server log.
+    if (typeof text !== "string") {
+      if (text) console.error(`[keelwatch] sequence history: ${text.message}`);
+      continue;
+    }
+    events.push({ id: row.id, timestamp: row.timestamp, contentHash: row.contentHash, document: text });
+  }
+  return events;
 }
 
 export type StoredEventScope = { from: Date; to: Date } | { uploadId: string };
+
+/** Options of scanStoredEvents: which events, and which slim columns come along with each document. */
+export interface ScanOptions<Extra extends Prisma.EventSelect> {
+  where: Prisma.EventWhereInput;
+  extra?: Extra;
+  pageSize?: number;
+  /** called for an event whose document cannot be read (damaged block); the scan goes on without it */
+  onUnreadable?: (error: UnreadableEventError) => void;
+}
+
+type ScannedRow<Extra extends Prisma.EventSelect> = Prisma.EventGetPayload<{
+  select: Extra & typeof EVENT_LOCATION_SELECT & { timestamp: true };
+}> & { text: string };
+
+/**
+ * Stored events matching `where`, in time order, read a page at a time so memory
+ * holds one page and a few unpacked blocks, each with its document text and the
+ * `extra` columns asked for.
+ */
+export async function* scanStoredEvents<Extra extends Prisma.EventSelect = Record<never, never>>(
+  options: ScanOptions<Extra>,
+): AsyncGenerator<ScannedRow<Extra>> {
+  const pageSize = options.pageSize ?? 2_000;
+  const reader = new EventReader();
+  const select = { ...(options.extra ?? {}), ...EVENT_LOCATION_SELECT, timestamp: true } as const;
+  let after: { timestamp: Date; id: number } | null = null;
+  for (;;) {
+    const where: Prisma.EventWhereInput = after
+      ? {
+          AND: [
+            options.where,
+            { OR: [{ timestamp: { gt: after.timestamp } }, { timestamp: after.timestamp, id: { gt: after.id } }] },
+          ],
+        }
+      : options.where;
+    const page = (await prisma().event.findMany({
+      where,
+      select,
+      orderBy: [{ timestamp: "asc" }, { id: "asc" }],
+      take: pageSize,
+    })) as unknown as (EventLocation & { timestamp: Date })[];
+    const texts = await reader.documents(page);
+    for (const row of page) {
+      const text = texts.get(row.id);
+      if (typeof text === "string") yield { ...row, text } as unknown as ScannedRow<Extra>;
+      else if (text) (options.onUnreadable ?? logUnreadable)(text);
+    }
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) return;
+    after = { timestamp: last.timestamp, id: last.id };
+  }
+}
+
+function logUnreadable(error: UnreadableEventError): void {
+  console.error(`[keelwatch] ${error.message}`);
+}
 
 /**
  * Stored events in time order, read in pages so memory holds one page: for
@@ -39,26 +133,18 @@ export async function* iterateStoredEvents(
   pageSize = 2_000,
 ): AsyncGenerator<{ id: number; document: string }> {
   const where = "uploadId" in scope ? { uploadId: scope.uploadId } : { timestamp: { gte: scope.from, lt: scope.to } };
-  let after: { timestamp: Date; id: number } | null = null;
-  for (;;) {
-    const page: { id: number; timestamp: Date; document: string }[] = await prisma().event.findMany({
-      where: after
-        ? {
-            AND: [
-              where,
-              {
-                OR: [{ timestamp: { gt: after.timestamp } }, { timestamp: after.timestamp, id: { gt: after.id } }],
-              },
-            ],
-          }
-        : where,
-      select: { id: true, timestamp: true, document: true },
-      orderBy: [{ timestamp: "asc" }, { id: "asc" }],
-      take: pageSize,
-    });
-    for (const row of page) yield { id: row.id, document: row.document };
-    const last = page.at(-1);
-    if (!last || page.length < pageSize) return;
-    after = { timestamp: last.timestamp, id: last.id };
-  }
+  for await (const row of scanStoredEvents({ where, pageSize })) yield { id: row.id, document: row.text };
+}
+
+/** Stored events' document texts by id (or why one cannot be read); ids not stored are absent. */
+export async function readEventDocuments(
+  ids: readonly number[],
+  reader: EventReader = new EventReader(),
+): Promise<Map<number, string | UnreadableEventError>> {
+  const locations = await prisma().event.findMany({
+    where: { id: { in: [...ids] } },
+    select: EVENT_LOCATION_SELECT,
+    orderBy: { id: "asc" },
+  });
+  return reader.documents(locations);
 }
