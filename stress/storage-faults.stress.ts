@@ -3,7 +3,9 @@
  * real server: the uploading client gets a clear JSON error (status, code,
  * message), no batch is half-written, and the server goes on serving reads.
  */
+import { createHash } from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -25,18 +27,32 @@ if (!canMount) console.warn("storage faults: the read-only and disk-full tests a
 const mounted: string[] = [];
 let files: string[] = [];
 let token = "";
+let sessionCookie = "";
+const ADMIN_PASSWORD = "stress-admin-password-1";
 let server: KeelwatchServer | null = null;
 
 beforeAll(async () => {
   files = writeUploadFiles(path.join(dir, "files"), 4, EVENTS_PER_FILE, SEED);
-  // A database with the built-in rules and some alerts, copied for each scenario.
+  // A database with the built-in rules, some alerts and a signed-in session, copied for each scenario.
   token = prepareTestDatabase(seeded);
-  const first = new KeelwatchServer({ port: PORT, dbFile: seeded });
+  const first = new KeelwatchServer({
+    port: PORT,
+    dbFile: seeded,
+    env: { NODE_ENV: "production", KEELWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD },
+  });
   await first.start();
   const response = await upload(first, files[0] as string);
   expect(response.status).toBe(200);
+  const login = await signIn(first);
+  expect(login.status, login.text).toBe(200);
+  sessionCookie = /keelwatch_session=[^;]+/.exec(login.cookie ?? "")?.[0] ?? "";
+  expect(sessionCookie).not.toBe("");
   await first.stop();
-  withDatabase(seeded, (db) => db.pragma("wal_checkpoint(TRUNCATE)"));
+  withDatabase(seeded, (db) => {
+    // Due for its "last seen" refresh, which a read-only server must skip without failing the request.
+    db.prepare("UPDATE Session SET lastSeenAt = ?").run(new Date(Date.now() - 60 * 60 * 1000).toISOString());
+    db.pragma("wal_checkpoint(TRUNCATE)");
+  });
 });
 
 afterEach(async (context) => {
@@ -87,6 +103,30 @@ async function* sentInTwoParts(file: string, lines: number, between: () => Promi
   yield text.subarray(end);
 }
 
+/** POST /api/auth/login as the admin; `cookie` is the Set-Cookie header. */
+function signIn(target: KeelwatchServer): Promise<{ status: number; text: string; cookie?: string }> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ username: "admin", password: ADMIN_PASSWORD });
+    const request = http.request(
+      `${target.baseUrl}/api/auth/login`,
+      { method: "POST", headers: { "content-type": "application/json" }, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString("utf8"),
+            cookie: response.headers["set-cookie"]?.join("; "),
+          }),
+        );
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
 function readAlerts(target: KeelwatchServer) {
   return send("GET", `${target.baseUrl}/api/alerts?limit=5`, { headers: { authorization: `Bearer ${token}` } });
 }
@@ -123,6 +163,10 @@ function expectWholeBatches(dbFile: string, fileName: string): number {
   );
   expect(orphans).toBe(0);
   return rows.reduce((sum, row) => sum + row.events, 0);
+}
+
+function sha256(file: string): string {
+  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
 
 async function waitFor<T>(what: string, probe: () => T | null | undefined, timeoutMs = 60_000): Promise<T> {
@@ -204,28 +248,68 @@ describe("storage faults", () => {
     }
   });
 
-  // Known defect, reported: start-up cannot open a WAL database on a read-only
-  // mount (journal_mode = WAL needs the -wal and -shm files: SQLITE_CANTOPEN),
-  // so the instrumentation hook fails and no request is answered. Remove
-  // `.fails` once start-up falls back to serving reads from a read-only file.
-  it.skipIf(!canMount).fails(
-    "a read-only database file: 503 database_read_only, nothing stored, reads go on",
+  // A WAL database in a folder nobody may write has no -shm index, and SQLite cannot make one there:
+  // start-up reads it as immutable (lib/db/read-only.ts) instead of failing with SQLITE_CANTOPEN.
+  it.skipIf(!canMount)(
+    "a read-only database file and folder: reads are served, every write answers 503 database_read_only",
     async () => {
       const source = path.join(dir, "read-only-source");
       const folder = path.join(dir, "read-only");
       fs.mkdirSync(source);
-      fs.copyFileSync(seeded, path.join(source, "keelwatch.db"));
+      const sourceFile = path.join(source, "keelwatch.db");
+      fs.copyFileSync(seeded, sourceFile);
+      const before = sha256(sourceFile);
       mountReadOnly(source, folder);
       mounted.push(folder);
       const target = await serverOn(folder, false, 20_000);
-      await expectReadsServed(target);
+      expect(target.output.join("\n")).toMatch(/keelwatch: database is read-only: serving reads only .*EROFS/);
+
+      const health = await send("GET", `${target.baseUrl}/api/health`);
+      expect(health.status).toBe(200);
+      expect(JSON.parse(health.text)).toMatchObject({ status: "degraded", db: "read_only" });
+
+      // Reads: the alert list, an alert's detail with its event, the dashboard; with a token and with a session.
+      const bearer = { authorization: `Bearer ${token}` };
+      const list = await readAlerts(target);
+      expect(list.status, list.text).toBe(200);
+      const alerts = (JSON.parse(list.text) as { items: { id: string; version: number }[] }).items;
+      expect(alerts.length).toBeGreaterThan(0);
+      const alert = alerts[0] as { id: string; version: number };
+      const detail = await send("GET", `${target.baseUrl}/api/alerts/${alert.id}`, { headers: bearer });
+      expect(detail.status, detail.text).toBe(200);
+      expect(JSON.parse(detail.text)).toMatchObject({ id: alert.id });
+      const dashboard = await send("GET", `${target.baseUrl}/api/dashboard?range=all`, { headers: bearer });
+      expect(dashboard.status, dashboard.text).toBe(200);
+      expect((JSON.parse(dashboard.text) as { total: number }).total).toBeGreaterThan(0);
+      const bySession = await send("GET", `${target.baseUrl}/api/alerts?limit=5`, {
+        headers: { cookie: sessionCookie },
+      });
+      expect(bySession.status, bySession.text).toBe(200);
+
+      // Writes: an upload, an alert change, a new sign-in.
       const refused = await upload(target, files[2] as string);
       expect(refused.status).toBe(503);
       expect(refused.body.error?.code).toBe("database_read_only");
       expect(refused.body.error?.message).toMatch(/read-only/);
+      const change = await send("PATCH", `${target.baseUrl}/api/alerts/${alert.id}`, {
+        headers: { ...bearer, "content-type": "application/json" },
+        body: JSON.stringify({ status: "acknowledged", version: alert.version }),
+      });
+      expect(change.status, change.text).toBe(503);
+      expect(JSON.parse(change.text)).toMatchObject({ error: { code: "database_read_only" } });
+      const login = await signIn(target);
+      expect(login.status, login.text).toBe(503);
+      expect(JSON.parse(login.text)).toMatchObject({
+        error: { code: "database_read_only", message: expect.stringMatching(/sign-ins/) },
+      });
+      expect(login.cookie).toBeUndefined();
+
       await expectReadsServed(target);
-      expect(uploadRows(path.join(source, "keelwatch.db"), path.basename(files[2] as string))).toEqual([]);
+      // The skipped "last seen" refresh of the session is not worth a warning: start-up said it all.
+      expect(target.output.join("\n")).not.toMatch(/skipped recording/);
       await target.stop();
+      expect(sha256(sourceFile)).toBe(before);
+      expect(fs.readdirSync(source)).toEqual(["keelwatch.db"]);
     },
   );
 
