@@ -198,10 +198,12 @@ describe("Falco adapter", () => {
         dataset: "falco.alerts",
         provider: "syscall",
         original: shell.output,
+        severity: 2,
       },
       message: shell.output,
       rule: { name: "Run shell untrusted" },
       log: { level: "notice" },
+      falco: { priority: "Notice", source: "syscall", output_fields: shell.output_fields },
       tags: ["container", "maturity_stable", "mitre_execution", "shell", "T1059"],
       process: {
         name: "sh",
@@ -394,6 +396,29 @@ describe("Tetragon adapter", () => {
 
 describe("Datadog CWS adapter", () => {
   const raws = fixture("datadog");
+
+  it("makes an event sent for an agent rule a sensor alert carrying the rule and its policy", () => {
+    const raw = raws[0]!;
+    const withPolicy = {
+      ...raw,
+      agent: { ...(raw.agent as Json), rule_version: "3", policy_name: "datadog-managed", policy_version: "74" },
+    };
+    expect(convert(datadogAdapter, withPolicy)).toMatchObject({
+      event: { kind: "alert" },
+      rule: {
+        id: "interactive_shell_in_container",
+        name: "interactive_shell_in_container",
+        version: "3",
+        ruleset: "datadog-managed",
+      },
+      datadog: { policy_version: "74" },
+      message: "Interactive shell started in container",
+    });
+    const { agent: _agent, ...withoutRule } = raw;
+    const plain = convert(datadogAdapter, withoutRule);
+    expect(plain).toMatchObject({ event: { kind: "event" } });
+    expect(plain).not.toHaveProperty("rule");
+  });
 
   it("maps an exec event with argv0, argv, ancestors, tags and container", () => {
     const nc = raws.find((raw) => JSON.stringify(raw.process).includes('"argv0":"nc"'))!;

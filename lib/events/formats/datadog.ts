@@ -163,7 +163,19 @@ export const datadogAdapter: FormatAdapter = {
     put(event, "event.outcome", text(evt.outcome)?.toLowerCase());
     put(event, "event.module", "datadog");
     put(event, "event.dataset", "datadog.cws");
-    put(event, "rule.id", text(object(raw.agent)?.rule_id));
+    // An event the agent sent because one of its Workload Protection rules matched: the sensor's own alert.
+    const agent = object(raw.agent);
+    const ruleId = text(agent?.rule_id);
+    if (ruleId) {
+      put(event, "event.kind", "alert");
+      put(event, "rule.id", ruleId);
+      // Agent rules are named by their id; the signal's title says what happened.
+      put(event, "rule.name", ruleId);
+      put(event, "rule.version", text(agent?.rule_version));
+      put(event, "rule.ruleset", text(agent?.policy_name));
+      put(event, "datadog.policy_version", text(agent?.policy_version));
+      put(event, "datadog.rule_actions", Array.isArray(agent?.rule_actions) ? agent.rule_actions : undefined);
+    }
     put(event, "message", text(raw.title) ?? text(raw.message));
 
     // For exec events `process` already describes the new image; `exec` fills what it lacks.

@@ -6,7 +6,7 @@
  * (event.kind "alert") carrying the Falco rule under rule.name.
  */
 import type { AdaptResult, FormatAdapter } from "./types";
-import { basename, id, integer, isoTimestamp, type Json, object, put, share, splitArgs, text } from "./util";
+import { basename, id, integer, isoTimestamp, type Json, object, put, share, splitArgs, strings, text } from "./util";
 
 /** Falco reports "host" (older releases) or "" for events outside any container. */
 function containerValue(value: unknown): string | undefined {
@@ -86,6 +86,99 @@ function ordered(values: Map<number, string>): string[] {
   return [...values.entries()].sort((a, b) => a[0] - b[0]).map((entry) => entry[1]);
 }
 
+/** Falco priorities on the 0-7 scale Elastic's Falco integration gives event.severity (syslog's, reversed). */
+const SEVERITY: Record<string, number> = {
+  emergency: 7,
+  alert: 6,
+  critical: 5,
+  error: 4,
+  warning: 3,
+  notice: 2,
+  informational: 1,
+  info: 1,
+  debug: 0,
+};
+
+/** Falco's periodic metrics snapshot (metrics.output_rule): an "alert" of its internal source, not an event. */
+function isMetricsSnapshot(raw: Json, fields: Json): boolean {
+  if (raw.rule === "Falco internal: metrics snapshot") return true;
+  return raw.source === "internal" && Object.hasOwn(fields, "falco.version") && Object.hasOwn(fields, "falco.num_evts");
+}
+
+/** ECS event.type of a Kubernetes API verb. */
+const VERB_TYPES: Record<string, string> = {
+  create: "creation",
+  delete: "deletion",
+  deletecollection: "deletion",
+  update: "change",
+  patch: "change",
+  get: "access",
+  list: "access",
+  watch: "access",
+};
+
+/** "pods" → "pod", "networkpolicies" → "networkpolicy", "ingresses" → "ingress": the kind's name, as the other adapters write it. */
+function singular(resource: string): string {
+  if (resource.endsWith("ies")) return `${resource.slice(0, -3)}y`;
+  if (/(ss|x|ch|sh)es$/.test(resource)) return resource.slice(0, -2);
+  return resource.endsWith("s") ? resource.slice(0, -1) : resource;
+}
+
+/**
+ * Kubernetes audit alerts (source k8s_audit, ka.* fields): the API call as ECS (user, verb as
+ * event.action, the target as orchestrator.*, source address, user agent, status) and as the
+ * kubernetes.audit.* fields of Elastic's Kubernetes audit integration, which Elastic's own
+ * Kubernetes rules read (objectRef.subresource has no ECS field).
+ */
+function auditFields(event: Json, f: (name: string) => unknown): void {
+  const verb = text(f("ka.verb"));
+  const resource = text(f("ka.target.resource"));
+  const subresource = text(f("ka.target.subresource"));
+  const namespace = text(f("ka.target.namespace"));
+  const name = text(f("ka.target.name"));
+  const sourceIps = strings(f("ka.sourceips")) ?? (text(f("ka.sourceips")) ? [text(f("ka.sourceips"))!] : undefined);
+  put(event, "event.category", ["api"]);
+  put(event, "event.type", [VERB_TYPES[verb ?? ""] ?? "info"]);
+  put(event, "event.action", verb);
+  put(event, "user.name", text(f("ka.user.name")));
+  put(event, "user.group.name", strings(f("ka.user.groups")));
+  put(event, "orchestrator.type", "kubernetes");
+  put(event, "orchestrator.namespace", namespace);
+  put(event, "orchestrator.resource.type", resource ? singular(resource) : undefined);
+  put(event, "orchestrator.resource.name", name);
+  put(event, "url.original", text(f("ka.uri")));
+  put(event, "source.ip", sourceIps?.[0]);
+  put(event, "user_agent.original", text(f("ka.useragent")));
+  put(event, "http.response.status_code", integer(f("ka.response.code")));
+  put(event, "kubernetes.audit.verb", verb);
+  put(event, "kubernetes.audit.auditID", text(f("ka.auditid")));
+  put(event, "kubernetes.audit.user.username", text(f("ka.user.name")));
+  put(event, "kubernetes.audit.user.groups", strings(f("ka.user.groups")));
+  put(event, "kubernetes.audit.objectRef.resource", resource);
+  put(event, "kubernetes.audit.objectRef.subresource", subresource);
+  put(event, "kubernetes.audit.objectRef.namespace", namespace);
+  put(event, "kubernetes.audit.objectRef.name", name);
+  put(event, "kubernetes.audit.requestURI", text(f("ka.uri")));
+  put(event, "kubernetes.audit.sourceIPs", sourceIps);
+  put(event, "kubernetes.audit.userAgent", text(f("ka.useragent")));
+  put(event, "kubernetes.audit.responseStatus.code", integer(f("ka.response.code")));
+}
+
+/** Socket and file fields of a syscall alert (fd.*), as Elastic's Falco integration maps them. */
+function fdFields(event: Json, f: (name: string) => unknown, category: string): void {
+  put(event, "source.ip", text(f("fd.lip")) ?? text(f("fd.cip")));
+  put(event, "source.port", integer(f("fd.lport")) ?? integer(f("fd.cport")));
+  put(event, "destination.ip", text(f("fd.rip")) ?? text(f("fd.sip")));
+  put(event, "destination.port", integer(f("fd.rport")) ?? integer(f("fd.sport")));
+  put(event, "network.transport", text(f("fd.l4proto")));
+  const fdType = text(f("fd.type"));
+  if (category === "file" || fdType === "file" || fdType === "directory") {
+    put(event, "file.path", text(f("fd.name")));
+    put(event, "file.directory", text(f("fd.directory")));
+    put(event, "file.name", text(f("fd.filename")) ?? basename(text(f("fd.name"))));
+  }
+}
+
 export const falcoAdapter: FormatAdapter = {
   format: "falco",
   label: "Falco JSON output",
@@ -101,8 +194,20 @@ export const falcoAdapter: FormatAdapter = {
   toEcs(raw): AdaptResult {
     const fields = object(raw.output_fields);
     if (!fields) return { ok: false, field: "output_fields", message: "missing or not an object" };
+    if (isMetricsSnapshot(raw, fields)) {
+      return {
+        ok: false,
+        message: 'a Falco metrics snapshot (rule "Falco internal: metrics snapshot"), not an event',
+        notEvent: "Falco metrics snapshot",
+      };
+    }
+    // `date` / `@timestamp`: the record time a collector adds (Fluent Bit's parser takes `time` out into it).
     const timestamp =
-      isoTimestamp(raw.time) ?? isoTimestamp(fields["evt.time.iso8601"]) ?? isoTimestamp(fields["evt.time"]);
+      isoTimestamp(raw.time) ??
+      isoTimestamp(fields["evt.time.iso8601"]) ??
+      isoTimestamp(fields["evt.time"]) ??
+      isoTimestamp(raw.date) ??
+      isoTimestamp(raw["@timestamp"]);
     if (!timestamp) {
       return {
         ok: false,
@@ -131,7 +236,15 @@ export const falcoAdapter: FormatAdapter = {
     put(event, "event.original", text(raw.output));
     put(event, "message", text(raw.output));
     put(event, "rule.name", text(raw.rule));
-    put(event, "log.level", text(raw.priority)?.toLowerCase());
+    const priority = text(raw.priority);
+    put(event, "log.level", priority?.toLowerCase());
+    put(event, "event.severity", SEVERITY[priority?.toLowerCase() ?? ""]);
+    put(event, "falco.priority", priority);
+    put(event, "falco.source", text(raw.source));
+    // Falcosidekick's id of the alert, kept so a forwarded alert can be found in Falcosidekick UI.
+    put(event, "falco.uuid", text(raw.uuid));
+    // Every field the rule's output named, as Falco gave them (the ECS fields below are a reading of them).
+    event.falco = { ...object(event.falco), output_fields: { ...fields } };
     if (Array.isArray(raw.tags))
       put(
         event,
@@ -191,11 +304,11 @@ export const falcoAdapter: FormatAdapter = {
     put(event, "container.name", containerValue(f("container.name")));
     put(event, "container.image.name", text(f("container.image.repository")));
     put(event, "container.image.tag", text(f("container.image.tag")));
-    put(
-      event,
-      "container.image.hash.all",
-      text(f("container.image.digest")) ? [f("container.image.digest")] : undefined,
-    );
+    // A string, or a list of digests in newer Falco releases.
+    const digests =
+      strings(f("container.image.digest")) ??
+      (text(f("container.image.digest")) ? [text(f("container.image.digest"))!] : undefined);
+    put(event, "container.image.hash.all", digests);
     put(event, "container.runtime", text(f("container.type")));
 
     const namespace = text(f("k8s.ns.name"));
@@ -205,6 +318,9 @@ export const falcoAdapter: FormatAdapter = {
     put(event, "orchestrator.resource.name", pod);
     if (pod) put(event, "orchestrator.resource.type", "pod");
     put(event, "orchestrator.resource.id", text(f("k8s.pod.uid")));
+
+    if (raw.source === "k8s_audit" || Object.keys(fields).some((key) => key.startsWith("ka."))) auditFields(event, f);
+    else fdFields(event, f, category);
 
     put(event, "host.name", text(raw.hostname) ?? text(f("evt.hostname")));
     return { ok: true, event };

@@ -3,7 +3,13 @@ export type EventFormat = "ecs" | "falco" | "tetragon" | "datadog";
 
 export const EVENT_FORMATS: readonly EventFormat[] = ["ecs", "falco", "tetragon", "datadog"];
 
-export type AdaptResult = { ok: true; event: Record<string, unknown> } | { ok: false; message: string; field?: string };
+/**
+ * `notEvent` names lines that are not events at all but the sensor's own bookkeeping (a Falco
+ * metrics snapshot): normalizeEvents reports those once per stream instead of line by line.
+ */
+export type AdaptResult =
+  | { ok: true; event: Record<string, unknown> }
+  | { ok: false; message: string; field?: string; notEvent?: string };
 
 export interface FormatAdapter {
   format: EventFormat;
