@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { axisLabel, bucketLastInstant, periodLabel } from "./bucket-labels";
 import type { DashboardFigures } from "./queries";
 
 /** Fill colours per severity, dark enough to read against white and the dark theme. */
@@ -12,21 +13,22 @@ const SEVERITY_FILLS = [
   { key: "low", label: "Low", fill: "#64748b" },
 ] as const;
 
-function bucketLabel(start: string, bucket: DashboardFigures["bucket"]): string {
-  const date = new Date(start);
-  return bucket === "hour"
-    ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", timeZone: "UTC" })
-    : date.toLocaleDateString([], { month: "short", day: "numeric", timeZone: "UTC" });
-}
+const DAY_MS = 86_400_000;
 
-function bucketEnd(start: string, bucket: DashboardFigures["bucket"]): string {
-  return new Date(new Date(start).getTime() + (bucket === "hour" ? 3_600_000 : 86_400_000)).toISOString();
-}
-
-/** Alerts per hour or day stacked by severity; a bar opens the alert list for that slice. */
+/**
+ * Alerts per bucket (an hour up to a year, chosen by the server from the span)
+ * stacked by severity; a bar opens the alert list for that slice.
+ */
 export function AlertsOverTime({ figures }: { figures: DashboardFigures }) {
   const router = useRouter();
-  const data = figures.overTime.map((entry) => ({ ...entry, label: bucketLabel(entry.start, figures.bucket) }));
+  const first = figures.overTime[0]?.start;
+  const last = figures.overTime.at(-1)?.start;
+  const spansDays = first !== undefined && last !== undefined && Date.parse(last) - Date.parse(first) >= DAY_MS;
+  const data = figures.overTime.map((entry) => ({
+    ...entry,
+    label: axisLabel(entry.start, figures.bucket, spansDays),
+    period: periodLabel(entry.start, figures.bucket),
+  }));
   return (
     <figure aria-label="Alerts over time, by severity" className="h-72">
       <ResponsiveContainer width="100%" height="100%">
@@ -34,7 +36,10 @@ export function AlertsOverTime({ figures }: { figures: DashboardFigures }) {
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#cbd5e1" />
           <XAxis dataKey="label" tick={{ fontSize: 12 }} />
           <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
-          <Tooltip cursor={{ fill: "rgba(14,165,233,0.08)" }} />
+          <Tooltip
+            cursor={{ fill: "rgba(14,165,233,0.08)" }}
+            labelFormatter={(label, payload) => payload?.[0]?.payload?.period ?? label}
+          />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {SEVERITY_FILLS.map((severity) => (
             <Bar
@@ -47,10 +52,12 @@ export function AlertsOverTime({ figures }: { figures: DashboardFigures }) {
               onClick={(_, index) => {
                 const entry = figures.overTime[index];
                 if (!entry) return;
+                // The first bucket may start before the range does: the list opens on the range's part of it.
+                const from = figures.from !== null && figures.from > entry.start ? figures.from : entry.start;
                 const params = new URLSearchParams({
                   severity: severity.key,
-                  from: entry.start,
-                  to: bucketEnd(entry.start, figures.bucket),
+                  from,
+                  to: bucketLastInstant(entry.start, figures.bucket),
                 });
                 router.push(`/alerts?${params}`);
               }}
@@ -60,9 +67,10 @@ export function AlertsOverTime({ figures }: { figures: DashboardFigures }) {
       </ResponsiveContainer>
       <figcaption className="sr-only">
         {data
+          .filter((entry) => entry.critical + entry.high + entry.medium + entry.low > 0)
           .map(
             (entry) =>
-              `${entry.label}: ${entry.critical} critical, ${entry.high} high, ${entry.medium} medium, ${entry.low} low`,
+              `${entry.period}: ${entry.critical} critical, ${entry.high} high, ${entry.medium} medium, ${entry.low} low`,
           )
           .join("; ")}
       </figcaption>

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { z } from "zod";
+import { BUCKET_SIZES } from "@/lib/db/dashboard-buckets";
 
 const HealthSchema = z.object({ status: z.string(), db: z.string(), version: z.string() });
 export type SystemHealth = z.infer<typeof HealthSchema>;
@@ -24,7 +25,7 @@ const CountSchema = z.number().int().nonnegative();
 const DashboardSchema = z.object({
   range: z.enum(["24h", "7d", "30d", "all"]),
   from: z.string().nullable(),
-  bucket: z.enum(["hour", "day"]),
+  bucket: z.enum(BUCKET_SIZES),
   total: CountSchema,
   overTime: z.array(
     z.object({ start: z.string(), low: CountSchema, medium: CountSchema, high: CountSchema, critical: CountSchema }),

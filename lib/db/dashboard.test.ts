@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "./client";
-import { dashboardFigures } from "./dashboard";
+import { dashboardFigures, type TimeBucket } from "./dashboard";
+import { MAX_BUCKETS } from "./dashboard-buckets";
 import { setUpTestDatabase } from "./test-database-hooks";
 
 setUpTestDatabase();
@@ -59,20 +60,27 @@ beforeEach(async () => {
   await prisma().rule.deleteMany();
 });
 
+const nonEmpty = (buckets: TimeBucket[]) =>
+  buckets.filter((bucket) => bucket.low + bucket.medium + bucket.high + bucket.critical > 0);
+
 describe("dashboardFigures", () => {
-  it("buckets alerts by day and severity, ranks rules, images and containers, within the range", async () => {
+  it("buckets alerts by time and severity, ranks rules, images and containers, within the range", async () => {
     await seed({ timestamp: "2026-11-22T08:00:00Z", severity: "high", ruleId: "rule-shell", imageName: "alpine" });
     await seed({ timestamp: "2026-11-22T09:30:00Z", severity: "medium", ruleId: "rule-shell", imageName: "alpine" });
     await seed({ timestamp: "2026-11-23T01:00:00Z", severity: "medium", containerName: "api-2" });
     await seed({ timestamp: "2026-10-01T00:00:00Z", severity: "critical", ruleId: "rule-old" }); // outside 7d
 
     const figures = await dashboardFigures("7d", NOW);
-    expect(figures.bucket).toBe("day");
+    expect(figures.bucket).toBe("6h");
     expect(figures.total).toBe(3);
-    expect(figures.overTime).toEqual([
-      { start: "2026-11-22T00:00:00.000Z", low: 0, medium: 1, high: 1, critical: 0 },
+    expect(nonEmpty(figures.overTime)).toEqual([
+      { start: "2026-11-22T06:00:00.000Z", low: 0, medium: 1, high: 1, critical: 0 },
       { start: "2026-11-23T00:00:00.000Z", low: 0, medium: 1, high: 0, critical: 0 },
     ]);
+    // Every 6 hours from the range's start (2026-11-16T12) to now, empty ones included.
+    expect(figures.overTime).toHaveLength(29);
+    expect(figures.overTime[0]?.start).toBe("2026-11-16T12:00:00.000Z");
+    expect(figures.overTime.at(-1)?.start).toBe("2026-11-23T12:00:00.000Z");
     expect(figures.topRules).toEqual([
       { ruleId: "rule-shell", ruleName: "Rule rule-shell", count: 2 },
       { ruleId: "rule-net", ruleName: "Rule rule-net", count: 1 },
@@ -92,7 +100,67 @@ describe("dashboardFigures", () => {
     await seed({ timestamp: "2026-11-23T10:15:00Z" });
     await seed({ timestamp: "2026-11-23T10:45:00Z", severity: "low" });
     const figures = await dashboardFigures("24h", NOW);
-    expect(figures.overTime).toEqual([{ start: "2026-11-23T10:00:00.000Z", low: 1, medium: 1, high: 0, critical: 0 }]);
+    expect(figures.bucket).toBe("hour");
+    expect(figures.overTime).toHaveLength(25);
+    expect(nonEmpty(figures.overTime)).toEqual([
+      { start: "2026-11-23T10:00:00.000Z", low: 1, medium: 1, high: 0, critical: 0 },
+    ]);
+  });
+
+  it("over all time, spans the first to the last alert in buckets few enough to draw, summing every alert", async () => {
+    // One alert a day for 400 days (about 13 months), every fifth one high: by day, 400 bars.
+    const first = Date.parse("2025-07-01T12:00:00Z");
+    for (let day = 0; day < 400; day++) {
+      await seed({
+        timestamp: new Date(first + day * 86_400_000).toISOString(),
+        severity: day % 5 === 0 ? "high" : "medium",
+      });
+    }
+    const all = await dashboardFigures("all", NOW);
+    expect(all.total).toBe(400);
+    expect(all.bucket).toBe("week");
+    expect(all.overTime.length).toBeLessThanOrEqual(MAX_BUCKETS);
+    // Weeks start on Monday: 2025-07-01 is a Tuesday, the last alert (2026-08-04) another Tuesday.
+    expect(all.overTime[0]?.start).toBe("2025-06-30T00:00:00.000Z");
+    expect(all.overTime.at(-1)?.start).toBe("2026-08-03T00:00:00.000Z");
+    expect(all.overTime).toHaveLength(58);
+    expect(all.overTime.reduce((sum, bucket) => sum + bucket.high, 0)).toBe(80);
+    expect(all.overTime.reduce((sum, bucket) => sum + bucket.medium, 0)).toBe(320);
+    // A whole week inside the data holds seven alerts, one or two of them high.
+    for (const bucket of all.overTime.slice(1, -1)) {
+      expect(bucket.medium + bucket.high).toBe(7);
+      expect(bucket.high).toBeGreaterThanOrEqual(1);
+    }
+    expect(all.overTime[0]).toMatchObject({ medium: 4, high: 2 }); // Tuesday to Sunday: days 0 and 5 are high
+    expect(all.overTime.at(-1)).toMatchObject({ medium: 2, high: 0 }); // Monday and Tuesday
+  });
+
+  it("over all time, spreads alerts years apart into months or longer", async () => {
+    await seed({ timestamp: "2023-03-10T08:00:00Z", severity: "low" });
+    await seed({ timestamp: "2026-11-23T10:00:00Z", severity: "critical" });
+    const all = await dashboardFigures("all", NOW);
+    expect(all.bucket).toBe("month");
+    expect(all.overTime[0]).toEqual({ start: "2023-03-01T00:00:00.000Z", low: 1, medium: 0, high: 0, critical: 0 });
+    expect(all.overTime.at(-1)).toEqual({
+      start: "2026-11-01T00:00:00.000Z",
+      low: 0,
+      medium: 0,
+      high: 0,
+      critical: 1,
+    });
+    expect(all.overTime).toHaveLength(45);
+  });
+
+  it("over all time, shows a single burst by the hour", async () => {
+    await seed({ timestamp: "2024-02-29T23:10:00Z", severity: "high" });
+    await seed({ timestamp: "2024-03-01T01:50:00Z" });
+    const all = await dashboardFigures("all", NOW);
+    expect(all.bucket).toBe("hour");
+    expect(all.overTime.map((bucket) => [bucket.start, bucket.high + bucket.medium])).toEqual([
+      ["2024-02-29T23:00:00.000Z", 1],
+      ["2024-03-01T00:00:00.000Z", 0],
+      ["2024-03-01T01:00:00.000Z", 1],
+    ]);
   });
 
   it("counts every alert by status and averages the time to acknowledge and to close", async () => {

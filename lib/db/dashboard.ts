@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { prisma } from "./client";
+import { type BucketSize, bucketStart, bucketStarts, chooseBucketSize } from "./dashboard-buckets";
 
 /**
  * The dashboard's figures, read from AlertRollup: per-hour counts that
@@ -8,6 +9,8 @@ import { prisma } from "./client";
  * therefore start at the hour: "last 24 hours" at 10:40 counts from 10:00
  * yesterday. Times are the alerts' event times: uploads of old files show
  * where their detections happened, not when the file arrived.
+ * The chart's bucket size follows the span shown (lib/db/dashboard-buckets):
+ * the range up to now, or for "all" the first to the last alert.
  */
 
 export const DASHBOARD_RANGES = {
@@ -37,8 +40,9 @@ export interface TimeBucket {
 export interface DashboardFigures {
   range: DashboardRange;
   from: string | null;
-  bucket: "hour" | "day";
+  bucket: BucketSize;
   total: number;
+  /** Every bucket of the span in order, empty ones included, so the axis reads as time; empty when total is 0. */
   overTime: TimeBucket[];
   topRules: { ruleId: string; ruleName: string; count: number }[];
   topImages: { imageName: string; count: number }[];
@@ -73,12 +77,49 @@ function containerSplit(fromHour: string | null): { hoursFrom: string; daysFrom:
   return { hoursFrom: fromHour, daysFrom: new Date(midnight).toISOString().slice(0, 10) };
 }
 
+/** The first and last hour holding an alert, for "all": the chart spans the data, not the calendar. */
+async function alertHours(): Promise<{ first: Date; last: Date } | null> {
+  const rows = await prisma().$queryRaw<Row[]>`SELECT MIN("hour") AS first, MAX("hour") AS last
+    FROM "AlertRollup" WHERE "dimension" = 'severity' AND "count" > 0`;
+  const first = rows[0]?.first;
+  const last = rows[0]?.last;
+  if (typeof first !== "string" || typeof last !== "string") return null;
+  return { first: new Date(`${first}:00:00.000Z`), last: new Date(`${last}:00:00.000Z`) };
+}
+
+/** "2026-11-23T08" (an hour) or "2026-11-23" (a day) as the time it starts. */
+const keyTime = (key: string): Date => new Date(key.length === 13 ? `${key}:00:00.000Z` : `${key}T00:00:00.000Z`);
+
+/**
+ * Sums per hour (or per day, for day and longer buckets) folded into buckets,
+ * every bucket of the span present. Rows are in time order; an alert stamped
+ * after `now` (a sensor's clock ahead) stretches the span to include it.
+ */
+function overTimeSeries(rows: Row[], size: BucketSize, span: { first: Date; last: Date }): TimeBucket[] {
+  const lastRow = rows.length > 0 ? keyTime(String(rows[rows.length - 1]?.bucket)).getTime() : 0;
+  const last = new Date(Math.max(lastRow, span.last.getTime()));
+  const buckets = new Map<number, TimeBucket>(
+    bucketStarts(span.first, last, size).map((start) => [
+      start.getTime(),
+      { start: start.toISOString(), low: 0, medium: 0, high: 0, critical: 0 },
+    ]),
+  );
+  for (const row of rows) {
+    const entry = buckets.get(bucketStart(keyTime(String(row.bucket)), size).getTime());
+    const severity = String(row.severity);
+    if (entry && (SEVERITIES as readonly string[]).includes(severity))
+      entry[severity as (typeof SEVERITIES)[number]] += asNumber(row.n);
+  }
+  return [...buckets.values()];
+}
+
 export async function dashboardFigures(range: DashboardRange, now = new Date()): Promise<DashboardFigures> {
   const span = DASHBOARD_RANGES[range];
   const from = span === null ? null : new Date(Math.floor((now.getTime() - span) / HOUR_MS) * HOUR_MS);
-  const bucket = range === "24h" ? "hour" : "day";
+  const extent = from ? { first: from, last: now } : await alertHours();
+  const bucket = extent ? chooseBucketSize(extent.first, extent.last) : "day";
   // Hour keys are "YYYY-MM-DDTHH": the first 13 characters name the hour, the first 10 the day.
-  const width = bucket === "hour" ? 13 : 10;
+  const width = bucket === "hour" || bucket === "6h" ? 13 : 10;
   const fromHour = from ? hourKey(from) : "";
   const { hoursFrom, daysFrom } = containerSplit(from ? fromHour : null);
   const db = prisma();
@@ -106,22 +147,8 @@ export async function dashboardFigures(range: DashboardRange, now = new Date()):
       WHERE "dimension" IN ('ack', 'close') AND "hour" >= ${fromHour} GROUP BY "dimension"`,
   ]);
 
-  const buckets = new Map<string, TimeBucket>();
-  for (const row of overTime) {
-    const key = String(row.bucket);
-    const entry = buckets.get(key) ?? {
-      start: bucket === "hour" ? `${key}:00:00.000Z` : `${key}T00:00:00.000Z`,
-      low: 0,
-      medium: 0,
-      high: 0,
-      critical: 0,
-    };
-    const severity = String(row.severity);
-    if ((SEVERITIES as readonly string[]).includes(severity))
-      entry[severity as (typeof SEVERITIES)[number]] += asNumber(row.n);
-    buckets.set(key, entry);
-  }
-  const series = [...buckets.values()];
+  const total = overTime.reduce((sum, row) => sum + asNumber(row.n), 0);
+  const series = extent && total > 0 ? overTimeSeries(overTime, bucket, extent) : [];
   const meanOf = (dimension: "ack" | "close"): number | null => {
     const row = means.find((entry) => entry.dimension === dimension);
     const count = asNumber(row?.n);
@@ -131,7 +158,7 @@ export async function dashboardFigures(range: DashboardRange, now = new Date()):
     range,
     from: from?.toISOString() ?? null,
     bucket,
-    total: series.reduce((sum, entry) => sum + entry.low + entry.medium + entry.high + entry.critical, 0),
+    total,
     overTime: series,
     topRules: topRules.map((row) => ({
       ruleId: String(row.ruleId),
