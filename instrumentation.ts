@@ -13,4 +13,7 @@ export async function register(): Promise<void> {
   await installBuiltinRules();
   const { announceFirstAdmin } = await import("./lib/auth/announce-first-admin");
   await announceFirstAdmin();
+  // Notifications go out from the background: new alerts queued in the outbox, retries, digests.
+  const { ensureNotificationSender } = await import("./lib/notify/sender");
+  ensureNotificationSender();
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { KEELWATCH_VERSION } from "@/lib/app/version";
 import { SESSION_COOKIE } from "@/lib/auth/sessions";
+import { WebhookPayloadSchema } from "@/lib/notify/message";
 import { API_OPERATIONS, type ApiOperation } from "./operations";
 
 /**
@@ -25,6 +26,8 @@ export interface OpenApiDocument {
   tags: { name: string }[];
   components: { securitySchemes: Record<string, JsonSchema>; schemas: Record<string, JsonSchema> };
   paths: Record<string, Record<string, OpenApiOperation>>;
+  /** What Keelwatch itself sends: the generic webhook channel's request (lib/notify). */
+  webhooks: Record<string, Record<string, JsonSchema>>;
 }
 
 export interface OpenApiOperation {
@@ -190,5 +193,35 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[] = API_O
       },
     },
     paths,
+    webhooks: { alertNotification: notificationWebhook() },
+  };
+}
+
+/** The generic webhook channel's POST, so receivers can be written from this document. */
+function notificationWebhook(): Record<string, JsonSchema> {
+  const header = (name: string, description: string, required = true) => ({
+    name,
+    in: "header",
+    required,
+    description,
+    schema: { type: "string" },
+  });
+  return {
+    post: {
+      summary: "A notification Keelwatch sends to a generic webhook channel (new alert, digest or test)",
+      parameters: [
+        header("Idempotency-Key", "the delivery id, the same on every retry: drop a request whose key you have seen"),
+        header("X-Keelwatch-Delivery", "the same delivery id"),
+        header("X-Keelwatch-Event", "alert | digest | test"),
+        header("X-Keelwatch-Timestamp", "when this attempt was sent, ISO 8601"),
+        header(
+          "X-Keelwatch-Signature",
+          "with a shared secret set: sha256=<hex of HMAC-SHA256(secret, raw request body)>",
+          false,
+        ),
+      ],
+      requestBody: { required: true, content: { "application/json": { schema: toSchema(WebhookPayloadSchema) } } },
+      responses: { "2XX": { description: "received; any other answer (or none within 15 s) is retried with backoff" } },
+    },
   };
 }

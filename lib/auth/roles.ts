@@ -25,6 +25,7 @@ export const PERMISSIONS = [
   "users:manage",
   "tokens:manage",
   "audit:read",
+  "notifications:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

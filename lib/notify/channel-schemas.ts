@@ -26,10 +26,7 @@ const RESERVED_HEADERS = new Set([
   "x-keelwatch-signature",
   "x-keelwatch-timestamp",
 ]);
-const HeaderName = z
-  .string()
-  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "is not a valid HTTP header name")
-  .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), "is set by Keelwatch itself");
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HeaderValue = z
   .string()
   .max(4000)
@@ -45,7 +42,17 @@ const WebhookFields = {
     .optional()
     .describe("shared secret: each body is signed in X-Keelwatch-Signature as sha256=HMAC-SHA256(secret, body)"),
   headers: z
-    .record(HeaderName, HeaderValue)
+    .record(z.string(), HeaderValue)
+    .superRefine((headers, context) => {
+      for (const name of Object.keys(headers)) {
+        const problem = !HEADER_NAME.test(name)
+          ? "is not a valid HTTP header name"
+          : RESERVED_HEADERS.has(name.toLowerCase())
+            ? "is set by Keelwatch itself"
+            : null;
+        if (problem) context.addIssue({ code: "custom", path: [name], message: problem });
+      }
+    })
     .optional()
     .describe("extra headers sent with every request (values are kept secret)"),
 };

@@ -59,3 +59,7 @@ export const PublicUrlSettingSchema = z
       .describe("base URL people open Keelwatch at, for links in messages; null: unset"),
   })
   .strict();
+
+export const DeliveryQuerySchema = z.object({
+  alertId: z.string().min(1).max(100).describe("the alert whose deliveries to list"),
+});
