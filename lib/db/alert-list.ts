@@ -413,6 +413,30 @@ export async function listAlerts(input: AlertListQueryInput): Promise<AlertPage>
 }
 
 /**
+ * Every alert the query's filters select, in its sort order, one page at a
+ * time through the list's own cursor: for exports, which must not hold the
+ * whole result. The plan is made once for all pages; the input's `limit` and
+ * `cursor` are ignored. An alert stored while this runs is read only if it
+ * sorts after the page being read; none is read twice.
+ */
+export async function* alertPages(
+  input: AlertListQueryInput,
+  pageSize = MAX_LIST_LIMIT,
+): AsyncGenerator<AlertListItem[], void, undefined> {
+  const query = AlertListQuerySchema.parse({ ...input, cursor: undefined, limit: pageSize });
+  const plan = await planList(query);
+  let cursor: string | undefined;
+  for (;;) {
+    const rows = await prisma().$queryRaw<AlertRow[]>(listQuerySql({ ...query, cursor }, plan));
+    const items = rows.slice(0, pageSize).map(toItem);
+    const last = items[items.length - 1];
+    yield items;
+    if (rows.length <= pageSize || !last) return;
+    cursor = encodeCursor(cursorAfter(query.sort, last));
+  }
+}
+
+/**
  * True when the filter is at most a set of statuses: then the all-time counts
  * kept by triggers in "AlertGroupCount" answer totals and groups exactly,
  * reading tens of rows instead of every alert.
