@@ -1,12 +1,22 @@
+import fs from "node:fs";
+import Database from "better-sqlite3";
 import { databaseFile, databaseUrl } from "../../db/config";
+import { convertLegacyEvents } from "../../db/events/convert";
+import { storedTotals } from "../../db/events/totals";
 import { applyMigrations, MigrationError, migrationStatus } from "../../db/migrate";
-import type { CliCommand } from "../io";
+import type { CliCommand, CliIO } from "../io";
 import { UsageError } from "../io";
 
-const help = `Usage: keelwatch db <migrate|status>
+const help = `Usage: keelwatch db <migrate|status|vacuum>
 
-  migrate   apply the committed migrations (prisma/migrations) that the database lacks
-  status    list applied and pending migrations; exit 1 if the history does not match
+  migrate   apply the committed migrations (prisma/migrations) that the database lacks, then move the
+            documents of events stored before event blocks into blocks (in batches, with its progress on
+            stderr; Ctrl-C stops it between batches, and the next run goes on where it stopped)
+  status    list applied and pending migrations, then the stored totals, one per line ("events N",
+            "alerts N", ...); exit 1 if the history does not match
+  vacuum    rewrite the database file without its free pages, giving the space that retention and the
+            block conversion freed back to the file system (needs free disk space about the file's size,
+            and holds the database for writes while it runs)
 
 The database is DATABASE_URL (default file:./data/keelwatch.db), resolved against the current directory.`;
 
@@ -25,6 +35,19 @@ export const dbCommand: CliCommand = {
             ? `Database ${file} is up to date.\n`
             : `Applied ${applied.length} migration(s) to ${file}:\n${applied.map((name) => `  ${name}\n`).join("")}`,
         );
+        convertWithProgress(file, io);
+        return 0;
+      }
+      if (action === "vacuum") {
+        const before = fs.statSync(file).size;
+        const db = new Database(file);
+        try {
+          db.exec("VACUUM");
+        } finally {
+          db.close();
+        }
+        const after = fs.statSync(file).size;
+        io.stdout.write(`Vacuumed ${file}: ${megabytes(before)} -> ${megabytes(after)}.\n`);
         return 0;
       }
       if (action === "status") {
@@ -35,6 +58,7 @@ export const dbCommand: CliCommand = {
         for (const name of status.modified)
           lines.push(`  MODIFIED  ${name}: its migration.sql changed after it was applied`);
         for (const name of status.missing) lines.push(`  MISSING   ${name}: applied, but its folder is gone`);
+        lines.push(...totalsLines(file));
         io.stdout.write(`${lines.join("\n")}\n`);
         return status.modified.length > 0 || status.missing.length > 0 ? 1 : 0;
       }
@@ -45,6 +69,57 @@ export const dbCommand: CliCommand = {
       }
       throw error;
     }
-    throw new UsageError(action === undefined ? "missing action: migrate or status" : `unknown action "${action}"`);
+    throw new UsageError(
+      action === undefined ? "missing action: migrate, status or vacuum" : `unknown action "${action}"`,
+    );
   },
 };
+
+/** The stored totals, one `name N` per line (shared/docs/contract.md: outside checks count with them). */
+function totalsLines(file: string): string[] {
+  if (!fs.existsSync(file)) return ["events 0", "alerts 0"];
+  const db = new Database(file, { readonly: true });
+  try {
+    const totals = storedTotals(db);
+    const lines = [`events ${totals.events}`, `alerts ${totals.alerts}`, `blocks ${totals.blocks}`];
+    lines.push(`block_bytes ${totals.blockBytes}`, `block_raw_bytes ${totals.rawBytes}`);
+    if (totals.legacyEvents > 0) lines.push(`events_not_in_blocks ${totals.legacyEvents}`);
+    return lines;
+  } finally {
+    db.close();
+  }
+}
+
+/** Moves legacy documents into blocks, reporting progress on stderr; SIGINT stops it between batches. */
+function convertWithProgress(file: string, io: CliIO): void {
+  let stop = false;
+  const onSignal = () => {
+    stop = true;
+  };
+  process.once("SIGINT", onSignal);
+  let lastReport = 0;
+  try {
+    const done = convertLegacyEvents(file, {
+      shouldContinue: () => !stop,
+      onProgress: (progress) => {
+        const now = Date.now();
+        if (now - lastReport < 1_000 && progress.converted < progress.total) return;
+        lastReport = now;
+        const percent = Math.floor((100 * progress.converted) / progress.total);
+        io.stderr.write(`converting events into blocks: ${progress.converted} of ${progress.total} (${percent}%)\n`);
+      },
+    });
+    if (done.total === 0) return;
+    io.stdout.write(
+      stop && done.converted < done.total
+        ? `Stopped: ${done.converted} of ${done.total} events moved into blocks; run \`keelwatch db migrate\` again to go on.\n`
+        : `Moved ${done.converted} events into ${done.blocks} blocks.\n`,
+    );
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+  }
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
