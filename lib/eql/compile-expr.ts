@@ -30,7 +30,12 @@
  * equals "end" (`["exec","end"]` does not match) and also when `f` is missing;
  * `f not in (…)`, `not f : "x*"`, `not startsWith(f, "x")` likewise.
  *
- * Types in queries follow the field's mapping; we infer the mapping from each
+ * Types in queries follow the field's mapping. A field named in the options'
+ * `fieldTypes` (built-in ECS types, a user's `_mapping`) compares as its type
+ * (see field-types.ts): a date with date strings and epoch millis, an ip with
+ * addresses and CIDR blocks, a version in version order, a numeric field's
+ * numeric strings as numbers, a keyword's numbers as text, and `null_value`
+ * in place of an explicit null. For any other field we infer the mapping from each
  * JSON value (string → keyword, number → long/double, boolean → boolean) and
  * coerce the constant to it, as Elasticsearch coerces a query value:
  * a string value compares with the constant's string form (`f == 100` matches
@@ -80,6 +85,7 @@ import type {
   PatternMatch,
 } from "./ast";
 import { EqlError } from "./errors";
+import { compareVersions, compileTypedFieldGetter, type FieldType, type FieldTypes, readDate } from "./field-types";
 import { canonicalFunctionName, FUNCTIONS_BY_NAME } from "./function-signatures";
 import {
   arithmetic,
@@ -89,7 +95,7 @@ import {
   type ScriptExpr,
   toEqlString,
 } from "./functions";
-import { type CidrBlock, ipInBlocks, parseCidr } from "./ip";
+import { type CidrBlock, ipInBlocks, parseCidr, parseIp } from "./ip";
 import { compileLuceneRegex } from "./lucene-regex";
 import type { EqlEvent } from "./types";
 import { compileFieldGetter, type FieldGetter, type FieldScalar, type FieldValue, firstValue } from "./values";
@@ -98,6 +104,17 @@ import { compileWildcard, hasWildcard, type StringMatcher } from "./wildcard";
 export interface CompileContext {
   eventCategoryField: string;
   caseInsensitive: boolean;
+  /** Known field types; fields it does not name compare by their JSON values. */
+  fieldTypes?: FieldTypes;
+}
+
+function fieldTypeOf(ctx: CompileContext, path: readonly string[]): FieldType | undefined {
+  return ctx.fieldTypes?.fields.get(path.join("."));
+}
+
+/** A field as a query sees it: typed when the field's type is known. */
+function queryGetter(ctx: CompileContext, path: readonly string[]): FieldGetter {
+  return compileTypedFieldGetter(path, fieldTypeOf(ctx, path));
 }
 
 export type Predicate = (event: EqlEvent) => boolean;
@@ -218,6 +235,65 @@ function rangeTest(op: ComparisonOperator, constant: ConstantValue): ValueTest {
   };
 }
 
+/** `f == c` on a typed field whose type changes equality (date, ip), or null to use termTest. */
+function typedTermTest(type: FieldType | undefined, constant: ConstantValue, where: Expr): ValueTest | null {
+  if (type?.kind === "date") {
+    const millis = dateConstant(type, constant, where);
+    return (value) => value === millis;
+  }
+  if (type?.kind === "ip") {
+    const block = ipConstant(type, constant, where);
+    return (value) => typeof value === "string" && ipInBlocks(value, [block]);
+  }
+  return null;
+}
+
+/** `f < c` … on a typed field whose type has its own order (date, ip, version), or null to use rangeTest. */
+function typedRangeTest(
+  op: ComparisonOperator,
+  type: FieldType | undefined,
+  constant: ConstantValue,
+  where: Expr,
+): ValueTest | null {
+  if (type?.kind === "date") {
+    const millis = dateConstant(type, constant, where);
+    return (value) => typeof value === "number" && ordered(op, value - millis);
+  }
+  if (type?.kind === "ip") {
+    const address = parseIp(String(constant.value));
+    if (address === null) throw typeError(type, constant, where, "an IP address");
+    return (value) => {
+      const other = typeof value === "string" ? parseIp(value) : null;
+      return other !== null && ordered(op, other < address ? -1 : other > address ? 1 : 0);
+    };
+  }
+  if (type?.kind === "version") {
+    const text = coerce(constant).text;
+    return (value) => typeof value === "string" && ordered(op, compareVersions(value, text));
+  }
+  return null;
+}
+
+function typeError(type: FieldType, constant: ConstantValue, where: Expr, wanted: string): EqlError {
+  return new EqlError(
+    "type",
+    `${JSON.stringify(constant.value)} is not ${wanted}, and the field is of type ${type.type}`,
+    where.span,
+  );
+}
+
+function dateConstant(type: FieldType, constant: ConstantValue, where: Expr): number {
+  const millis = readDate(constant.value, type.epochSeconds);
+  if (millis === undefined) throw typeError(type, constant, where, "a date (ISO-8601 or epoch milliseconds)");
+  return millis;
+}
+
+function ipConstant(type: FieldType, constant: ConstantValue, where: Expr): CidrBlock {
+  const block = typeof constant.value === "string" ? parseCidr(constant.value) : null;
+  if (block === null) throw typeError(type, constant, where, "an IP address or CIDR block");
+  return block;
+}
+
 /** True when any value of the field passes `test`; false when the field is missing. */
 function anyValue(getter: FieldGetter, test: ValueTest): Predicate {
   return (event) => {
@@ -271,7 +347,7 @@ class QueryCompiler {
         return (event) => !operand(event);
       }
       case "field":
-        return anyValue(compileFieldGetter(expr.path), termTest({ value: true, float: false }, false));
+        return anyValue(queryGetter(this.ctx, expr.path), termTest({ value: true, float: false }, false));
       case "compare":
         return this.comparison(expr);
       case "in":
@@ -317,7 +393,7 @@ class QueryCompiler {
       if (group.lower.length === 0 || group.upper.length === 0) continue;
       for (const part of group.parts) merged.add(part);
       const tests = [...group.lower, ...group.upper];
-      predicates.push(anyValue(compileFieldGetter(group.path), (value) => tests.every((test) => test(value))));
+      predicates.push(anyValue(queryGetter(this.ctx, group.path), (value) => tests.every((test) => test(value))));
     }
     for (const conjunct of conjuncts) if (!merged.has(conjunct)) predicates.push(this.condition(conjunct));
     if (predicates.length === 2) {
@@ -341,7 +417,8 @@ class QueryCompiler {
     if (left.kind !== "field" || !isConstant(right) || op === "==" || op === "!=") return null;
     const constant = foldConstant(right, this.ctx);
     if (constant.value === null) return null;
-    return { path: left.path, side: op === ">" || op === ">=" ? "lower" : "upper", test: rangeTest(op, constant) };
+    const test = typedRangeTest(op, fieldTypeOf(this.ctx, left.path), constant, right) ?? rangeTest(op, constant);
+    return { path: left.path, side: op === ">" || op === ">=" ? "lower" : "upper", test };
   }
 
   private comparison(expr: Comparison): Predicate | null {
@@ -351,7 +428,8 @@ class QueryCompiler {
       op = FLIPPED[op];
     }
     if (left.kind !== "field" || !isConstant(right)) return null;
-    const getter = compileFieldGetter(left.path);
+    const getter = queryGetter(this.ctx, left.path);
+    const type = fieldTypeOf(this.ctx, left.path);
     const constant = foldConstant(right, this.ctx);
     if (constant.value === null) {
       if (op === "==") return (event) => getter(event) === undefined;
@@ -360,15 +438,24 @@ class QueryCompiler {
     }
     if (op === "==" || op === "!=") {
       const caseInsensitive = expr.caseInsensitive || this.ctx.caseInsensitive;
-      const equals = anyValue(getter, termTest(constant, caseInsensitive));
+      const equals = anyValue(getter, typedTermTest(type, constant, right) ?? termTest(constant, caseInsensitive));
       return op === "==" ? equals : (event) => !equals(event);
     }
-    return anyValue(getter, rangeTest(op, constant));
+    return anyValue(getter, typedRangeTest(op, type, constant, right) ?? rangeTest(op, constant));
   }
 
   private inList(expr: InList): Predicate | null {
     if (expr.value.kind !== "field" || !expr.list.every(isConstant)) return null;
-    const getter = compileFieldGetter(expr.value.path);
+    const getter = queryGetter(this.ctx, expr.value.path);
+    const type = fieldTypeOf(this.ctx, expr.value.path);
+    if (type?.kind === "date" || type?.kind === "ip") {
+      const itemTests = expr.list.flatMap((item) => {
+        const constant = foldConstant(item, this.ctx);
+        return constant.value === null ? [] : [typedTermTest(type, constant, item) as ValueTest];
+      });
+      const member = anyValue(getter, (value) => itemTests.some((test) => test(value)));
+      return expr.negated ? (event) => !member(event) : member;
+    }
     const caseInsensitive = expr.caseInsensitive || this.ctx.caseInsensitive;
     const texts = new Set<string>();
     const numbers = new Set<number>();
@@ -400,7 +487,7 @@ class QueryCompiler {
 
   private patternMatch(expr: PatternMatch): Predicate | null {
     if (expr.value.kind !== "field") return null;
-    const getter = compileFieldGetter(expr.value.path);
+    const getter = queryGetter(this.ctx, expr.value.path);
     const tests = compilePatternTests(expr, this.ctx);
     if (tests.length === 1) return anyValue(getter, tests[0] as ValueTest);
     return anyValue(getter, (value) => {
@@ -414,7 +501,7 @@ class QueryCompiler {
     if (first?.kind !== "field" || rest.length === 0 || !rest.every(isConstant)) return null;
     const constants = rest.map((arg) => foldConstant(arg, this.ctx).value);
     const caseInsensitive = call.caseInsensitive || (this.ctx.caseInsensitive && hasInsensitiveForm(call.name));
-    const getter = compileFieldGetter(first.path);
+    const getter = queryGetter(this.ctx, first.path);
     const argument = constants[0];
     switch (call.name) {
       case "startsWith": {
@@ -597,7 +684,8 @@ class ScriptCompiler {
   }
 
   private field(expr: FieldRef): ScriptExpr {
-    const slot = this.getters.push(compileFieldGetter(expr.path)) - 1;
+    // Scripts see a date as written, not as its epoch millis.
+    const slot = this.getters.push(compileTypedFieldGetter(expr.path, fieldTypeOf(this.ctx, expr.path), true)) - 1;
     return { evaluate: (slots) => slots[slot], float: false, constant: false, span: expr.span };
   }
 
@@ -729,7 +817,7 @@ export function compileCondition(expr: Expr, ctx: CompileContext): Predicate {
  * value of each field it reads and gives null when its result is null.
  */
 export function compileValue(expr: Expr, ctx: CompileContext): (event: EqlEvent) => unknown {
-  if (expr.kind === "field") return compileFieldGetter(expr.path);
+  if (expr.kind === "field") return queryGetter(ctx, expr.path);
   const compiler = new ScriptCompiler(ctx);
   const evaluate = compiler.compile(expr).evaluate;
   const getters = compiler.getters;

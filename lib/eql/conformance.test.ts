@@ -9,7 +9,7 @@ import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { EqlError } from "./errors";
-import { run } from "./index";
+import { fieldTypesFromMapping, run } from "./index";
 import type { EqlEvent, EqlOptions, EqlResult } from "./types";
 
 const CONFORMANCE_DIR = path.join(import.meta.dirname, "conformance");
@@ -80,6 +80,11 @@ function toOptions(raw: unknown, where: string): EqlOptions {
   if (!isTable(raw)) throw new Error(`${where}: options must be a table`);
   const options: EqlOptions = {};
   for (const [key, value] of Object.entries(raw)) {
+    if (key === "mapping") {
+      if (typeof value !== "string") throw new Error(`${where}: mapping must name a JSON file in conformance/`);
+      options.fieldTypes = fieldTypesFromMapping(JSON.parse(readFileSync(path.join(CONFORMANCE_DIR, value), "utf8")));
+      continue;
+    }
     const target = OPTION_KEYS[key];
     if (target === undefined) throw new Error(`${where}: unknown option "${key}"`);
     (options as Record<string, unknown>)[target] = value;

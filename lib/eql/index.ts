@@ -5,6 +5,16 @@
 export type * from "./ast";
 export { EqlError, type EqlErrorCode, isEqlError } from "./errors";
 export { compareEvents, sortEvents } from "./event-order";
+export {
+  compareVersions,
+  ECS_FIELD_TYPES,
+  type FieldKind,
+  type FieldType,
+  type FieldTypes,
+  fieldTypesFromMapping,
+  MappingError,
+  withMapping,
+} from "./field-types";
 export { type Token, type TokenKind, tokenize } from "./lexer";
 export { parse, parseExpression } from "./parser";
 export { print } from "./printer";

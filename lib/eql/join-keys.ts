@@ -53,7 +53,8 @@ export function compileJoinKeys(exprs: readonly Expr[], ctx: CompileContext): Jo
   if (exprs.length === 0) return () => [EMPTY_KEY];
   const readers = exprs.map((expr) => ({
     read: compileValue(expr, ctx),
-    optional: expr.kind === "field" && expr.optional,
+    // An unmapped optional field has become the null literal: every event joins under a null key.
+    optional: (expr.kind === "field" && expr.optional) || (expr.kind === "literal" && expr.value === null),
   }));
   if (readers.length === 1) {
     const only = readers[0] as (typeof readers)[number];

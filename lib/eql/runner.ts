@@ -18,6 +18,7 @@ import { compilePipes, type LimitPipe, Pipeline } from "./pipes";
 import { compileSample, createSampleMatcher, type SamplePlan } from "./sample";
 import { compileSequence, createSequenceMatcher, type SequencePlan } from "./sequence";
 import type { EqlEvent, EqlOptions, EqlResult, EqlRunner } from "./types";
+import { nullUnmappedOptionalFields } from "./unmapped-optional-fields";
 
 const DEFAULT_EVENT_CATEGORY_FIELD = "event.category";
 
@@ -57,10 +58,12 @@ function checkOptions(options: EqlOptions): void {
 
 export function compile(query: Query | string, options: EqlOptions = {}): CompiledQuery {
   checkOptions(options);
-  const ast = typeof query === "string" ? parse(query) : query;
+  const parsed = typeof query === "string" ? parse(query) : query;
+  const ast = nullUnmappedOptionalFields(parsed, options.fieldTypes);
   const ctx: CompileContext = {
     eventCategoryField: options.eventCategoryField ?? DEFAULT_EVENT_CATEGORY_FIELD,
     caseInsensitive: options.caseInsensitive ?? false,
+    ...(options.fieldTypes ? { fieldTypes: options.fieldTypes } : {}),
   };
   // Pipes first: their errors sit at the end of the text but need no other analysis.
   const pipes = compilePipes(ast.pipes);
@@ -76,7 +79,7 @@ export function compile(query: Query | string, options: EqlOptions = {}): Compil
       plan = { kind: "sample", sample: compileSample(ast, ctx, options.maxSamplesPerKey) };
       break;
   }
-  return { query: ast, options, plan, pipes };
+  return { query: parsed, options, plan, pipes };
 }
 
 const NOTHING: EqlResult[] = [];

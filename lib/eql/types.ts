@@ -1,3 +1,5 @@
+import type { FieldTypes } from "./field-types";
+
 /**
  * Public types of the EQL engine: what callers pass in and get back.
  * Events are plain JSON objects (ECS documents, nested or with dotted keys).
@@ -18,6 +20,12 @@ export interface EqlOptions {
   caseInsensitive?: boolean;
   /** How many samples one join key may give (ES `max_samples_per_key`). Default 1. */
   maxSamplesPerKey?: number;
+  /**
+   * Field types, as an index mapping gives them (see field-types.ts):
+   * `ECS_FIELD_TYPES`, `fieldTypesFromMapping(json)`, or both with `withMapping`.
+   * A field it does not name compares by its JSON values. Default: none.
+   */
+  fieldTypes?: FieldTypes;
 }
 
 /** One result of a query. */
