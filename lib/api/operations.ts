@@ -17,6 +17,7 @@ import {
   ExceptionListPatchSchema,
   ValueListInputSchema,
 } from "@/lib/exceptions";
+import { AlertExportQuerySchema } from "@/lib/export/alerts";
 import { UploadQuerySchema } from "@/lib/ingest/upload-request";
 import { ChannelInputSchema, ChannelPatchSchema } from "@/lib/notify/channel-schemas";
 import {
@@ -251,6 +252,20 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("alerts:read"),
     query: AlertListQuerySchema,
     response: json(200, "{items, nextCursor}"),
+  },
+  {
+    method: "GET",
+    path: "/api/alerts/export",
+    tag: "alerts",
+    summary: "Download every alert matching the list's filters (not only a page) as CSV or NDJSON, streamed",
+    auth: needs("alerts:read"),
+    query: AlertExportQuerySchema,
+    response: {
+      status: 200,
+      description:
+        "an attachment: CSV with a header row (RFC 4180; a text cell starting with = + - @, tab or CR gets a leading '), or with format=ndjson one alert per line (application/x-ndjson), each as GET /api/alerts lists it",
+      contentType: "text/csv",
+    },
   },
   {
     method: "GET",
