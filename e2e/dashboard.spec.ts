@@ -1,5 +1,6 @@
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { createPrismaClient } from "../lib/db/client";
 import { signInAsAdmin } from "./helpers";
 
 const ECS_FIXTURE = path.join(import.meta.dirname, "fixtures", "ecs-cloud-defend.ndjson");
@@ -32,4 +33,83 @@ test("the dashboard charts uploaded detections and every figure opens the alerts
     .getByRole("link", { name: /Suspicious Network Tool/ })
     .click();
   await expect(page).toHaveURL(/\/alerts\?rule=1a289854-5b78-49fe-9440-8a8096b1ab50/);
+});
+
+const SPREAD_RULE = { id: "e2e-dashboard-spread", name: "E2E dashboard: alerts spread over months" };
+const SPREAD_DAYS = 400;
+const E2E_DATABASE_URL = `file:${path.join(import.meta.dirname, "..", ".cache", "e2e", "keelwatch-e2e.db")}`;
+
+/** One alert a day for more than a year: the span at which "All time" used to draw no visible bars. */
+async function seedAlertsOverMonths(): Promise<void> {
+  const db = createPrismaClient(E2E_DATABASE_URL);
+  try {
+    await db.rule.upsert({
+      where: { id: SPREAD_RULE.id },
+      update: {},
+      create: {
+        id: SPREAD_RULE.id,
+        name: SPREAD_RULE.name,
+        description: "Seeded by e2e/dashboard.spec.ts",
+        query: "process where true",
+        severity: "medium",
+        riskScore: 47,
+      },
+    });
+    await db.alert.createMany({
+      data: Array.from({ length: SPREAD_DAYS }, (_, day) => ({
+        ruleId: SPREAD_RULE.id,
+        ruleName: SPREAD_RULE.name,
+        severity: day % 5 === 0 ? "high" : "medium",
+        severityRank: day % 5 === 0 ? 3 : 2,
+        riskScore: 47,
+        dedupKey: `${SPREAD_RULE.id}-${day}`,
+        timestamp: new Date(Date.UTC(2025, 6, 1, 12) + day * 86_400_000),
+        containerId: "cid-spread",
+        containerName: "e2e-spread",
+      })),
+    });
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+async function removeAlertsOverMonths(): Promise<void> {
+  const db = createPrismaClient(E2E_DATABASE_URL);
+  try {
+    await db.alert.deleteMany({ where: { ruleId: SPREAD_RULE.id } });
+    await db.rule.deleteMany({ where: { id: SPREAD_RULE.id } });
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+test.describe("alerts spread over months", () => {
+  test.beforeAll(seedAlertsOverMonths);
+  test.afterAll(removeAlertsOverMonths);
+
+  test("All time draws bars wide enough to see and click, and a bar opens its alerts", async ({ page }) => {
+    await signInAsAdmin(page);
+    await page.goto("/?range=all");
+    const chart = page.getByRole("figure", { name: "Alerts over time, by severity" });
+    await expect(chart.locator(".recharts-bar-rectangle").first()).toBeAttached();
+    // By day, 400 days drew bars under 2 px wide; a bar an analyst can see and click is at least 3 px.
+    const bars = chart.locator(".recharts-bar-rectangle path");
+    const boxes = await bars.evaluateAll((paths) =>
+      paths.map((path) => {
+        const box = path.getBoundingClientRect();
+        return { width: box.width, height: box.height };
+      }),
+    );
+    const sizes = boxes.filter((box) => box.height >= 1).map((box) => box.width);
+    expect(sizes.length).toBeGreaterThan(10);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(3);
+
+    // The screen reader's summary names each bucket's whole period: weeks or months here.
+    await expect(chart.locator("figcaption")).toContainText(/(Week of [A-Z][a-z]{2} \d+, 2025|[A-Z][a-z]{2} 2025): /);
+
+    const lastDrawn = boxes.findLastIndex((box) => box.height >= 1);
+    await bars.nth(lastDrawn).click();
+    await expect(page).toHaveURL(/\/alerts\?severity=\w+&from=2026-[^&]+&to=2026-/);
+    await expect(page.getByTestId("alert-row").first()).toBeVisible();
+  });
 });
