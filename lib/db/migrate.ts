@@ -4,6 +4,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { ensureDatabaseDirectory } from "./config";
 import { configureConnection } from "./pragmas";
+import { type DatabaseMode, inspectDatabase, look, type OpenDatabase, openToLook } from "./read-only";
+import { sqliteCode } from "./storage-problem";
 
 /**
  * Applies the committed migrations (prisma/migrations/<name>/migration.sql) in
@@ -128,10 +130,17 @@ function compare(files: MigrationFile[], history: HistoryRow[]): MigrationStatus
 export function applyMigrations(databaseFile: string, migrationsDir: string = defaultMigrationsDir()): string[] {
   ensureDatabaseDirectory(databaseFile);
   const files = readMigrationFiles(migrationsDir);
-  const db = new Database(databaseFile);
+  let db: Database.Database | undefined;
+  let status: MigrationStatus;
   try {
+    db = new Database(databaseFile);
     configureConnection(db);
-    const status = compare(files, readHistory(db, { create: true }));
+    status = compare(files, readHistory(db, { create: true }));
+  } catch (error) {
+    db?.close();
+    return nothingToApplyReadOnly(databaseFile, files, error);
+  }
+  try {
     if (status.modified.length > 0) {
       throw new MigrationError(
         `migration ${status.modified[0]} was changed after it was applied to ${databaseFile}; ` +
@@ -145,6 +154,40 @@ export function applyMigrations(databaseFile: string, migrationsDir: string = de
   } finally {
     db.close();
   }
+}
+
+/**
+ * A database that cannot be written needs no writing when its schema is
+ * current (`npm start` runs `keelwatch db migrate` before serving it read-only);
+ * with migrations pending it cannot be brought up to date, and says so.
+ * Any other failure of the first look is rethrown as it was.
+ */
+function nothingToApplyReadOnly(databaseFile: string, files: MigrationFile[], cause: unknown): string[] {
+  const code = sqliteCode(cause);
+  if (!code?.startsWith("SQLITE_READONLY") && !code?.startsWith("SQLITE_CANTOPEN")) throw cause;
+  const mode = inspectDatabase(databaseFile);
+  if (mode.writable) throw cause;
+  assertReadOnlySchemaCurrent(databaseFile, mode, undefined, files);
+  return [];
+}
+
+/** Throws a MigrationError naming the migrations a read-only database lacks (or that changed since it got them). */
+export function assertReadOnlySchemaCurrent(
+  databaseFile: string,
+  mode: Extract<DatabaseMode, { writable: false }>,
+  open?: OpenDatabase,
+  files: MigrationFile[] = readMigrationFiles(defaultMigrationsDir()),
+): void {
+  const status = look(openToLook(databaseFile, mode, open), (db) => migrationStatusOf(db, files));
+  const behind = [...status.pending, ...status.modified];
+  if (behind.length === 0) return;
+  const changed = status.modified.length > 0 ? `, ${status.modified.length} changed` : "";
+  throw new MigrationError(
+    `database ${databaseFile} is read-only (${mode.reason}) and its schema is not current ` +
+      `(${status.pending.length} migration(s) pending${changed}: ${behind.join(", ")}); ` +
+      "make it writable so the migrations can run, or start the Keelwatch version that wrote it",
+    behind[0],
+  );
 }
 
 // Prisma's SQLite "RedefineTables" scripts switch foreign keys off and on around

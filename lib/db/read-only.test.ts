@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { mountReadOnly, mountsAvailable, unmount } from "../../stress/mounts";
 import { prisma } from "./client";
 import { databaseHealth } from "./health";
-import { applyMigrations } from "./migrate";
+import { applyMigrations, defaultMigrationsDir, readMigrationFiles } from "./migrate";
 import { prepareDatabase } from "./prepare";
 import { databaseMode, openReadOnly, readOnlyFileName, walHoldsCommits } from "./read-only";
 import { storageProblem } from "./storage-problem";
@@ -129,6 +129,25 @@ describe.skipIf(!canMount)("a database in a folder mounted read-only", () => {
     const write = prisma().upload.create({ data: { fileName: "refused.ndjson", format: "auto" } });
     await expect(write).rejects.toSatisfy((error) => storageProblem(error) === "read_only");
     expect(fs.readdirSync(source)).toEqual(["keelwatch.db"]);
+  });
+
+  it("needs no migration run when its schema is current, and names the migrations it lacks otherwise", () => {
+    const current = folder("current");
+    migratedDatabase(path.join(current, "keelwatch.db"));
+    const before = fs.readFileSync(path.join(current, "keelwatch.db"));
+    expect(applyMigrations(path.join(readOnlyView(current), "keelwatch.db"))).toEqual([]);
+    expect(fs.readFileSync(path.join(current, "keelwatch.db"))).toEqual(before);
+
+    const behind = folder("behind");
+    const older = path.join(scratch, "older-migrations");
+    const [first] = readMigrationFiles();
+    fs.cpSync(path.join(defaultMigrationsDir(), first?.name ?? ""), path.join(older, first?.name ?? ""), {
+      recursive: true,
+    });
+    applyMigrations(path.join(behind, "keelwatch.db"), older);
+    expect(() => applyMigrations(path.join(readOnlyView(behind), "keelwatch.db"))).toThrow(
+      /read-only \(its folder cannot be written \(EROFS\).*\) and its schema is not current \(\d+ migration\(s\) pending: \d{14}_/,
+    );
   });
 
   it("refuses to start when the write-ahead log holds commits that SQLite could not read without its index", async () => {

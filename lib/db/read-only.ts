@@ -1,6 +1,9 @@
 import fs from "node:fs";
+import path from "node:path";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
+import { probeWriteAccess } from "./pragmas";
+import { sqliteCode } from "./storage-problem";
 
 /**
  * Serving a database that Keelwatch may not write: a read-only file, folder or
@@ -17,7 +20,7 @@ import Database from "better-sqlite3";
  * better-sqlite3 reads `file:` URIs only when SQLITE_USE_URI=1 is in the
  * environment the first time it loads SQLite in the process; SQLite's setting
  * is process-wide and fixed after that. So this module turns it on as it is
- * imported: lib/db/client.ts and lib/db/prepare.ts import it, before any
+ * imported: client.ts, prepare.ts and migrate.ts import it, before any
  * connection exists. Keelwatch hands SQLite absolute paths everywhere, so only
  * the names built here are read as URIs.
  */
@@ -110,4 +113,69 @@ export function walHoldsCommits(file: string): boolean {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** How start-up and the migration runner open a database to look at it; tests pass a read-only connection. */
+export type OpenDatabase = (file: string) => Database.Database;
+
+const openFile: OpenDatabase = (file) => new Database(file);
+
+type ReadOnlyMode = Extract<DatabaseMode, { writable: false }>;
+
+/**
+ * Whether this process may write `file` (a write rolled back: probeWriteAccess),
+ * and if not, how it can still read it. Throws, with what to do, when it cannot
+ * be read either.
+ */
+export function inspectDatabase(file: string, open: OpenDatabase = openFile): DatabaseMode {
+  try {
+    const access = look(open(file), (db) => probeWriteAccess(db));
+    return access.writable ? access : { ...access, immutable: false };
+  } catch (error) {
+    const code = sqliteCode(error);
+    if (code !== "SQLITE_CANTOPEN" && code !== "SQLITE_READONLY_CANTINIT") throw error;
+    return readWithoutIndex(file, error);
+  }
+}
+
+/** A connection that reads `file` as `inspectDatabase` found it can be read. */
+export function openToLook(file: string, mode: DatabaseMode, open: OpenDatabase = openFile): Database.Database {
+  return !mode.writable && mode.immutable ? openReadOnly(file, true) : open(file);
+}
+
+/** Reads with a connection that is closed afterwards. */
+export function look<T>(db: Database.Database, read: (db: Database.Database) => T): T {
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** SQLite could not even read: no -shm index, and no folder to make one in. */
+function readWithoutIndex(file: string, cause: unknown): ReadOnlyMode {
+  const folder = path.dirname(file);
+  const refusal = folderWriteRefusal(folder);
+  if (!refusal) throw cause;
+  if (!fs.existsSync(/*turbopackIgnore: true*/ file)) {
+    throw new Error(`database ${file} does not exist, and its folder ${folder} cannot be written (${refusal})`);
+  }
+  if (walHoldsCommits(file)) {
+    throw new Error(
+      `database ${file} cannot be read: its folder cannot be written (${refusal}), and its write-ahead log ` +
+        `${path.basename(file)}-wal holds commits not yet in the database, which SQLite reads only through the ` +
+        "-shm index it would create in that folder. Make the folder writable for one start (the log is then copied " +
+        "into the database), or copy the database with its -wal file to a writable folder.",
+      { cause },
+    );
+  }
+  const access = look(openReadOnly(file, true), (db) => probeWriteAccess(db));
+  if (access.writable) throw cause;
+  return {
+    writable: false,
+    immutable: true,
+    reason:
+      `its folder cannot be written (${refusal}), so SQLite cannot make the WAL's -shm index; ` +
+      "the file is read as immutable, and nothing may change it while Keelwatch serves it",
+  };
 }
