@@ -4,7 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { ensureDatabaseDirectory } from "./config";
 import { configureConnection } from "./pragmas";
-import { type DatabaseMode, inspectDatabase, look, type OpenDatabase, openToLook } from "./read-only";
+import { type DatabaseMode, inspectDatabase, look, type OpenDatabase, openForReading, openToLook } from "./read-only";
 import { sqliteCode } from "./storage-problem";
 
 /**
@@ -93,12 +93,9 @@ function readHistory(db: Database.Database, { create }: { create: boolean }): Hi
 
 export function migrationStatus(databaseFile: string, migrationsDir: string = defaultMigrationsDir()): MigrationStatus {
   const files = readMigrationFiles(migrationsDir);
-  const db = new Database(databaseFile, { fileMustExist: false });
-  try {
-    return migrationStatusOf(db, files);
-  } finally {
-    db.close();
-  }
+  // A database that is not there has no history; one that is may be read-only (read-only.ts).
+  if (!fs.existsSync(/*turbopackIgnore: true*/ databaseFile)) return compare(files, []);
+  return look(openForReading(databaseFile), (db) => migrationStatusOf(db, files));
 }
 
 /** The status as read through an open connection, which may be read-only: nothing is written. */

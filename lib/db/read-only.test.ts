@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { mountReadOnly, mountsAvailable, unmount } from "../../stress/mounts";
 import { prisma } from "./client";
 import { databaseHealth } from "./health";
-import { applyMigrations, defaultMigrationsDir, readMigrationFiles } from "./migrate";
+import { applyMigrations, defaultMigrationsDir, migrationStatus, readMigrationFiles } from "./migrate";
 import { prepareDatabase } from "./prepare";
 import { databaseMode, openReadOnly, readOnlyFileName, walHoldsCommits } from "./read-only";
 import { storageProblem } from "./storage-problem";
@@ -131,11 +131,13 @@ describe.skipIf(!canMount)("a database in a folder mounted read-only", () => {
     expect(fs.readdirSync(source)).toEqual(["keelwatch.db"]);
   });
 
-  it("needs no migration run when its schema is current, and names the migrations it lacks otherwise", () => {
+  it("needs no migration run when its schema is current, and names the migrations it lacks otherwise; status reads it", () => {
     const current = folder("current");
     migratedDatabase(path.join(current, "keelwatch.db"));
     const before = fs.readFileSync(path.join(current, "keelwatch.db"));
-    expect(applyMigrations(path.join(readOnlyView(current), "keelwatch.db"))).toEqual([]);
+    const currentView = path.join(readOnlyView(current), "keelwatch.db");
+    expect(applyMigrations(currentView)).toEqual([]);
+    expect(migrationStatus(currentView)).toMatchObject({ pending: [], modified: [] });
     expect(fs.readFileSync(path.join(current, "keelwatch.db"))).toEqual(before);
 
     const behind = folder("behind");
@@ -145,7 +147,9 @@ describe.skipIf(!canMount)("a database in a folder mounted read-only", () => {
       recursive: true,
     });
     applyMigrations(path.join(behind, "keelwatch.db"), older);
-    expect(() => applyMigrations(path.join(readOnlyView(behind), "keelwatch.db"))).toThrow(
+    const behindView = path.join(readOnlyView(behind), "keelwatch.db");
+    expect(migrationStatus(behindView).pending.length).toBe(readMigrationFiles().length - 1);
+    expect(() => applyMigrations(behindView)).toThrow(
       /read-only \(its folder cannot be written \(EROFS\).*\) and its schema is not current \(\d+ migration\(s\) pending: \d{14}_/,
     );
   });

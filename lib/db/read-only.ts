@@ -143,6 +143,25 @@ export function openToLook(file: string, mode: DatabaseMode, open: OpenDatabase 
   return !mode.writable && mode.immutable ? openReadOnly(file, true) : open(file);
 }
 
+/**
+ * A read-only connection to `file` wherever it lies, for looking without
+ * writing (`keelwatch db status`): as it is, or as immutable when it has no
+ * -shm index and its folder cannot be written (the same rules as start-up).
+ */
+export function openForReading(file: string): Database.Database {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.prepare("SELECT count(*) FROM sqlite_master").get();
+    return db;
+  } catch (error) {
+    db.close();
+    const code = sqliteCode(error);
+    if (code !== "SQLITE_CANTOPEN" && code !== "SQLITE_READONLY_CANTINIT") throw error;
+    readWithoutIndex(file, error);
+    return openReadOnly(file, true);
+  }
+}
+
 /** Reads with a connection that is closed afterwards. */
 export function look<T>(db: Database.Database, read: (db: Database.Database) => T): T {
   try {
