@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { prisma } from "../db/client";
+import { recordDatabaseMode } from "../db/read-only";
 import { createTestDatabase, writeLockHolder } from "../db/test-database";
 import { issueApiToken, principalFromApiToken } from "./api-tokens";
 import { bestEffortWrite, resetBookkeepingWarnings } from "./bookkeeping";
@@ -41,6 +42,18 @@ describe("bestEffortWrite", () => {
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("skipped recording a thing (the database is read-only"));
     await bestEffortWrite("a thing", () => Promise.reject(storageError("SQLITE_FULL")));
     expect(warn).toHaveBeenCalledTimes(2);
+  });
+
+  it("does not even try on a database that start-up found read-only, and says nothing", async () => {
+    recordDatabaseMode(database.file, { writable: false, reason: "a read-only mount", immutable: true });
+    try {
+      const write = vi.fn(() => Promise.resolve());
+      await bestEffortWrite("a thing", write);
+      expect(write).not.toHaveBeenCalled();
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      recordDatabaseMode(database.file, { writable: true });
+    }
   });
 
   it("rethrows errors that are not storage failures", async () => {
