@@ -7,6 +7,7 @@ import { SampleDataNotice } from "@/components/samples/SampleDataNotice";
 import { EmptyState } from "@/components/ui/EmptyState";
 import { PageHeader } from "@/components/ui/PageHeader";
 import { AlertsOverTime } from "./AlertsOverTime";
+import { FailingChannels } from "./FailingChannels";
 import { type DashboardFigures, type DashboardRange, useDashboardFigures } from "./queries";
 import { SystemStatus } from "./SystemStatus";
 import { TopList } from "./TopList";
@@ -171,6 +172,7 @@ export function DashboardPage() {
       <div className="space-y-6">
         <SampleDataNotice />
         <SystemStatus />
+        <FailingChannels />
         {figures.isPending ? (
           <div
             role="status"

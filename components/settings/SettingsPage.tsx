@@ -14,7 +14,9 @@ export async function SettingsPage() {
     <>
       <PageHeader
         title="Settings"
-        description={isAdmin ? "Users, roles, API tokens, the audit log and your account." : "Your account."}
+        description={
+          isAdmin ? "Users, roles, API tokens, notifications, the audit log and your account." : "Your account."
+        }
       />
       <SettingsTabs
         isAdmin={isAdmin}

@@ -1,16 +1,19 @@
 "use client";
 
+import { useSearchParams } from "next/navigation";
 import { type KeyboardEvent, useRef, useState } from "react";
 import { AccountSection } from "./AccountSection";
 import { AuditSection } from "./AuditSection";
+import { NotificationsSection } from "./notifications/NotificationsSection";
 import { TokensSection } from "./TokensSection";
 import { UsersSection } from "./UsersSection";
 
-type TabId = "users" | "tokens" | "audit" | "account";
+type TabId = "users" | "tokens" | "notifications" | "audit" | "account";
 
 const ADMIN_TABS: { id: TabId; label: string }[] = [
   { id: "users", label: "Users" },
   { id: "tokens", label: "API tokens" },
+  { id: "notifications", label: "Notifications" },
   { id: "audit", label: "Audit log" },
   { id: "account", label: "My account" },
 ];
@@ -23,7 +26,10 @@ export function SettingsTabs({
   user: { id: string; username: string; displayName: string; role: string };
 }) {
   const tabs = isAdmin ? ADMIN_TABS : ADMIN_TABS.filter((tab) => tab.id === "account");
-  const [active, setActive] = useState<TabId>(tabs[0]?.id ?? "account");
+  // ?tab=notifications opens a tab directly (the dashboard's failing-channel notice links there).
+  const tabParam = useSearchParams().get("tab");
+  const requested = tabs.find((tab) => tab.id === tabParam)?.id;
+  const [active, setActive] = useState<TabId>(requested ?? tabs[0]?.id ?? "account");
   const buttons = useRef<Map<TabId, HTMLButtonElement>>(new Map());
 
   // Arrow keys move between tabs, as the WAI-ARIA tabs pattern expects.
@@ -72,6 +78,7 @@ export function SettingsTabs({
       <div role="tabpanel" id={`panel-${active}`} aria-labelledby={`tab-${active}`}>
         {active === "users" ? <UsersSection currentUserId={user.id} /> : null}
         {active === "tokens" ? <TokensSection /> : null}
+        {active === "notifications" ? <NotificationsSection /> : null}
         {active === "audit" ? <AuditSection /> : null}
         {active === "account" ? <AccountSection user={user} /> : null}
       </div>

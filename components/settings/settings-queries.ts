@@ -41,7 +41,8 @@ const ErrorBodySchema = z.object({
   }),
 });
 
-async function call<S extends z.ZodType>(url: string, schema: S, init?: { method: string; body?: unknown }) {
+/** One API request, its answer checked with `schema`; errors become ApiError with field messages. */
+export async function call<S extends z.ZodType>(url: string, schema: S, init?: { method: string; body?: unknown }) {
   const response = await fetch(url, {
     method: init?.method ?? "GET",
     cache: "no-store",

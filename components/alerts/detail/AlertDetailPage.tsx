@@ -10,6 +10,7 @@ import { formatTime } from "./format";
 import { History } from "./History";
 import { InvestigationGuide } from "./InvestigationGuide";
 import { NotesThread } from "./NotesThread";
+import { NotificationLog } from "./NotificationLog";
 import { ProcessTree } from "./ProcessTree";
 import { RelatedAlerts } from "./RelatedAlerts";
 import { RuleSummary } from "./RuleSummary";
@@ -155,6 +156,7 @@ export function AlertDetailPage({
           <NotesThread notes={alert.notes} canTriage={canTriage} onPatch={patch} />
           <RelatedAlerts related={alert.related} />
           <History history={alert.history} createdAt={alert.createdAt} />
+          <NotificationLog alertId={alert.id} />
         </div>
       </div>
     </div>
