@@ -5,6 +5,7 @@ import {
   type EqlEvent,
   type EqlResult,
   type EqlRunner,
+  type FieldTypes,
   sortEvents,
 } from "../eql";
 import { lookbackMillis, MAX_LOOKBACK_MILLIS } from "./lookback";
@@ -56,7 +57,8 @@ interface ArmedRule {
 export class Detector {
   private readonly armed: ArmedRule[];
 
-  constructor(rules: readonly DetectionRule[]) {
+  /** `fieldTypes`: how fields compare (ECS built-ins, a user's mapping); without it, by their JSON values. */
+  constructor(rules: readonly DetectionRule[], options: { fieldTypes?: FieldTypes } = {}) {
     this.armed = rules.map((rule) => {
       let compiled: CompiledQuery;
       try {
@@ -64,6 +66,7 @@ export class Detector {
           eventCategoryField: rule.eventCategoryField,
           timestampField: rule.timestampField,
           tiebreakerField: rule.tiebreakerField ?? undefined,
+          ...(options.fieldTypes ? { fieldTypes: options.fieldTypes } : {}),
         });
       } catch (error) {
         throw new RuleCompileError(rule, error);

@@ -1,4 +1,5 @@
 import { AncestryTracker } from "../enrich/ancestry";
+import type { FieldTypes } from "../eql";
 import type { EventFormat } from "../events/formats/types";
 import { normalizeEvents } from "../events/normalize";
 import { readEvents } from "../events/read-events";
@@ -36,9 +37,9 @@ const BATCH_SIZE = 2_000;
 export async function* detectOffline(
   input: AsyncIterable<Uint8Array>,
   rules: readonly DetectionRule[],
-  options: { format: EventFormat | "auto"; onWarning: (warning: OfflineWarning) => void },
+  options: { format: EventFormat | "auto"; onWarning: (warning: OfflineWarning) => void; fieldTypes?: FieldTypes },
 ): AsyncGenerator<OfflineAlert> {
-  const detector = new Detector(rules);
+  const detector = new Detector(rules, options.fieldTypes ? { fieldTypes: options.fieldTypes } : {});
   const tracker = new AncestryTracker(async () => new Map());
   const lineOf = new WeakMap<object, number>();
   let batch: Json[] = [];

@@ -7,6 +7,7 @@ import { ReadEventsError } from "../../events/read-events";
 import { isRuleError } from "../../rules/errors";
 import { loadBuiltinRules, loadRuleFile, loadRulesFromDir } from "../../rules/load";
 import type { Rule } from "../../rules/schema";
+import { fieldTypesOption } from "../field-types-option";
 import type { CliCommand, CliIO } from "../io";
 import { UsageError } from "../io";
 
@@ -14,12 +15,15 @@ const FORMATS = ["auto", "ecs", "falco", "tetragon", "datadog"] as const;
 type FormatOption = (typeof FORMATS)[number];
 
 const help = `Usage: keelwatch detect --events FILE [--rules builtin|DIR|FILE] [--format auto|ecs|falco|tetragon|datadog]
+                 [--mapping FILE]
 
 Runs detection rules over an events file without a database and prints one alert per line:
   {"rule_id","rule_name","severity","risk_score","timestamp","event_ids":[...],"event":{...},"events":[...]}
 event_ids are the events' ECS event.id, or their line numbers when they have none.
 FILE may be - for stdin; .gz files are read transparently; NDJSON or a JSON array.
 --rules: "builtin" (default), a folder of rule.toml files, or one rule file (Elastic detection-rules TOML).
+--mapping: an Elasticsearch mapping (the JSON of GET <index>/_mapping); its fields compare by their types, over
+the built-in ECS types (dates, IPs and CIDR blocks, numbers).
 Bad event lines are reported on stderr with their line number and skipped.
 Exit codes: 0 done (with or without alerts), 1 unreadable input or rules, 2 usage.`;
 
@@ -27,11 +31,16 @@ export const detectCommand: CliCommand = {
   summary: "run detection rules over an events file, offline",
   help,
   async run(argv, io) {
-    let values: { events?: string; rules?: string; format?: string };
+    let values: { events?: string; rules?: string; format?: string; mapping?: string };
     try {
       ({ values } = parseArgs({
         args: argv,
-        options: { events: { type: "string" }, rules: { type: "string" }, format: { type: "string" } },
+        options: {
+          events: { type: "string" },
+          rules: { type: "string" },
+          format: { type: "string" },
+          mapping: { type: "string" },
+        },
         strict: true,
         allowPositionals: false,
       }));
@@ -41,6 +50,7 @@ export const detectCommand: CliCommand = {
     if (!values.events) throw new UsageError("--events FILE is required");
     const format = (values.format ?? "auto") as FormatOption;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}`);
+    const fieldTypes = fieldTypesOption(values.mapping, io);
 
     let rules: Rule[];
     try {
@@ -58,6 +68,7 @@ export const detectCommand: CliCommand = {
     try {
       const alerts = detectOffline(input, rules.filter((rule) => rule.enabled).map(toDetectionRule), {
         format,
+        fieldTypes,
         onWarning: (warning) => io.stderr.write(`${source} line ${warning.line}: ${warning.message}\n`),
       });
       for await (const alert of alerts) {

@@ -143,6 +143,44 @@ describe("keelwatch eql", () => {
     ).rejects.toThrow(/--max-samples-per-key/);
   });
 
+  it("compares ECS fields by type, and the fields of --mapping FILE by theirs", async () => {
+    const dir = workspace();
+    const typed = [
+      {
+        id: 1,
+        "@timestamp": "2026-01-01T00:00:01Z",
+        event: { category: "network" },
+        source: { ip: "10.1.2.3" },
+        v: "1.10.0",
+      },
+      {
+        id: 2,
+        "@timestamp": "2026-01-01T00:00:02Z",
+        event: { category: "network" },
+        source: { ip: "8.8.8.8" },
+        v: "1.9.0",
+      },
+    ];
+    writeFileSync(path.join(dir, "typed.ndjson"), `${typed.map((e) => JSON.stringify(e)).join("\n")}\n`);
+    writeFileSync(
+      path.join(dir, "mapping.json"),
+      JSON.stringify({ logs: { mappings: { properties: { v: { type: "version" } } } } }),
+    );
+    const cidr = await runEql(["--events", "typed.ndjson", "--query", 'network where source.ip == "10.0.0.0/8"'], dir);
+    expect(ids(cidr.out).map((event) => event.id)).toEqual([1]);
+    const query = 'network where v > "1.9.5"';
+    expect(ids((await runEql(["--events", "typed.ndjson", "--query", query], dir)).out)).toEqual([]);
+    const versions = await runEql(["--events", "typed.ndjson", "--query", query, "--mapping", "mapping.json"], dir);
+    expect(ids(versions.out).map((event) => event.id)).toEqual([1]);
+    writeFileSync(path.join(dir, "bad.json"), JSON.stringify({ properties: { v: { type: 7 } } }));
+    await expect(runEql(["--events", "typed.ndjson", "--query", query, "--mapping", "bad.json"], dir)).rejects.toThrow(
+      '--mapping bad.json: properties.v: "type" must be a string',
+    );
+    await expect(runEql(["--events", "typed.ndjson", "--query", query, "--mapping", "none.json"], dir)).rejects.toThrow(
+      "no such mapping file: none.json",
+    );
+  });
+
   it("reports a bad line once when an out-of-order file is read a second time", async () => {
     const dir = workspace();
     const lines = ["{oops", ...events.map((e) => JSON.stringify(e))];

@@ -15,18 +15,22 @@ import {
 } from "../../eql";
 import { compileTimestampReader } from "../../eql/event-order";
 import { ReadEventsError, readEvents } from "../../events/read-events";
+import { fieldTypesOption } from "../field-types-option";
 import type { CliCommand, CliIO } from "../io";
 import { UsageError } from "../io";
 
 const help = `Usage: keelwatch eql --events FILE (--query 'EQL' | --query-file FILE)
               [--event-category-field event.category] [--timestamp-field @timestamp]
-              [--tiebreaker-field FIELD] [--size N] [--max-samples-per-key N] [--case-insensitive] [--stats]
+              [--tiebreaker-field FIELD] [--size N] [--max-samples-per-key N] [--case-insensitive]
+              [--mapping FILE] [--stats]
 
 Runs one EQL query over an events file with Elasticsearch's semantics and prints one JSON object per line:
   event queries: the matching event
   sequences:     {"sequence":[e1,e2,...],"join_keys":[...]}
   samples:       {"sample":[...],"join_keys":[...]}
 FILE may be - for stdin; .gz files are read transparently; NDJSON or a JSON array.
+Fields compare by type: ECS fields by their ECS type (dates, IPs and CIDR blocks, numbers), and every field of
+--mapping FILE (an Elasticsearch mapping: the JSON of GET <index>/_mapping) by its own; other fields by their values.
 Events are ordered by timestamp (then tiebreaker, then file order) before the query runs, as Elasticsearch does;
 samples take them in file order, as Elasticsearch takes index order, and give up to --max-samples-per-key (1) per key.
 A file already in that order is streamed in one pass in flat memory (matches beyond 8 MiB wait in a temporary
@@ -59,6 +63,7 @@ function parseEqlArgs(argv: string[], io: CliIO): EqlArgs {
         "tiebreaker-field": { type: "string" },
         size: { type: "string" },
         "max-samples-per-key": { type: "string" },
+        mapping: { type: "string" },
         "case-insensitive": { type: "boolean" },
         stats: { type: "boolean" },
       },
@@ -99,6 +104,7 @@ function parseEqlArgs(argv: string[], io: CliIO): EqlArgs {
     }
     options.maxSamplesPerKey = perKey;
   }
+  options.fieldTypes = fieldTypesOption(values.mapping as string | undefined, io);
   return { events, query, options, stats: values.stats === true };
 }
 
