@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { detectFormat, getAdapter, MIN_CONFIDENCE } from "./detect-format";
+import { detectFormat, getAdapter, MIN_CONFIDENCE, sniffFormat } from "./detect-format";
 import { EVENT_FORMATS, type EventFormat } from "./formats/types";
 
 type Json = Record<string, unknown>;
@@ -62,5 +62,32 @@ describe("detectFormat", () => {
 
   it("has an adapter for every format", () => {
     for (const format of EVENT_FORMATS) expect(getAdapter(format).format).toBe(format);
+  });
+});
+
+describe("sniffFormat", () => {
+  it.each(CASES.slice(0, 4))("knows every event of %s as %s on its own", (name, format) => {
+    for (const event of fixture(name)) expect(sniffFormat(event)).toBe(format);
+  });
+
+  it("knows the sensor lines: socket events, unread Tetragon kinds, metrics snapshots, k8s audit alerts", () => {
+    const sensors = (file: string) =>
+      readFileSync(path.join(import.meta.dirname, "../../e2e/fixtures/sensors", file), "utf8")
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as Json);
+    for (const event of sensors("tetragon-network.ndjson")) expect(sniffFormat(event)).toBe("tetragon");
+    for (const event of sensors("falco-alerts.ndjson")) expect(sniffFormat(event)).toBe("falco");
+  });
+
+  it("knows wrapped ECS and Datadog exports, and nothing else", () => {
+    expect(sniffFormat({ _index: "logs", _source: { process: { name: "nc" } } })).toBe("ecs");
+    const datadog = fixture("datadog")[0]!;
+    expect(sniffFormat({ content: { timestamp: "2026-11-30T09:00:00Z", attributes: datadog } })).toBe("datadog");
+    expect(sniffFormat({ attributes: { attributes: datadog } })).toBe("datadog");
+    expect(sniffFormat({ hello: "world" })).toBeUndefined();
+    expect(sniffFormat({ output_fields: "not an object", rule: "r" })).toBeUndefined();
+    expect(sniffFormat({ process_exec: "exec", time: "2026-11-30T09:00:00Z" })).toBeUndefined();
+    expect(sniffFormat({ content: { message: "a log line" } })).toBeUndefined();
   });
 });

@@ -10,6 +10,7 @@ import { ecsAdapter } from "./formats/ecs";
 import { falcoAdapter } from "./formats/falco";
 import { tetragonAdapter } from "./formats/tetragon";
 import type { EventFormat, FormatAdapter } from "./formats/types";
+import { type Json, object } from "./formats/util";
 
 const ADAPTERS: Record<EventFormat, FormatAdapter> = {
   ecs: ecsAdapter,
@@ -43,4 +44,22 @@ export function detectFormat(samples: readonly Record<string, unknown>[]): { for
 
 function clamp(score: number): number {
   return Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0;
+}
+
+/**
+ * The format one event unmistakably is, from the key its format names events with, or
+ * undefined when it has none (such a line fails every adapter; the stream's main format then
+ * explains why). A handful of own-key checks, so every line of an "auto" stream can afford it.
+ */
+export function sniffFormat(event: Json): EventFormat | undefined {
+  if (object(event.output_fields)) return "falco";
+  if (object(event.evt)) return "datadog";
+  // Tetragon names each event by its kind: process_exec, process_kprobe, process_connect, …
+  for (const key in event) {
+    if ((key.startsWith("process_") || key === "rate_limit_info") && object(event[key])) return "tetragon";
+  }
+  if (Object.hasOwn(event, "@timestamp") || object(event._source)) return "ecs";
+  // Datadog log exports wrap the event: {"content": {"attributes": {"evt", …}}} or {"attributes": {"attributes": …}}.
+  if ((object(event.content) || object(event.attributes)) && datadogAdapter.detect(event) > 0) return "datadog";
+  return undefined;
 }

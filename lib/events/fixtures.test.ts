@@ -12,7 +12,7 @@ import { run } from "@/lib/eql";
 import { loadBuiltinRules } from "@/lib/rules/load";
 import type { Rule } from "@/lib/rules/schema";
 import type { EventFormat } from "./formats/types";
-import { normalizeEvents } from "./normalize";
+import { normalizeEvents, type StreamFormat } from "./normalize";
 import { readEvents } from "./read-events";
 
 type Json = Record<string, unknown>;
@@ -22,8 +22,8 @@ const NETWORK_TOOL = "Suspicious Network Tool Launched Inside A Container";
 const INTERACTIVE_SHELL = "Suspicious Interactive Shell Spawned From Inside A Container";
 const NETWORK_UTILITY = "Network utility executed in container";
 
-async function ingest(name: string): Promise<{ format?: EventFormat; events: Json[]; errors: unknown[] }> {
-  let format: EventFormat | undefined;
+async function ingest(name: string): Promise<{ format?: StreamFormat; events: Json[]; errors: unknown[] }> {
+  let format: StreamFormat | undefined;
   const events: Json[] = [];
   const errors: unknown[] = [];
   const items = readEvents(createReadStream(path.join(FIXTURES, `${name}.ndjson`), { highWaterMark: 97 }));

@@ -10,7 +10,7 @@ import { type Detection, type DetectionRule, Detector } from "../detection/detec
 import { AncestryTracker } from "../enrich/ancestry";
 import { isCanonicalJson } from "../events/canonical-json";
 import type { EventFormat } from "../events/formats/types";
-import { normalizeEvents } from "../events/normalize";
+import { normalizeEvents, type StreamFormat } from "../events/normalize";
 import { readEvents } from "../events/read-events";
 import { type ActiveExceptions, type CompiledExceptions, compileExceptions } from "../exceptions";
 import { countBytes } from "./byte-limit";
@@ -130,7 +130,7 @@ export async function ingestEvents(input: AsyncIterable<Uint8Array>, options: In
 }
 
 class IngestRun {
-  private format: EventFormat | "auto";
+  private format: StreamFormat | "auto";
   /** Events read and not yet checked: at most one chunk. */
   private chunk: PendingEvent[] = [];
   /** Rows checked and sent ahead to the writer thread, and alerts drafted, for the batch being filled. */
@@ -170,7 +170,7 @@ class IngestRun {
     this.format = options.format;
   }
 
-  setFormat(format: EventFormat): void {
+  setFormat(format: StreamFormat): void {
     this.format = format;
   }
 
