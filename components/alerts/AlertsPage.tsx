@@ -12,6 +12,7 @@ import { can, RoleSchema } from "@/lib/auth/roles";
 import { AlertFilters, SEARCH_INPUT_ID } from "./AlertFilters";
 import { AlertsTable } from "./AlertsTable";
 import { BulkActions } from "./BulkActions";
+import { ExportMenu } from "./ExportMenu";
 import { GroupBySelect, GroupCounts } from "./GroupBy";
 import type { AlertsPageSeed } from "./list-data";
 import { useAlertCounts, useAlertList, useBulkAlertAction, useCurrentPrincipal } from "./list-queries";
@@ -86,6 +87,7 @@ function AlertList({ seed }: { seed: AlertsPageSeed }) {
         </p>
         <div className="flex items-center gap-3">
           <GroupBySelect value={group} onChange={(by) => setState({ filter, group: by })} />
+          <ExportMenu filter={filter} total={total} />
           <button type="button" onClick={() => setHelpOpen(true)} className={buttonClass("ghost", "text-xs")}>
             Keyboard shortcuts <kbd className="ml-1 rounded border px-1 font-mono">?</kbd>
           </button>

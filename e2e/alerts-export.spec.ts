@@ -1,0 +1,155 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { expect, type Page, type TestInfo, test } from "@playwright/test";
+import { parse } from "csv-parse/sync";
+import { hashPassword } from "../lib/auth/passwords";
+import { createPrismaClient } from "../lib/db/client";
+
+/**
+ * An analyst (here a viewer, who may read but not triage) narrows the alert
+ * list and exports what it selects, more alerts than the list shows at once,
+ * as CSV and as NDJSON; the files hold exactly those alerts.
+ */
+
+const E2E_DATABASE_URL = `file:${path.join(import.meta.dirname, "..", ".cache", "e2e", "keelwatch-e2e.db")}`;
+const MARK = "e2e-export";
+const RULE = { id: "e2e-export-rule", name: "E2E export: tool in container" };
+const VIEWER = { username: "export-viewer", displayName: "Export Viewer", password: "export-viewer-password-0123" };
+/** More than the list's first page (100 rows), so the export cannot be the page on screen. */
+const ALERT_COUNT = 260;
+const COMMANDS = ['curl -o /tmp/x "http://a.test/x,y"', "=cmd|' /C calc'!A0", "sh -c 'one\ntwo'", "-e @x"] as const;
+
+const severityOf = (index: number) => (index % 2 === 0 ? "high" : "low");
+
+test.beforeAll(async () => {
+  const db = createPrismaClient(E2E_DATABASE_URL);
+  try {
+    await db.rule.upsert({
+      where: { id: RULE.id },
+      update: {},
+      create: {
+        id: RULE.id,
+        name: RULE.name,
+        description: "Seeded by e2e/alerts-export.spec.ts",
+        query: 'process where process.name : "curl"',
+        severity: "high",
+        riskScore: 73,
+      },
+    });
+    await db.user.upsert({
+      where: { username: VIEWER.username },
+      update: {},
+      create: {
+        username: VIEWER.username,
+        displayName: VIEWER.displayName,
+        role: "viewer",
+        passwordHash: await hashPassword(VIEWER.password),
+      },
+    });
+    await db.alert.deleteMany({ where: { ruleId: RULE.id } });
+    await db.alert.createMany({
+      data: Array.from({ length: ALERT_COUNT }, (_, index) => ({
+        ruleId: RULE.id,
+        ruleName: RULE.name,
+        severity: severityOf(index),
+        severityRank: severityOf(index) === "high" ? 3 : 1,
+        riskScore: 73,
+        dedupKey: `${MARK}-${index}`,
+        timestamp: new Date(Date.UTC(2026, 10, 20, 8) + index * 60_000),
+        containerId: `cid-${MARK}`,
+        containerName: `${MARK}-web`,
+        hostName: "e2e-node-1",
+        processName: "curl",
+        commandLine: COMMANDS[index % COMMANDS.length],
+        userName: "root",
+      })),
+    });
+  } finally {
+    await db.$disconnect();
+  }
+});
+
+test.afterAll(async () => {
+  const db = createPrismaClient(E2E_DATABASE_URL);
+  try {
+    await db.alert.deleteMany({ where: { ruleId: RULE.id } });
+    await db.rule.deleteMany({ where: { id: RULE.id } });
+    await db.user.deleteMany({ where: { username: VIEWER.username } });
+  } finally {
+    await db.$disconnect();
+  }
+});
+
+async function signInAsViewer(page: Page): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Username").fill(VIEWER.username);
+  await page.getByLabel("Password").fill(VIEWER.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signed-in-user")).toHaveText(VIEWER.displayName);
+}
+
+/** Opens Export, picks a format, and answers the saved file's name and text; `info` keeps a picture of the menu. */
+async function exportAs(
+  page: Page,
+  format: "CSV" | "NDJSON",
+  info?: TestInfo,
+): Promise<{ name: string; text: string }> {
+  await page.getByRole("button", { name: "Export" }).click();
+  const menu = page.getByRole("menu", { name: /^Export/ });
+  await expect(menu).toBeVisible();
+  if (info) {
+    const file = info.outputPath("export-menu.png");
+    await page.screenshot({ path: file });
+    await info.attach("export menu", { path: file, contentType: "image/png" });
+  }
+  const downloading = page.waitForEvent("download");
+  await menu.getByRole("menuitem", { name: new RegExp(`^${format}`) }).click();
+  const download = await downloading;
+  await expect(menu).toBeHidden();
+  const file = await download.path();
+  return { name: download.suggestedFilename(), text: await readFile(file, "utf8") };
+}
+
+test("a viewer exports every alert the filters select, as CSV and as NDJSON", async ({ page }, info) => {
+  await signInAsViewer(page);
+  await page.goto(`/alerts?q=${MARK}&severity=high`);
+  const expected = ALERT_COUNT / 2;
+  await expect(page.getByTestId("alert-total")).toHaveText(`${expected} alerts`);
+  await expect(page.getByText(`Showing 100 of ${expected}`)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Export" })).toHaveAttribute("aria-expanded", "false");
+
+  const csv = await exportAs(page, "CSV", info);
+  expect(csv.name).toMatch(/^keelwatch-alerts-\d{8}T\d{6}Z\.csv$/);
+  const records: Record<string, string>[] = parse(csv.text, { columns: true, record_delimiter: "\r\n" });
+  expect(records).toHaveLength(expected);
+  expect(new Set(records.map((record) => record.id)).size).toBe(expected);
+  expect(new Set(records.map((record) => record.severity))).toEqual(new Set(["high"]));
+  expect(new Set(records.map((record) => record.containerName))).toEqual(new Set([`${MARK}-web`]));
+  // Newest first, like the list.
+  const times = records.map((record) => record.timestamp ?? "");
+  expect(times).toEqual([...times].sort().reverse());
+  // High alerts are the even ones: commands 0 and 2, read back exactly; the formula one never appears.
+  expect(new Set(records.map((record) => record.commandLine))).toEqual(new Set([COMMANDS[0], COMMANDS[2]]));
+
+  await page.getByRole("button", { name: "High", exact: true }).click();
+  await page.getByRole("button", { name: "Low", exact: true }).click();
+  await expect(page).toHaveURL(/severity=low/);
+  await expect(page.getByTestId("alert-total")).toHaveText(`${expected} alerts`);
+  const ndjson = await exportAs(page, "NDJSON");
+  expect(ndjson.name).toMatch(/^keelwatch-alerts-\d{8}T\d{6}Z\.ndjson$/);
+  const alerts = ndjson.text
+    .trimEnd()
+    .split("\n")
+    .map((line) => JSON.parse(line) as { id: string; severity: string; commandLine: string });
+  expect(alerts).toHaveLength(expected);
+  expect(new Set(alerts.map((alert) => alert.severity))).toEqual(new Set(["low"]));
+  expect(new Set(alerts.map((alert) => alert.commandLine))).toEqual(new Set([COMMANDS[1], COMMANDS[3]]));
+  expect(new Set([...alerts.map((alert) => alert.id), ...records.map((record) => record.id)]).size).toBe(ALERT_COUNT);
+
+  // The same filters exported as CSV defuse the formula cells a spreadsheet would run.
+  const lowCsv = await exportAs(page, "CSV");
+  const lowRecords: Record<string, string>[] = parse(lowCsv.text, { columns: true, record_delimiter: "\r\n" });
+  expect(new Set(lowRecords.map((record) => record.commandLine))).toEqual(
+    new Set([`'${COMMANDS[1]}`, `'${COMMANDS[3]}`]),
+  );
+});
