@@ -46,9 +46,13 @@ export function resizeTmpfs(dir: string, bytes: number): void {
   mount(["-o", `remount,size=${Math.ceil(bytes / 4096) * 4096}`, dir]);
 }
 
-/** `source` seen read-only at `target`: every open for writing fails with EROFS, even for root. */
+/**
+ * `source` (a folder, or a single file) seen read-only at `target`: every open
+ * for writing fails with EROFS, even for root. A file's folder stays writable.
+ */
 export function mountReadOnly(source: string, target: string): void {
-  fs.mkdirSync(target, { recursive: true });
+  if (fs.statSync(source).isDirectory()) fs.mkdirSync(target, { recursive: true });
+  else fs.writeFileSync(target, "");
   mount(["--bind", source, target]);
   mount(["-o", "remount,bind,ro", target]);
 }

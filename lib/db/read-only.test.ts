@@ -178,6 +178,28 @@ describe.skipIf(!canMount)("a database in a folder mounted read-only", () => {
     }
   });
 
+  it("a read-only file in a writable folder is read as it is, SQLite making its -shm beside it", async () => {
+    const source = path.join(folder("file-source"), "keelwatch.db");
+    migratedDatabase(source);
+    const dir = folder("file-mounted");
+    const file = path.join(dir, "keelwatch.db");
+    mountReadOnly(source, file);
+    mounted.push(file);
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    expect(await prepareDatabase({ NODE_ENV: "test", DATABASE_URL: `file:${file}` })).toEqual({ writable: false });
+    expect(databaseMode(file)).toMatchObject({
+      writable: false,
+      immutable: false,
+      reason: expect.stringMatching(/^SQLITE_READONLY/),
+    });
+    const db = openReadOnly(file, false);
+    try {
+      expect(db.prepare(`SELECT count(*) FROM "_prisma_migrations"`).pluck().get()).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
+  });
+
   it("says plainly that a missing database cannot be created there", async () => {
     const file = path.join(readOnlyView(folder("empty")), "keelwatch.db");
     await expect(prepareDatabase({ NODE_ENV: "test", DATABASE_URL: `file:${file}` })).rejects.toThrow(
