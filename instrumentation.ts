@@ -16,4 +16,7 @@ export async function register(): Promise<void> {
   // Notifications go out from the background: new alerts queued in the outbox, retries, digests.
   const { ensureNotificationSender } = await import("./lib/notify/sender");
   ensureNotificationSender();
+  // The event store's upkeep: events stored before blocks move into blocks, and retention expires old blocks.
+  const { startEventUpkeep } = await import("./lib/db/events/upkeep");
+  startEventUpkeep();
 }

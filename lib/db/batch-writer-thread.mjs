@@ -22,6 +22,7 @@ import { randomUUID } from "node:crypto";
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { packBlock } from "./events/block-codec.mjs";
+import { convertLegacyBatch, retentionStep } from "./events/maintenance.mjs";
 
 const EVENT_COLUMNS = [
   "uploadId",
@@ -321,6 +322,12 @@ function insertAlerts(statements, uploadId, drafts, eventIds) {
 
 let writer = null;
 
+function maintain(db, task) {
+  if (task.kind === "convert") return convertLegacyBatch(db, task.after, task.batchSize);
+  if (task.kind === "retention") return retentionStep(db, task.policy, task.now);
+  throw new Error(`unknown upkeep task "${task.kind}"`);
+}
+
 function handle(message) {
   if (message.type === "close") {
     for (const key of [...stages.keys()]) endStage(key);
@@ -332,6 +339,8 @@ function handle(message) {
     writer?.db.close();
     writer = openWriter(message.file);
   }
+  // The event store's upkeep runs here, between batches, on the connection that writes events (maintenance.mjs).
+  if (message.type === "maintain") return maintain(writer.db, message.task);
   const result = writer.write(message.batch);
   if (message.batch.staged) endStage(message.batch.staged.key);
   return result;

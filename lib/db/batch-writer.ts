@@ -5,6 +5,7 @@ import type { AlertDraft } from "./alerts";
 import { retryWhenBusy } from "./busy-retry";
 import { databaseFile, databaseUrl } from "./config";
 import type { EventRow } from "./events";
+import type { RetentionPolicy } from "./events/maintenance.mjs";
 import { CONNECTION_PRAGMAS, WRITER_PRAGMAS } from "./pragmas";
 
 /**
@@ -52,7 +53,15 @@ export interface UploadProgress {
  * What batch-writer-thread.mjs receives: one batch for the database file
  * `file`, or the order to close. Answered one reply per request.
  */
-type Request = { type: "write"; file: string; batch: Batch } | { type: "close" };
+type Request =
+  | { type: "write"; file: string; batch: Batch }
+  | { type: "maintain"; file: string; task: UpkeepTask }
+  | { type: "close" };
+
+/** One step of the event store's upkeep (lib/db/events/maintenance.mjs), run by the thread between batches. */
+export type UpkeepTask =
+  | { kind: "convert"; after: number; batchSize: number }
+  | { kind: "retention"; policy: RetentionPolicy; now: number };
 
 /**
  * Messages it takes without answering: the port that a batch's rows are
@@ -70,9 +79,7 @@ interface Batch {
 }
 
 /** What it answers: errors arrive as their name, message and SQLite code (threads pass no Error objects). */
-type Reply =
-  | { id: number; result: { inserted: number; duplicates: number; createdAlerts: string[] } | null }
-  | { id: number; error: { name: string; message: string; code?: string } };
+type Reply = { id: number; result: unknown } | { id: number; error: { name: string; message: string; code?: string } };
 
 interface Pending {
   resolve: (reply: Reply) => void;
@@ -213,7 +220,7 @@ async function write(batch: Batch): Promise<StoredBatch> {
   if ("error" in reply) {
     throw Object.assign(new Error(reply.error.message), { name: reply.error.name, code: reply.error.code });
   }
-  const result = reply.result!;
+  const result = reply.result as { inserted: number; duplicates: number; createdAlerts: string[] };
   return { inserted: result.inserted, duplicates: result.duplicates, createdAlerts: new Set(result.createdAlerts) };
 }
 
@@ -245,4 +252,19 @@ export async function storeBatch(
   const stored = await retryWhenBusy(() => write(batch), options.patienceMs);
   staged?.release();
   return stored;
+}
+
+/**
+ * Runs one upkeep step on the writer's thread, after the batches sent before
+ * it: a step is one short transaction, so uploads wait for at most one step.
+ * A busy database (another process's lock) is retried as a batch would be.
+ */
+export async function runUpkeepStep<Result>(task: UpkeepTask): Promise<Result> {
+  return retryWhenBusy(async () => {
+    const reply = await thread().request({ type: "maintain", file: databaseFile(databaseUrl()), task });
+    if ("error" in reply) {
+      throw Object.assign(new Error(reply.error.message), { name: reply.error.name, code: reply.error.code });
+    }
+    return reply.result as Result;
+  });
 }

@@ -55,6 +55,11 @@ export function EventFields({ events }: { events: TriggeringEvent[] }) {
           ))}
         </div>
       ) : null}
+      {event.unreadable ? (
+        <p role="alert" className="mb-3 rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
+          {event.unreadable}. Restore the database from a backup to read it; the alert and its triage are unaffected.
+        </p>
+      ) : null}
       {commandLine ? (
         <div className="mb-3">
           <div className="mb-1 flex items-center justify-between text-xs font-medium text-slate-500">
