@@ -17,6 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "../../app/api/events/route";
 import { closeBatchWriter } from "../db/batch-writer";
 import { prisma } from "../db/client";
+import { createChannel } from "../notify/channels-admin";
+import { startHttpReceiver } from "../notify/test-receivers";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const BIN = path.join(ROOT, "bin", "keelwatch");
@@ -71,6 +73,8 @@ interface Step {
   name: string;
   args: () => string[];
   check: (run: Run) => void;
+  /** what must exist before the command runs (a notification channel for `notify test`) */
+  prepare?: () => Promise<void>;
 }
 
 const workspace = mkdtempSync(path.join(tmpdir(), "keelwatch-documented-"));
@@ -78,6 +82,7 @@ const databaseUrl = `file:${path.join(workspace, "keelwatch.db")}`;
 let server: Server;
 let serverUrl = "";
 let token = "";
+let receiver: Awaited<ReturnType<typeof startHttpReceiver>> | null = null;
 
 function keelwatch(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
@@ -158,6 +163,24 @@ const STEPS: Step[] = [
         "Suspicious Network Tool Launched Inside A Container",
       ),
   },
+  {
+    name: "notify test",
+    prepare: async () => {
+      receiver = await startHttpReceiver();
+      const actor = {
+        principal: { kind: "user" as const, id: "docs", username: "docs", displayName: "docs", role: "admin" as const },
+        ip: null,
+        sessionIdHash: null,
+      };
+      const created = await createChannel(actor, { kind: "slack", name: "documented", url: `${receiver.url}/hook` });
+      if (!created.ok) throw new Error(created.message);
+    },
+    args: () => ["notify", "test", "documented"],
+    check: (run) => {
+      expect(run.out).toMatch(/^Delivered a test message through "documented" \(200\)/);
+      expect(receiver?.requests).toHaveLength(1);
+    },
+  },
 ];
 
 /** POST /api/events of the app, served over real HTTP for `keelwatch ingest`. */
@@ -192,6 +215,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
+  await receiver?.close();
   await prisma().$disconnect();
   await closeBatchWriter();
   rmSync(workspace, { recursive: true, force: true });
@@ -226,6 +250,7 @@ describe("every documented command", () => {
 
   it("runs each through bin/keelwatch", { timeout: 180_000 }, async () => {
     for (const step of STEPS) {
+      await step.prepare?.();
       const run = await keelwatch(step.args());
       expect(run.err, `keelwatch ${step.name}`).not.toMatch(/unknown (command|action)/);
       expect(run.code, `keelwatch ${step.name}: ${run.err}`).toBe(0);

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   token: async () => (await import("./commands/token")).tokenCommand,
   db: async () => (await import("./commands/db")).dbCommand,
   demo: async () => (await import("./commands/demo")).demoCommand,
+  notify: async () => (await import("./commands/notify")).notifyCommand,
 };
 
 async function overview(): Promise<string> {

@@ -14,10 +14,9 @@ import {
   ChannelInputSchema,
   type ChannelKind,
   type ChannelPatch,
-  type ChannelSettings,
-  ChannelSettingsSchema,
   splitChannelInput,
 } from "./channel-schemas";
+import { parseConfig } from "./channel-settings";
 import { safeHost } from "./channels/http-post";
 import { isFailing } from "./health";
 import { decryptSecrets, encryptSecrets } from "./secret-box";
@@ -42,14 +41,6 @@ export interface ChannelSummary {
   pendingDeliveries: number;
   createdAt: string;
   updatedAt: string;
-}
-
-function parseConfig(channel: NotificationChannel): Record<string, unknown> {
-  try {
-    return JSON.parse(channel.config) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
 }
 
 function summarize(channel: NotificationChannel, pending: number): ChannelSummary {
@@ -92,15 +83,6 @@ export async function listChannels(): Promise<ChannelSummary[]> {
 export async function getChannel(id: string): Promise<ChannelSummary | null> {
   const channel = await findChannelRecord(id);
   return channel ? summarize(channel, (await pendingDeliveryCounts()).get(id) ?? 0) : null;
-}
-
-/** The full settings the sender needs, secrets decrypted; throws when the key no longer opens them. */
-export function channelSettings(channel: NotificationChannel): ChannelSettings {
-  return ChannelSettingsSchema.parse({
-    kind: channel.kind,
-    ...parseConfig(channel),
-    ...decryptSecrets(channel.secrets),
-  });
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -12,13 +12,13 @@ import {
   routeOutboxRow,
 } from "../db/notification-queue";
 import { enabledRulesWithChannels } from "../db/notification-settings";
+import { channelSettings } from "./channel-settings";
 import { type SendOutcome, sendThrough } from "./channels";
-import { channelSettings } from "./channels-admin";
 import { ruleMatches, throttleKeyOf } from "./matching";
 import type { NotificationMessage } from "./message";
 import { type NotifiedAlert, notifiedAlertOf } from "./notified-alert";
 import { publicBaseUrl } from "./public-url";
-import { matchableRule } from "./rules-admin";
+import { matchableRule } from "./rule-view";
 
 /**
  * The background sender: outbox rows become deliveries, held alerts become
