@@ -201,13 +201,15 @@ export const falcoAdapter: FormatAdapter = {
         notEvent: "Falco metrics snapshot",
       };
     }
-    // `date` / `@timestamp`: the record time a collector adds (Fluent Bit's parser takes `time` out into it).
+    // `date`, `@timestamp`, `timestamp`: the record time a collector adds (Fluent Bit's `date`, into which its
+    // parser moves `time`; Vector's `timestamp`).
     const timestamp =
       isoTimestamp(raw.time) ??
       isoTimestamp(fields["evt.time.iso8601"]) ??
       isoTimestamp(fields["evt.time"]) ??
       isoTimestamp(raw.date) ??
-      isoTimestamp(raw["@timestamp"]);
+      isoTimestamp(raw["@timestamp"]) ??
+      isoTimestamp(raw.timestamp);
     if (!timestamp) {
       return {
         ok: false,

@@ -89,12 +89,13 @@ function probeCategory(body: Json, hasSocket: boolean): string {
 
 /**
  * The event's time: `time`, else the time a collector gave the record (Fluent Bit's `date` when its
- * parser took `time` out as the record time, or `@timestamp`), else the process's `start_time`.
+ * parser took `time` out as the record time, `@timestamp`, or Vector's `timestamp`), else the
+ * process's `start_time`.
  * Tetragon's own testdata has process_exec lines without `time`; for an exec the process's start
  * is the event's moment, for other kinds it is the earliest the event can be.
  */
 function eventTime(raw: Json, process: Json | undefined): { time: string; from: string } | undefined {
-  for (const from of ["time", "date", "@timestamp"]) {
+  for (const from of ["time", "date", "@timestamp", "timestamp"]) {
     const time = isoTimestamp(raw[from]);
     if (time) return { time, from };
     if (raw[from] !== undefined && raw[from] !== null) return undefined;
@@ -283,7 +284,7 @@ export const tetragonAdapter: FormatAdapter = {
     const process = object(body.process);
     const when = eventTime(raw, process);
     if (!when) {
-      const given = raw.time ?? raw.date ?? raw["@timestamp"];
+      const given = raw.time ?? raw.date ?? raw["@timestamp"] ?? raw.timestamp;
       return {
         ok: false,
         field: "time",
