@@ -87,7 +87,7 @@ test.describe("alerts spread over months", () => {
   test.beforeAll(seedAlertsOverMonths);
   test.afterAll(removeAlertsOverMonths);
 
-  test("All time draws bars wide enough to see and click, and a bar opens its alerts", async ({ page }) => {
+  test("All time draws bars wide enough to see and click, and a bar opens its alerts", async ({ page }, info) => {
     await signInAsAdmin(page);
     await page.goto("/?range=all");
     const chart = page.getByRole("figure", { name: "Alerts over time, by severity" });
@@ -103,6 +103,9 @@ test.describe("alerts spread over months", () => {
     const sizes = boxes.filter((box) => box.height >= 1).map((box) => box.width);
     expect(sizes.length).toBeGreaterThan(10);
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(3);
+    const picture = info.outputPath("dashboard-all-time.png");
+    await chart.screenshot({ path: picture });
+    await info.attach("alerts over time, all time", { path: picture, contentType: "image/png" });
 
     // The screen reader's summary names each bucket's whole period: weeks or months here.
     await expect(chart.locator("figcaption")).toContainText(/(Week of [A-Z][a-z]{2} \d+, 2025|[A-Z][a-z]{2} 2025): /);
