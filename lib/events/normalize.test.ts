@@ -130,6 +130,7 @@ describe("normalizeEvents: lines that are not events", () => {
           line: 4,
           error:
             "not an event: 2 Falco metrics snapshots (lines 4, 8) skipped; Keelwatch stores events and alerts, not a sensor's own metrics",
+          notEvent: { kind: "Falco metrics snapshot", count: 2 },
         },
       ]);
       expect(items.filter((item) => "event" in item)).toHaveLength(6);
@@ -144,6 +145,7 @@ describe("normalizeEvents: lines that are not events", () => {
         line: 1,
         error:
           "not an event: 12 Falco metrics snapshots (lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, …) skipped; Keelwatch stores events and alerts, not a sensor's own metrics",
+        notEvent: { kind: "Falco metrics snapshot", count: 12 },
       },
     ]);
   });

@@ -8,7 +8,17 @@ type Json = Record<string, unknown>;
  * parsed from, given only when the adapter passed the parsed event on as it
  * was (ECS input), so that text still spells this very event.
  */
-export type NormalizedItem = { line: number; event: Json; text?: string } | { line: number; error: string };
+export type NormalizedItem =
+  | { line: number; event: Json; text?: string }
+  | {
+      line: number;
+      error: string;
+      /**
+       * Set on the one item that reports a stream's lines of a kind that is not an event (Falco
+       * metrics snapshots): a caller may count them as a notice rather than as refused lines.
+       */
+      notEvent?: { kind: string; count: number };
+    };
 
 type RawEvent = { line: number; event: Json; text?: string };
 type RawItem = RawEvent | { line: number; error: string };
@@ -128,6 +138,7 @@ class NotEvents {
       yield {
         line: lines[0]!,
         error: `not an event: ${what} (${where}) skipped; Keelwatch stores events and alerts, not a sensor's own metrics`,
+        notEvent: { kind, count },
       };
     }
   }

@@ -263,6 +263,7 @@ describe("Vector http sink (ndjson, gzip)", () => {
         line: 2,
         error:
           "not an event: 1 Falco metrics snapshot (line 2) skipped; Keelwatch stores events and alerts, not a sensor's own metrics",
+        notEvent: { kind: "Falco metrics snapshot", count: 1 },
       },
     ]);
   });
