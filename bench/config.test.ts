@@ -6,7 +6,7 @@ describe("bench config", () => {
     const config = readConfig({});
     expect(config).toMatchObject({
       quick: false,
-      parts: ["engine", "scaling", "alerts"],
+      parts: ["engine", "scaling", "alerts", "cli"],
       events: 1_000_000,
       scales: [1_000_000, 2_000_000, 4_000_000],
       ingestScales: [125_000, 250_000, 500_000],

@@ -11,7 +11,7 @@
  */
 import { parseScales } from "./stats";
 
-export const BENCH_PARTS = ["engine", "scaling", "alerts"] as const;
+export const BENCH_PARTS = ["engine", "scaling", "alerts", "cli"] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchConfig {
@@ -33,7 +33,7 @@ export interface BenchConfig {
 }
 
 export const ENV_HELP = `Environment (defaults in brackets; BENCH_QUICK=1 gives the quick values):
-  BENCH_PARTS          engine,scaling,alerts [all]
+  BENCH_PARTS          engine,scaling,alerts,cli [all]
   BENCH_EVENTS         events per engine pass [1e6; quick 1e5]
   BENCH_INGEST_EVENTS  in-process ingest of the engine part [2e5; quick 2e4]
   BENCH_SCALES         keelwatch eql / detect sizes [1e6,2e6,4e6; quick 5e4,1e5]

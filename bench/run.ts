@@ -5,7 +5,8 @@
  *   queries, sequences, in-process ingest) — bench/engine.ts;
  * - scaling: `keelwatch eql`, `keelwatch detect` and HTTP ingest at growing
  *   sizes, as separate processes against the real CLI and server — bench/scaling.ts;
- * - alerts: the alerts API and the alerts page with 1M alerts stored — bench/alerts-api.ts.
+ * - alerts: the alerts API and the alerts page with 1M alerts stored — bench/alerts-api.ts;
+ * - cli: `keelwatch --help` against `node -e 0`, start-up alone — bench/cli-start.ts.
  *
  * The server parts serve the existing production build (.next): build first.
  * A part that fails is reported as such and the others still run. Results are
@@ -16,6 +17,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadBuiltinRules } from "../lib/rules/load";
 import { runAlertsApi } from "./alerts-api";
+import { cliStartSection, measureCliStart } from "./cli-start";
 import { type BenchConfig, ENV_HELP, readConfig } from "./config";
 import { runEngine } from "./engine";
 import { timed } from "./measure-child";
@@ -178,6 +180,10 @@ async function main(): Promise<void> {
         ),
       ),
     );
+  }
+
+  if (config.parts.includes("cli")) {
+    outputs.push(await runPart("cli", async () => fromSections(cliStartSection(measureCliStart(ROOT)))));
   }
 
   const verdicts = outputs.flatMap((output) => output.verdicts);

@@ -1,5 +1,6 @@
 "use client";
 
+import { EventStorage } from "@/components/system/EventStorage";
 import { useSystemHealth } from "./queries";
 
 export function SystemStatus() {
@@ -22,23 +23,26 @@ export function SystemStatus() {
   }
   const ok = health.data.db === "ok";
   return (
-    <dl className="grid grid-cols-3 gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900">
-      <div>
-        <dt className="text-slate-500">Server</dt>
-        <dd className="font-medium" data-testid="server-status">
-          {health.data.status}
-        </dd>
-      </div>
-      <div>
-        <dt className="text-slate-500">Database</dt>
-        <dd className={`font-medium ${ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700"}`}>
-          {health.data.db}
-        </dd>
-      </div>
-      <div>
-        <dt className="text-slate-500">Version</dt>
-        <dd className="font-medium">{health.data.version}</dd>
-      </div>
-    </dl>
+    <div className="space-y-3">
+      <dl className="grid grid-cols-3 gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900">
+        <div>
+          <dt className="text-slate-500">Server</dt>
+          <dd className="font-medium" data-testid="server-status">
+            {health.data.status}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Database</dt>
+          <dd className={`font-medium ${ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700"}`}>
+            {health.data.db}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Version</dt>
+          <dd className="font-medium">{health.data.version}</dd>
+        </div>
+      </dl>
+      <EventStorage />
+    </div>
   );
 }

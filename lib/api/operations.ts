@@ -318,6 +318,18 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     query: DashboardQuerySchema,
     response: json(200, "the dashboard figures"),
   },
+  {
+    method: "GET",
+    path: "/api/system/storage",
+    tag: "alerts",
+    summary:
+      "Stored events: disk used, events kept, the oldest event, event blocks, the retention policy and the block it takes next",
+    auth: needs("alerts:read"),
+    response: json(
+      200,
+      "{diskBytes, eventsKept, oldestEvent, blocks, blockBytes, rawBytes, eventsNotInBlocks, retention}",
+    ),
+  },
   // --- rules
   {
     method: "GET",

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { freshBundle } from "../build-cli.mjs";
 
 export const root = path.resolve(import.meta.dirname, "..", "..");
 const installStamp = path.join(root, "node_modules", ".keelwatch-install-stamp");
@@ -66,6 +67,11 @@ export function ensureInstalled() {
   if (readStamp(generatedStamp) !== schemaHash() || !fs.existsSync(path.join(generatedDir, "client.ts"))) {
     log("generating the Prisma client");
     mustRun("node", ["scripts/prisma-generate.mjs"]);
+  }
+  // bin/keelwatch would build its bundle on first use; building it here keeps that first run quick.
+  if (freshBundle() === null) {
+    log("building the command line (.cache/cli)");
+    mustRun("node", ["scripts/build-cli.mjs"]);
   }
 }
 

@@ -21,7 +21,7 @@ describe("event blocks", () => {
           const packed = packBlock(documents, codec);
           const block = unpackBlock({ id: 1, ...packed });
           expect(block.count).toBe(documents.length);
-          documents.forEach((document, position) => expect(block.document(position)).toBe(document));
+          expect(documents.map((_, position) => block.document(position))).toEqual(documents);
           expect(block.document(documents.length)).toBeNull();
           expect(block.document(-1)).toBeNull();
         },

@@ -52,7 +52,7 @@ export function convertLegacyBatch(db, after, batchSize) {
         times[0],
         times.at(-1),
       );
-      group.forEach((row, position) => moveEvent.run(blockId, position, row.id));
+      for (const [position, row] of group.entries()) moveEvent.run(blockId, position, row.id);
     }
     return { converted: rows.length, lastId: rows.at(-1)?.id ?? after, blocks: byUpload.size };
   });

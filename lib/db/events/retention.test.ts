@@ -5,6 +5,7 @@ import { getAlertDetail } from "../alert-detail";
 import { prisma } from "../client";
 import { setUpTestDatabase } from "../test-database-hooks";
 import { readEventDocuments } from "./index";
+import { storageSummary } from "./storage-summary";
 import { runUpkeepPass } from "./upkeep";
 
 setUpTestDatabase();
@@ -144,5 +145,23 @@ describe("retention", () => {
     const readable = await readEventDocuments(eventIds);
     expect([...readable.values()].every((text) => typeof text === "string")).toBe(true);
     expect(readable.size).toBe(200);
+  });
+
+  it("tells the dashboard what is kept and what retention takes next, and when", async () => {
+    const old = await ingest(events(300, "old"), "old.ndjson");
+    await ingest(events(200, "new"), "new.ndjson");
+    await age(old.uploadId, 20);
+    const summary = await storageSummary({ maxDays: 30 });
+    expect(summary).toMatchObject({ eventsKept: 500, blocks: 2, eventsNotInBlocks: 0 });
+    expect(summary.oldestEvent).toBe("2026-11-23T06:00:00.000Z");
+    expect(summary.diskBytes).toBeGreaterThan(0);
+    expect(summary.rawBytes / summary.blockBytes).toBeGreaterThan(2);
+    expect(summary.retention.policy).toBe("events kept 30 days");
+    const storedAt = (await prisma().eventBlock.findFirstOrThrow({ where: { uploadId: old.uploadId } })).createdAt;
+    expect(summary.retention.next).toMatchObject({
+      events: 300,
+      dueAt: new Date(storedAt.getTime() + 30 * 86_400_000).toISOString(),
+    });
+    expect((await storageSummary({})).retention.next).toBeNull();
   });
 });

@@ -86,7 +86,7 @@ export function startEventUpkeep(intervalMs = 10 * 60_000): () => void {
       const report = await runUpkeepPass(policy, { shouldContinue: () => !stopped });
       if (report.converted > 0) console.log(`keelwatch: moved ${report.converted} stored events into event blocks`);
       const deleted = report.expired.reduce((sum, step) => sum + step.deletedEvents, 0);
-      if (deleted > 0) console.log(`keelwatch: retention removed ${deleted} events (${describe(policy)})`);
+      if (deleted > 0) console.log(`keelwatch: retention removed ${deleted} events (${describePolicy(policy)})`);
     } catch (error) {
       console.error(`keelwatch: event store upkeep failed: ${error instanceof Error ? error.message : error}`);
     }
@@ -103,7 +103,7 @@ export function startEventUpkeep(intervalMs = 10 * 60_000): () => void {
   };
 }
 
-export function describe(policy: RetentionPolicy): string {
+export function describePolicy(policy: RetentionPolicy): string {
   const parts: string[] = [];
   if (policy.maxDays) parts.push(`events kept ${policy.maxDays} days`);
   if (policy.maxBytes) parts.push(`at most ${(policy.maxBytes / 1024 ** 3).toFixed(2)} GB`);

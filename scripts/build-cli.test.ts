@@ -1,0 +1,44 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+// @ts-expect-error: a plain .mjs script without type declarations
+import { CLI_DIR, cliBundle, freshBundle } from "./build-cli.mjs";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+describe("the CLI bundle", () => {
+  it("is rebuilt when a source it was built from changes, and runs the CLI", { timeout: 120_000 }, async () => {
+    const entry: string = await cliBundle();
+    expect(entry.startsWith(CLI_DIR)).toBe(true);
+    expect(freshBundle()).toBe(entry);
+
+    const manifest = JSON.parse(fs.readFileSync(path.join(CLI_DIR, "manifest.json"), "utf8"));
+    const inputs = Object.keys(manifest.inputs);
+    expect(inputs).toContain(path.join("lib", "cli", "main.ts"));
+    expect(inputs).toContain(path.join("lib", "eql", "parser.ts"));
+    expect(inputs).toContain("package-lock.json");
+    expect(inputs.some((file) => file.startsWith("node_modules"))).toBe(false);
+
+    // A touched source makes the bundle stale; putting its time back makes it fresh again.
+    const source = path.join(ROOT, "lib", "cli", "io.ts");
+    const { atime, mtime } = fs.statSync(source);
+    fs.utimesSync(source, atime, new Date(mtime.getTime() + 5_000));
+    try {
+      expect(freshBundle()).toBeNull();
+    } finally {
+      fs.utimesSync(source, atime, mtime);
+    }
+    expect(freshBundle()).toBe(entry);
+
+    // The bundle alone is the whole program: packages come from node_modules, files beside the sources are found.
+    const help = execFileSync(process.execPath, [entry, "--help"], { cwd: ROOT, encoding: "utf8" });
+    expect(help).toMatch(/^Usage: keelwatch <command> \[options\]\n/);
+    const alerts = execFileSync(
+      process.execPath,
+      [entry, "detect", "--events", path.join(ROOT, "e2e", "fixtures", "ecs-cloud-defend.ndjson")],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(alerts).toContain('"rule_name":"Suspicious Network Tool Launched Inside A Container"');
+  });
+});
