@@ -136,6 +136,18 @@ describe("GET /api/alerts/export", () => {
     expect(records.map((record) => record.timestamp)).toEqual(times.map((time) => new Date(time).toISOString()));
   });
 
+  it("sends the header, then one page of 500 alerts per read, and stops when the reader goes away", async () => {
+    const response = await download("?format=csv");
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    const chunk = async () => decoder.decode((await reader.read()).value);
+    expect(await chunk()).toBe(`${ALERT_EXPORT_COLUMNS.map((column) => column.header).join(",")}\r\n`);
+    expect(parse(await chunk(), { record_delimiter: "\r\n" })).toHaveLength(500);
+    expect(parse(await chunk(), { record_delimiter: "\r\n" })).toHaveLength(500);
+    await reader.cancel();
+    expect((await reader.read()).done).toBe(true);
+  });
+
   it("writes separators, quotes, line breaks and non-ASCII so that they read back unchanged, and defuses formulas", async () => {
     const { records } = await csvRecords(await download("?format=csv"));
     const commands = new Set(records.map((record) => record.commandLine));
