@@ -13,6 +13,8 @@
  *   `compression = "gzip"`: the parsed line merged into Vector's event, keys in sorted order, its
  *   own `file`, `host`, `message`, `source_type` and `timestamp` beside them.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { type NormalizedItem, normalizeEvents, type StreamFormat } from "./normalize";
@@ -293,5 +295,31 @@ describe("Vector http sink with Tetragon's export", () => {
       tetragon: { time_source: "timestamp" },
       process: { name: "curl" },
     });
+  });
+});
+
+describe("the recipe fixtures in e2e/fixtures/sensors", () => {
+  const sensors = path.join(import.meta.dirname, "../../e2e/fixtures/sensors");
+
+  it("falcosidekick-webhook.json: Falcosidekick's body for one alert, read as one Falco alert", async () => {
+    const body = readFileSync(path.join(sensors, "falcosidekick-webhook.json"));
+    expect(body.toString().endsWith("}\n")).toBe(true);
+    const { events, errors, formats } = await read(body);
+    expect({ errors, formats, count: events.length }).toEqual({ errors: [], formats: ["falco"], count: 1 });
+    expect(events[0]).toMatchObject({ event: { kind: "alert" }, rule: { name: "Terminal shell in container" } });
+  });
+
+  it("fluent-bit-json-lines.ndjson: Tetragon and Falco records of one pipeline, gzipped, all read", async () => {
+    const text = readFileSync(path.join(sensors, "fluent-bit-json-lines.ndjson"), "utf8");
+    for (const line of text.trim().split("\n")) expect(line.startsWith('{"date":')).toBe(true);
+    const { events, errors, formats } = await read(gzipSync(Buffer.from(text)));
+    expect({ errors, formats, count: events.length }).toEqual({ errors: [], formats: ["tetragon", "mixed"], count: 5 });
+    expect(events.map((event) => (event.event as { kind: string }).kind)).toEqual([
+      "event",
+      "alert",
+      "alert",
+      "alert",
+      "event",
+    ]);
   });
 });

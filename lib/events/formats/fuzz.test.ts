@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { detectFormat, getAdapter } from "../detect-format";
+import { detectFormat, getAdapter, sniffFormat } from "../detect-format";
 import { EVENT_FORMATS, type FormatAdapter } from "./types";
 
 /**
@@ -186,7 +186,7 @@ describe("format adapter fuzz", () => {
   }
 
   it(
-    "format detection and every adapter survive fully arbitrary values (not only JSON)",
+    "format detection, line sniffing and every adapter survive fully arbitrary values (not only JSON)",
     () => {
       fc.assert(
         fc.property(
@@ -197,6 +197,10 @@ describe("format adapter fuzz", () => {
           (samples) => {
             const detected = detectFormat(samples);
             expect(EVENT_FORMATS).toContain(detected.format);
+            for (const sample of samples) {
+              const sniffed = sniffFormat(sample);
+              if (sniffed !== undefined) expect(EVENT_FORMATS).toContain(sniffed);
+            }
             for (const format of EVENT_FORMATS) {
               for (const sample of samples) {
                 const result = getAdapter(format).toEcs(sample);
