@@ -301,8 +301,8 @@ describe("Vector http sink with Tetragon's export", () => {
 describe("the recipe fixtures in e2e/fixtures/sensors", () => {
   const sensors = path.join(import.meta.dirname, "../../e2e/fixtures/sensors");
 
-  it("falcosidekick-webhook.json: Falcosidekick's body for one alert, read as one Falco alert", async () => {
-    const body = readFileSync(path.join(sensors, "falcosidekick-webhook.json"));
+  it("falcosidekick-webhook.ndjson: Falcosidekick's body for one alert, read as one Falco alert", async () => {
+    const body = readFileSync(path.join(sensors, "falcosidekick-webhook.ndjson"));
     expect(body.toString().endsWith("}\n")).toBe(true);
     const { events, errors, formats } = await read(body);
     expect({ errors, formats, count: events.length }).toEqual({ errors: [], formats: ["falco"], count: 1 });
