@@ -176,6 +176,15 @@ describe("Tetragon times and kinds", () => {
     expect(tetragonAdapter.detect(line("process_loader"))).toBeGreaterThanOrEqual(0.5);
   });
 
+  it("calls Tetragon's rate-limit report not an event", () => {
+    const report = {
+      rate_limit_info: { number_of_dropped_process_events: "1207" },
+      node_name: "n1",
+      time: "2026-11-30T09:21:00Z",
+    };
+    expect(tetragonAdapter.toEcs(report)).toMatchObject({ ok: false, notEvent: "Tetragon rate-limit report" });
+  });
+
   it("keeps a process_exit's exit code beside the process fields", () => {
     const exit = { process_exit: { process: line("process_connect").process_connect, status: 137, signal: "SIGKILL" } };
     const raw = { ...exit, time: "2026-11-30T09:20:09Z" };

@@ -266,6 +266,15 @@ export const tetragonAdapter: FormatAdapter = {
   toEcs(raw): AdaptResult {
     const found = eventType(raw);
     if (!found) {
+      // Tetragon's own note that its rate limit dropped events: bookkeeping, reported once per stream.
+      if (object(raw.rate_limit_info)) {
+        return {
+          ok: false,
+          field: "rate_limit_info",
+          message: "Tetragon's report of events its rate limit dropped, not an event",
+          notEvent: "Tetragon rate-limit report",
+        };
+      }
       const kind = unknownTetragonKind(raw);
       if (kind) {
         return {
