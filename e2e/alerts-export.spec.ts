@@ -118,6 +118,18 @@ test("a viewer exports every alert the filters select, as CSV and as NDJSON", as
   await expect(page.getByText(`Showing 100 of ${expected}`)).toBeVisible();
   await expect(page.getByRole("button", { name: "Export" })).toHaveAttribute("aria-expanded", "false");
 
+  // From the keyboard: the menu opens on its first item, arrows move, Escape closes it and returns to the button.
+  const exportButton = page.getByRole("button", { name: "Export" });
+  await exportButton.focus();
+  await page.keyboard.press("Enter");
+  const menu = page.getByRole("menu", { name: `Export ${expected} matching alerts` });
+  await expect(menu.getByRole("menuitem", { name: /^CSV/ })).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(menu.getByRole("menuitem", { name: /^NDJSON/ })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(menu).toBeHidden();
+  await expect(exportButton).toBeFocused();
+
   const csv = await exportAs(page, "CSV", info);
   expect(csv.name).toMatch(/^keelwatch-alerts-\d{8}T\d{6}Z\.csv$/);
   const records: Record<string, string>[] = parse(csv.text, { columns: true, record_delimiter: "\r\n" });

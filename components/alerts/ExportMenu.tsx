@@ -24,6 +24,8 @@ export function ExportMenu({ filter, total }: { filter: AlertListFilter; total?:
 
   useEffect(() => {
     if (!open) return;
+    // A menu takes the focus on its first item; arrow keys move between items (WAI-ARIA menu button).
+    container.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
     const close = (event: MouseEvent | KeyboardEvent) => {
       if (event instanceof KeyboardEvent) {
         if (event.key !== "Escape") return;
@@ -61,6 +63,16 @@ export function ExportMenu({ filter, total }: { filter: AlertListFilter; total?:
         <div
           id={menuId}
           role="menu"
+          tabIndex={-1}
+          onKeyDown={(event) => {
+            if (event.key === "Tab") setOpen(false);
+            if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+            event.preventDefault();
+            const items = [...event.currentTarget.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+            const current = items.indexOf(document.activeElement as HTMLElement);
+            const step = event.key === "ArrowDown" ? 1 : -1;
+            items[(current + step + items.length) % items.length]?.focus();
+          }}
           aria-label={`Export ${what}`}
           className="absolute right-0 z-20 mt-1 w-60 rounded-md border border-slate-200 bg-white p-1 shadow-lg dark:border-slate-700 dark:bg-slate-900"
         >
