@@ -316,7 +316,10 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     summary: "Dashboard figures: alerts over time by severity, top rules, images and containers, response times",
     auth: needs("alerts:read"),
     query: DashboardQuerySchema,
-    response: json(200, "the dashboard figures"),
+    response: json(
+      200,
+      "the dashboard figures; overTime holds every bucket of the span in order, empty ones included, its size (bucket: hour, 6h, day, week, month, quarter or year, in UTC) chosen for at most 60 buckets; for range=all the span runs from the first alert to the last",
+    ),
   },
   {
     method: "GET",
