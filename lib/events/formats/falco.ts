@@ -99,10 +99,13 @@ const SEVERITY: Record<string, number> = {
   debug: 0,
 };
 
-/** Falco's periodic metrics snapshot (metrics.output_rule): an "alert" of its internal source, not an event. */
+/**
+ * Falco's periodic metrics snapshot (metrics.output_rule, or a line of metrics.output_file): an "alert" of
+ * its internal source, not an event. Known by its rule, or by the counters no rule's output names.
+ */
 function isMetricsSnapshot(raw: Json, fields: Json): boolean {
   if (raw.rule === "Falco internal: metrics snapshot") return true;
-  return raw.source === "internal" && Object.hasOwn(fields, "falco.version") && Object.hasOwn(fields, "falco.num_evts");
+  return Object.hasOwn(fields, "falco.version") && Object.hasOwn(fields, "falco.num_evts");
 }
 
 /** ECS event.type of a Kubernetes API verb. */

@@ -50,7 +50,7 @@ function eventType(raw: Json): { type: EventType; body: Json } | undefined {
 }
 
 /** A Tetragon event kind this adapter does not map (process_loader, process_dns, …), if the line has one. */
-export function unknownTetragonKind(raw: Json): string | undefined {
+function unknownTetragonKind(raw: Json): string | undefined {
   for (const key in raw) {
     if ((key.startsWith("process_") || OTHER_KINDS.has(key)) && !KNOWN.has(key) && object(raw[key])) return key;
   }
