@@ -28,6 +28,7 @@ import {
 } from "@/lib/notify/rule-schemas";
 import { RuleSchema } from "@/lib/rules/schema";
 import { LoadSampleSchema } from "@/lib/samples/api-schemas";
+import { SessionQuerySchema } from "@/lib/session/schema";
 import {
   ExceptionCreateSchema,
   ExceptionFilterSchema,
@@ -283,6 +284,20 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     summary: "One alert with its events, rule, guide and triage state; ETag carries the version",
     auth: needs("alerts:read"),
     response: json(200, "the alert detail"),
+    errors: { 404: "no such alert" },
+  },
+  {
+    method: "GET",
+    path: "/api/alerts/{id}/session",
+    tag: "alerts",
+    summary:
+      "The alert's session: every process under its entry leader (or its ancestry's root) in display order, a page at a time, with the session's alerts",
+    auth: needs("alerts:read"),
+    query: SessionQuerySchema,
+    response: json(
+      200,
+      "{alertId, grouping, rootEntityId, total, truncated, maxProcesses, alertRow, alerts, outline?, matches?, rows, nextCursor}",
+    ),
     errors: { 404: "no such alert" },
   },
   {

@@ -1,0 +1,25 @@
+import { NextResponse } from "next/server";
+import { errorResponse } from "@/lib/app/http";
+import { guard } from "@/lib/auth/guard";
+import { describeIssues, searchParamsObject } from "@/lib/db/alert-list";
+import { SessionQuerySchema } from "@/lib/session/schema";
+import { getAlertSession } from "@/lib/session/session";
+
+export const dynamic = "force-dynamic";
+
+type Context = { params: Promise<{ id: string }> };
+
+/** GET /api/alerts/:id/session?cursor=&limit=&outline=&q= → the alert's session, a page of processes at a time */
+export async function GET(request: Request, context: Context): Promise<NextResponse> {
+  const auth = await guard(request, "alerts:read");
+  if (!auth.ok) return auth.response;
+  const { id } = await context.params;
+  const query = SessionQuerySchema.safeParse(searchParamsObject(new URL(request.url).searchParams));
+  if (!query.success) {
+    const { message, details } = describeIssues(query.error);
+    return errorResponse(400, "invalid_request", `Invalid query parameter ${message}`, details);
+  }
+  const session = await getAlertSession(id, query.data);
+  if (!session) return errorResponse(404, "not_found", `No alert with id "${id}".`);
+  return NextResponse.json(session);
+}
