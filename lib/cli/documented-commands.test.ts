@@ -110,7 +110,16 @@ const STEPS: Step[] = [
   {
     name: "db status",
     args: () => ["db", "status"],
-    check: (run) => expect(run.out).toMatch(/\n {2}applied {3}\d{14}_/),
+    check: (run) => {
+      expect(run.out).toMatch(/\n {2}applied {3}\d{14}_/);
+      // The stored totals, as shared/docs/contract.md promises.
+      expect(run.out).toMatch(/\nevents 0\nalerts 0\n/);
+    },
+  },
+  {
+    name: "db vacuum",
+    args: () => ["db", "vacuum"],
+    check: (run) => expect(run.out).toMatch(/^Vacuumed .*: [\d.]+ MB -> [\d.]+ MB\.\n$/),
   },
   {
     name: "token create",

@@ -7,6 +7,7 @@ import { databaseFile, databaseUrl } from "./config";
 import type { EventRow } from "./events";
 import type { RetentionPolicy } from "./events/maintenance.mjs";
 import { CONNECTION_PRAGMAS, WRITER_PRAGMAS } from "./pragmas";
+import { databaseIsReadOnly } from "./read-only";
 
 /**
  * The ingest hot path's storage: batches go to a thread of their own
@@ -150,6 +151,11 @@ class WriterThread {
 const globalForWriter = globalThis as unknown as { keelwatchBatchWriter?: WriterThread };
 
 function thread(): WriterThread {
+  // A database served read-only (lib/db/read-only.ts) takes no writes: refuse as SQLite would, so the caller
+  // answers 503 database_read_only, instead of the thread failing to open the WAL.
+  if (databaseIsReadOnly()) {
+    throw Object.assign(new Error("the database is read-only: events cannot be stored"), { code: "SQLITE_READONLY" });
+  }
   const current = globalForWriter.keelwatchBatchWriter;
   if (current && !current.failure) return current;
   globalForWriter.keelwatchBatchWriter = new WriterThread();

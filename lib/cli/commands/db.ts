@@ -4,6 +4,7 @@ import { databaseFile, databaseUrl } from "../../db/config";
 import { convertLegacyEvents } from "../../db/events/convert";
 import { storedTotals } from "../../db/events/totals";
 import { applyMigrations, MigrationError, migrationStatus } from "../../db/migrate";
+import { inspectDatabase, openForReading } from "../../db/read-only";
 import type { CliCommand, CliIO } from "../io";
 import { UsageError } from "../io";
 
@@ -35,7 +36,8 @@ export const dbCommand: CliCommand = {
             ? `Database ${file} is up to date.\n`
             : `Applied ${applied.length} migration(s) to ${file}:\n${applied.map((name) => `  ${name}\n`).join("")}`,
         );
-        convertWithProgress(file, io);
+        // A read-only database is served as it is (lib/db/read-only.ts): nothing to convert there.
+        if (inspectDatabase(file).writable) convertWithProgress(file, io);
         return 0;
       }
       if (action === "vacuum") {
@@ -78,7 +80,7 @@ export const dbCommand: CliCommand = {
 /** The stored totals, one `name N` per line (shared/docs/contract.md: outside checks count with them). */
 function totalsLines(file: string): string[] {
   if (!fs.existsSync(file)) return ["events 0", "alerts 0"];
-  const db = new Database(file, { readonly: true });
+  const db = openForReading(file);
   try {
     const totals = storedTotals(db);
     const lines = [`events ${totals.events}`, `alerts ${totals.alerts}`, `blocks ${totals.blocks}`];
