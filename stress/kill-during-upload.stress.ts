@@ -2,13 +2,15 @@
  * kill -9 of the server at seeded random points during 20 uploads, restart,
  * re-upload what was cut off. Afterwards the database must hold what one clean
  * ingest of the same files holds: every event once, every alert once (same
- * dedup keys, same triggering events), and no upload still "receiving".
+ * dedup keys, same triggering events), and no upload still "receiving". No
+ * event block is cut: every block holds exactly the documents of its events.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Prng } from "@/bench/prng";
+import { unpackBlock } from "@/lib/db/events/block-codec.mjs";
 import { applyMigrations } from "@/lib/db/migrate";
 import { writeUploadFiles } from "./events";
 import { KeelwatchServer, prepareTestDatabase, sleep, withDatabase } from "./server";
@@ -101,6 +103,44 @@ function snapshot(file: string) {
   });
 }
 
+/**
+ * Blocks that a kill cut short: a block whose events are not exactly positions
+ * 0 … count-1, one that does not unpack, a document that is not its event's,
+ * or an event with no block. Returns what is wrong, one line each.
+ */
+function brokenBlocks(file: string): string[] {
+  return withDatabase(file, (db) => {
+    const problems: string[] = [];
+    const orphans = db.prepare(`SELECT count(*) FROM Event WHERE blockId IS NULL OR position IS NULL`).pluck().get();
+    if (orphans) problems.push(`${orphans} events are in no block`);
+    const blocks = db.prepare(`SELECT id, codec, data, checksum, count, liveCount FROM EventBlock`).all() as {
+      id: number;
+      codec: string;
+      data: Buffer;
+      checksum: number;
+      count: number;
+      liveCount: number;
+    }[];
+    const eventsOf = db.prepare(`SELECT position, timestamp FROM Event WHERE blockId = ? ORDER BY position`);
+    for (const block of blocks) {
+      const events = eventsOf.all(block.id) as { position: number; timestamp: string }[];
+      if (events.length !== block.count || block.liveCount !== block.count) {
+        problems.push(`block ${block.id}: ${events.length} events for ${block.count} positions`);
+        continue;
+      }
+      const unpacked = unpackBlock(block);
+      events.forEach((event, index) => {
+        const text = unpacked.document(event.position);
+        const time = text ? (JSON.parse(text) as { "@timestamp"?: string })["@timestamp"] : undefined;
+        if (event.position !== index || !time || new Date(time).getTime() !== new Date(event.timestamp).getTime()) {
+          problems.push(`block ${block.id}: position ${event.position} does not hold its event`);
+        }
+      });
+    }
+    return problems;
+  });
+}
+
 describe("kill -9 during uploads", () => {
   it("stores every event and alert exactly once and leaves no upload in progress", async () => {
     const files = writeUploadFiles(path.join(dir, "files"), FILES, EVENTS_PER_FILE, SEED);
@@ -188,6 +228,7 @@ describe("kill -9 during uploads", () => {
     expect(want.alertCount).toBeGreaterThan(FILES);
     expect(got.alertCount).toBe(want.alertCount);
     expect(got.alerts).toEqual(want.alerts);
+    expect(brokenBlocks(dbFile)).toEqual([]);
 
     // Each attempt made at most one upload row. A kill can land after the server
     // finished an upload but before the client read the answer, so an
