@@ -163,6 +163,19 @@ describe("dashboardFigures", () => {
     ]);
   });
 
+  it("stretches a range to an alert stamped in the future, choosing buckets for the whole span", async () => {
+    await seed({ timestamp: "2026-11-23T10:15:00Z" });
+    await seed({ timestamp: "2031-01-01T00:00:00Z", severity: "critical" }); // a sensor's clock years ahead
+    const figures = await dashboardFigures("24h", NOW);
+    expect(figures.total).toBe(2);
+    expect(figures.bucket).toBe("month");
+    expect(figures.overTime).toHaveLength(51); // Nov 2026 to Jan 2031
+    expect(nonEmpty(figures.overTime).map((bucket) => bucket.start)).toEqual([
+      "2026-11-01T00:00:00.000Z",
+      "2031-01-01T00:00:00.000Z",
+    ]);
+  });
+
   it("counts every alert by status and averages the time to acknowledge and to close", async () => {
     await seed({ timestamp: "2026-11-23T10:00:00Z", status: "acknowledged", acknowledgedAfterMinutes: 10 });
     await seed({

@@ -90,16 +90,10 @@ async function alertHours(): Promise<{ first: Date; last: Date } | null> {
 /** "2026-11-23T08" (an hour) or "2026-11-23" (a day) as the time it starts. */
 const keyTime = (key: string): Date => new Date(key.length === 13 ? `${key}:00:00.000Z` : `${key}T00:00:00.000Z`);
 
-/**
- * Sums per hour (or per day, for day and longer buckets) folded into buckets,
- * every bucket of the span present. Rows are in time order; an alert stamped
- * after `now` (a sensor's clock ahead) stretches the span to include it.
- */
+/** Sums per hour (or per day, for day and longer buckets) folded into buckets, every bucket of the span present. */
 function overTimeSeries(rows: Row[], size: BucketSize, span: { first: Date; last: Date }): TimeBucket[] {
-  const lastRow = rows.length > 0 ? keyTime(String(rows[rows.length - 1]?.bucket)).getTime() : 0;
-  const last = new Date(Math.max(lastRow, span.last.getTime()));
   const buckets = new Map<number, TimeBucket>(
-    bucketStarts(span.first, last, size).map((start) => [
+    bucketStarts(span.first, span.last, size).map((start) => [
       start.getTime(),
       { start: start.toISOString(), low: 0, medium: 0, high: 0, critical: 0 },
     ]),
@@ -113,10 +107,21 @@ function overTimeSeries(rows: Row[], size: BucketSize, span: { first: Date; last
   return [...buckets.values()];
 }
 
+/**
+ * The span the chart covers: the range up to now, or for "all" the first to
+ * the last alert. An alert stamped after now (a sensor's clock ahead) stretches
+ * it, so that the bucket size is chosen for every bucket drawn.
+ */
+async function chartSpan(from: Date | null, now: Date): Promise<{ first: Date; last: Date } | null> {
+  const hours = await alertHours();
+  if (from === null) return hours;
+  return { first: from, last: hours && hours.last > now ? hours.last : now };
+}
+
 export async function dashboardFigures(range: DashboardRange, now = new Date()): Promise<DashboardFigures> {
   const span = DASHBOARD_RANGES[range];
   const from = span === null ? null : new Date(Math.floor((now.getTime() - span) / HOUR_MS) * HOUR_MS);
-  const extent = from ? { first: from, last: now } : await alertHours();
+  const extent = await chartSpan(from, now);
   const bucket = extent ? chooseBucketSize(extent.first, extent.last) : "day";
   // Hour keys are "YYYY-MM-DDTHH": the first 13 characters name the hour, the first 10 the day.
   const width = bucket === "hour" || bucket === "6h" ? 13 : 10;
