@@ -1,4 +1,4 @@
-import type { Prisma } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
 import { retryWhenBusy } from "./busy-retry";
 import { prisma } from "./client";
 import { retryingTransaction } from "./transactions";
@@ -148,7 +148,14 @@ export async function releaseDueDigests(now: Date, limit = 1_000): Promise<numbe
   return written;
 }
 
-export async function claimDeliveries(now: Date, until: Date, limit: number): Promise<string[]> {
+/** Claims due deliveries, leaving out those of channels that are waiting out a failure (`resting`). */
+export async function claimDeliveries(
+  now: Date,
+  until: Date,
+  limit: number,
+  resting: readonly string[] = [],
+): Promise<string[]> {
+  const skip = resting.length > 0 ? Prisma.sql`AND d."channelId" NOT IN (${Prisma.join([...resting])})` : Prisma.empty;
   const rows = await retryWhenBusy(
     () => prisma().$queryRaw<{ id: string }[]>`
       UPDATE "NotificationDelivery" SET "claimedUntil" = ${sqlTime(until)}
@@ -157,7 +164,7 @@ export async function claimDeliveries(now: Date, until: Date, limit: number): Pr
         JOIN "NotificationChannel" c ON c."id" = d."channelId"
         WHERE d."status" = 'pending' AND d."nextAttemptAt" <= ${sqlTime(now)}
           AND (d."claimedUntil" IS NULL OR d."claimedUntil" < ${sqlTime(now)})
-          AND c."enabled" = 1
+          AND c."enabled" = 1 ${skip}
         ORDER BY d."nextAttemptAt" LIMIT ${limit}
       )
       RETURNING "id"`,
@@ -170,6 +177,39 @@ export type DeliveryWithChannel = Prisma.NotificationDeliveryGetPayload<typeof D
 
 export async function findDelivery(id: string): Promise<DeliveryWithChannel | null> {
   return prisma().notificationDelivery.findUnique({ where: { id }, ...DELIVERY_WITH_CHANNEL });
+}
+
+/** The alerts claimed deliveries are about, to read them all at once before sending. */
+export async function alertIdsOfDeliveries(ids: readonly string[]): Promise<string[]> {
+  const rows = await prisma().notificationDelivery.findMany({
+    where: { id: { in: [...ids] } },
+    select: { alertId: true, alertIds: true, kind: true },
+  });
+  return rows.flatMap((row) => {
+    if (row.kind !== "digest") return row.alertId ? [row.alertId] : [];
+    try {
+      return JSON.parse(row.alertIds) as string[];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Gives a claimed delivery back untouched (its channel failed earlier in the same round). */
+export async function releaseDelivery(id: string): Promise<void> {
+  await retryWhenBusy(() =>
+    prisma().notificationDelivery.updateMany({ where: { id, status: "pending" }, data: { claimedUntil: null } }),
+  );
+}
+
+/** Channels with failures in a row: when they last failed and how many times. */
+export async function channelsWithFailures(): Promise<
+  { id: string; consecutiveFailures: number; lastErrorAt: Date | null }[]
+> {
+  return prisma().notificationChannel.findMany({
+    where: { consecutiveFailures: { gt: 0 } },
+    select: { id: true, consecutiveFailures: true, lastErrorAt: true },
+  });
 }
 
 export async function findNotificationRuleName(id: string): Promise<string | null> {

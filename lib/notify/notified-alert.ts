@@ -1,4 +1,4 @@
-import type { AlertDetail } from "../db/alert-detail";
+import type { AlertForNotification } from "../db/notification-alerts";
 
 /** An alert as every message names it: what fired, how bad, where, what ran, and where to open it. */
 export interface NotifiedAlert {
@@ -35,33 +35,25 @@ export function alertUrl(baseUrl: string, alertId: string): string {
   return `${baseUrl.replace(/\/+$/, "")}/alerts/${encodeURIComponent(alertId)}`;
 }
 
-export function notifiedAlertOf(detail: AlertDetail, baseUrl: string): NotifiedAlert {
-  const document = detail.events[0]?.document;
+export function notifiedAlertOf(alert: AlertForNotification, baseUrl: string): NotifiedAlert {
+  const document = alert.document ?? undefined;
   const isPod = field(document, "orchestrator.resource.type") === "pod";
   return {
-    id: detail.id,
-    url: alertUrl(baseUrl, detail.id),
-    rule: { id: detail.rule.id, name: detail.ruleName, tags: detail.rule.tags },
-    severity: detail.severity,
-    riskScore: detail.riskScore,
-    status: detail.status,
-    timestamp: detail.timestamp,
-    container: {
-      id: detail.context.containerId,
-      name: detail.context.containerName,
-      image: detail.context.imageName,
-    },
+    id: alert.id,
+    url: alertUrl(baseUrl, alert.id),
+    rule: { id: alert.ruleId, name: alert.ruleName, tags: alert.ruleTags },
+    severity: alert.severity,
+    riskScore: alert.riskScore,
+    status: alert.status,
+    timestamp: alert.timestamp.toISOString(),
+    container: { id: alert.containerId, name: alert.containerName, image: alert.imageName },
     pod: {
       name: isPod ? field(document, "orchestrator.resource.name") : null,
       namespace: field(document, "orchestrator.namespace"),
     },
-    host: detail.context.hostName,
-    process: {
-      name: detail.context.processName,
-      executable: detail.context.processExecutable,
-      commandLine: detail.context.commandLine,
-    },
-    user: detail.context.userName,
-    uploadId: detail.uploadId,
+    host: alert.hostName,
+    process: { name: alert.processName, executable: alert.processExecutable, commandLine: alert.commandLine },
+    user: alert.userName,
+    uploadId: alert.uploadId,
   };
 }

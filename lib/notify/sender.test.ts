@@ -206,6 +206,31 @@ describe("webhook delivery to a real HTTP receiver", () => {
     expect(healthy.lastSuccessAt).not.toBeNull();
   });
 
+  it("tries a receiver that is down once per backoff, not once per queued message", async () => {
+    const hook = await receiver(() => 503);
+    const channel = await channelOrThrow({ name: "down", kind: "webhook", url: `${hook.url}/in` });
+    await ruleOrThrow({ name: "everything", channelIds: [channel.id] });
+    const detection = await seedRule(prisma());
+    for (let i = 0; i < 20; i++)
+      await seedAlert(prisma(), { ruleId: detection.id, eventIds: [], containerId: `c${i}` });
+    const options = { ...FAST, backoffMs: 300, maxBackoffMs: 300 };
+
+    // The first round cannot know yet: its parallel sends (4) may all go out before the first failure returns.
+    await runSenderRound(options);
+    const firstRound = hook.requests.length;
+    expect(firstRound).toBeGreaterThanOrEqual(1);
+    expect(firstRound).toBeLessThanOrEqual(FAST.concurrency);
+    // While the channel rests, nothing is sent to it, however many messages wait.
+    await runSenderRound(options);
+    expect(hook.requests).toHaveLength(firstRound);
+    // After the rest, one delivery probes the channel; the others wait for its answer.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await runSenderRound(options);
+    expect(hook.requests).toHaveLength(firstRound + 1);
+    expect(await prisma().notificationDelivery.count({ where: { claimedUntil: { not: null } } })).toBe(0);
+    expect(await prisma().notificationDelivery.count({ where: { status: "pending" } })).toBe(20);
+  });
+
   it("never sends one delivery twice when two senders run at once", async () => {
     const hook = await receiver();
     const channel = await channelOrThrow({ name: "shared", kind: "webhook", url: `${hook.url}/in` });

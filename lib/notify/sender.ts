@@ -1,6 +1,8 @@
-import { type AlertDetail, getAlertDetail } from "../db/alert-detail";
+import { loadAlertsForNotification } from "../db/notification-alerts";
 import {
+  alertIdsOfDeliveries,
   type ClaimedOutboxRow,
+  channelsWithFailures,
   claimDeliveries,
   claimOutbox,
   type DeliveryPlan,
@@ -8,6 +10,7 @@ import {
   findDelivery,
   findNotificationRuleName,
   recordAttempt,
+  releaseDelivery,
   releaseDueDigests,
   routeOutboxRow,
 } from "../db/notification-queue";
@@ -57,7 +60,7 @@ export function senderOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Send
     backoffMs: numberFromEnv(env, "KEELWATCH_NOTIFY_BACKOFF_MS", 5_000),
     maxBackoffMs: numberFromEnv(env, "KEELWATCH_NOTIFY_MAX_BACKOFF_MS", 5 * 60_000),
     giveUpAfterMs: numberFromEnv(env, "KEELWATCH_NOTIFY_GIVE_UP_HOURS", 24) * 3_600_000,
-    leaseMs: 60_000,
+    leaseMs: numberFromEnv(env, "KEELWATCH_NOTIFY_LEASE_MS", 60_000),
     outboxBatch: 200,
     sendBatch: 50,
     concurrency: 4,
@@ -77,31 +80,37 @@ export interface RoundResult {
   failed: number;
 }
 
-type AlertLoader = (alertId: string) => Promise<NotifiedAlert | null>;
+/** Reads alerts for messages, many at once, each once per round; an alert deleted since is absent. */
+export interface AlertLoader {
+  load(ids: readonly string[]): Promise<void>;
+  get(id: string): NotifiedAlert | null;
+}
 
-/** Reads alerts for messages, each once per round. */
 export function alertLoader(baseUrl: string): AlertLoader {
-  const cache = new Map<string, Promise<AlertDetail | null>>();
-  return async (alertId) => {
-    let detail = cache.get(alertId);
-    if (!detail) {
-      detail = getAlertDetail(alertId);
-      cache.set(alertId, detail);
-    }
-    const found = await detail;
-    return found ? notifiedAlertOf(found, baseUrl) : null;
+  const loaded = new Map<string, NotifiedAlert | null>();
+  return {
+    async load(ids) {
+      const missing = ids.filter((id) => !loaded.has(id));
+      const found = await loadAlertsForNotification(missing);
+      for (const id of missing) {
+        const alert = found.get(id);
+        loaded.set(id, alert ? notifiedAlertOf(alert, baseUrl) : null);
+      }
+    },
+    get: (id) => loaded.get(id) ?? null,
   };
 }
 
-async function routeOutbox(options: SenderOptions, now: Date, load: AlertLoader): Promise<number> {
+async function routeOutbox(options: SenderOptions, now: Date, alerts: AlertLoader): Promise<number> {
   const leaseUntil = new Date(now.getTime() + options.leaseMs);
   const rows = await claimOutbox(now, leaseUntil, options.outboxBatch);
   if (rows.length === 0) return 0;
   const rules = (await enabledRulesWithChannels()).filter((rule) => rule.channels.length > 0);
+  await alerts.load(rows.map((row) => row.alertId));
   let routed = 0;
   for (const row of rows) {
     try {
-      if (await routeOne(row, leaseUntil, rules, load, now)) routed++;
+      if (await routeOne(row, leaseUntil, rules, alerts.get(row.alertId), now)) routed++;
     } catch (error) {
       // Left claimed: the row comes back when its lease runs out.
       console.error(`keelwatch: notifications: could not route alert ${row.alertId}:`, error);
@@ -114,10 +123,9 @@ async function routeOne(
   row: ClaimedOutboxRow,
   leaseUntil: Date,
   rules: Awaited<ReturnType<typeof enabledRulesWithChannels>>,
-  load: AlertLoader,
+  alert: NotifiedAlert | null,
   now: Date,
 ): Promise<boolean> {
-  const alert = await load(row.alertId);
   if (!alert) {
     await dropOutboxRow(row, leaseUntil);
     return false;
@@ -142,19 +150,51 @@ function parseIds(text: string): string[] {
   }
 }
 
-/** Sends one claimed delivery once and records the attempt; null when it was no longer pending. */
+/**
+ * What a round knows of its channels: those that failed in it, and those that had failed before it (`suspect`):
+ * one delivery probes a suspect channel, and the round sends no more to a channel that failed.
+ */
+export interface RoundChannels {
+  failed: Set<string>;
+  suspect: Set<string>;
+  probed: Set<string>;
+}
+
+export function freshRound(suspect: Iterable<string> = []): RoundChannels {
+  return { failed: new Set(), suspect: new Set(suspect), probed: new Set() };
+}
+
+/** Whether this round may send to the channel now; a suspect channel's first taker becomes its probe. */
+function maySend(round: RoundChannels, channelId: string): boolean {
+  if (round.failed.has(channelId)) return false;
+  if (!round.suspect.has(channelId)) return true;
+  if (round.probed.has(channelId)) return false;
+  round.probed.add(channelId);
+  return true;
+}
+
+/**
+ * Sends one claimed delivery once and records the attempt; null when it was no longer pending, or was given back
+ * untried because its channel failed (or is being probed) in this round.
+ */
 export async function sendDelivery(
   deliveryId: string,
   options: SenderOptions,
-  load: AlertLoader,
+  alertsLoader: AlertLoader,
   baseUrl: string,
+  round: RoundChannels = freshRound(),
 ): Promise<SendOutcome | null> {
   const delivery = await findDelivery(deliveryId);
   if (delivery?.status !== "pending") return null;
+  if (!maySend(round, delivery.channelId)) {
+    await releaseDelivery(delivery.id);
+    return null;
+  }
   const started = Date.now();
   const alertIds =
     delivery.kind === "digest" ? parseIds(delivery.alertIds) : delivery.alertId ? [delivery.alertId] : [];
-  const alerts = (await Promise.all(alertIds.map(load))).filter((alert): alert is NotifiedAlert => alert !== null);
+  await alertsLoader.load(alertIds);
+  const alerts = alertIds.map((id) => alertsLoader.get(id)).filter((alert): alert is NotifiedAlert => alert !== null);
   const ruleName = delivery.notificationRuleId ? await findNotificationRuleName(delivery.notificationRuleId) : null;
   const message: NotificationMessage = {
     kind: delivery.kind as NotificationMessage["kind"],
@@ -176,6 +216,8 @@ export async function sendDelivery(
     }
   }
   const at = new Date();
+  if (outcome.ok) round.suspect.delete(delivery.channelId);
+  else round.failed.add(delivery.channelId);
   const failures = delivery.attempts + 1;
   // A test is tried once (the person who pressed the button sees the outcome); a deleted alert never comes back.
   const pointless = delivery.kind === "test" || alerts.length === 0;
@@ -197,8 +239,30 @@ export async function sendDelivery(
   return outcome;
 }
 
-async function sendDue(options: SenderOptions, now: Date, load: AlertLoader, baseUrl: string) {
-  const ids = await claimDeliveries(now, new Date(now.getTime() + options.leaseMs), options.sendBatch);
+/**
+ * A channel that failed rests for the backoff its run of failures has earned: while it does, only its deliveries'
+ * own retry times pass and nothing is sent to it; after that one delivery probes it. A receiver that is down gets
+ * one attempt per backoff instead of one per queued message.
+ */
+async function channelHealth(now: Date, options: SenderOptions): Promise<{ resting: string[]; suspect: string[] }> {
+  const failing = await channelsWithFailures();
+  const resting = failing
+    .filter((channel) => {
+      const rest = Math.min(
+        options.maxBackoffMs,
+        options.backoffMs * 2 ** Math.max(0, channel.consecutiveFailures - 1),
+      );
+      return channel.lastErrorAt !== null && channel.lastErrorAt.getTime() + rest > now.getTime();
+    })
+    .map((channel) => channel.id);
+  return { resting, suspect: failing.map((channel) => channel.id) };
+}
+
+async function sendDue(options: SenderOptions, now: Date, alerts: AlertLoader, baseUrl: string) {
+  const { resting, suspect } = await channelHealth(now, options);
+  const ids = await claimDeliveries(now, new Date(now.getTime() + options.leaseMs), options.sendBatch, resting);
+  await alerts.load(await alertIdsOfDeliveries(ids));
+  const round = freshRound(suspect);
   let sent = 0;
   let failed = 0;
   let next = 0;
@@ -206,8 +270,9 @@ async function sendDue(options: SenderOptions, now: Date, load: AlertLoader, bas
     while (next < ids.length) {
       const id = ids[next++] as string;
       try {
-        if ((await sendDelivery(id, options, load, baseUrl))?.ok) sent++;
-        else failed++;
+        const outcome = await sendDelivery(id, options, alerts, baseUrl, round);
+        if (outcome?.ok) sent++;
+        else if (outcome) failed++;
       } catch (error) {
         failed++;
         console.error(`keelwatch: notifications: delivery ${id} could not be recorded:`, error);
