@@ -40,6 +40,8 @@ export interface CompiledQuery {
 export interface Matcher {
   push(event: EqlEvent): EqlResult[];
   finish(): EqlResult[];
+  /** Partial sequences or sample keys held; absent for event queries, which hold nothing. */
+  held?(): number;
 }
 
 function checkOptions(options: EqlOptions): void {
@@ -95,10 +97,14 @@ function createMatcher(plan: QueryPlan): Matcher {
   switch (plan.kind) {
     case "event":
       return createEventMatcher(plan.filter);
-    case "sequence":
-      return createSequenceMatcher(plan.sequence);
-    case "sample":
-      return createSampleMatcher(plan.sample);
+    case "sequence": {
+      const matcher = createSequenceMatcher(plan.sequence);
+      return { push: matcher.push, finish: matcher.finish, held: matcher.pendingCount };
+    }
+    case "sample": {
+      const matcher = createSampleMatcher(plan.sample);
+      return { push: matcher.push, finish: matcher.finish, held: matcher.keyCount };
+    }
   }
 }
 
@@ -130,6 +136,7 @@ export function createRunner(compiled: CompiledQuery): EqlRunner {
       }
       return output;
     },
+    held: () => matcher.held?.() ?? 0,
     finish() {
       if (finished) throw new Error("EQL runner: finish() called twice");
       finished = true;

@@ -145,6 +145,8 @@ interface KeyState {
 export interface SampleMatcher {
   push(event: EqlEvent): EqlResult[];
   finish(): EqlResult[];
+  /** Join keys holding candidate events. */
+  keyCount(): number;
 }
 
 const NOTHING: EqlResult[] = [];
@@ -164,6 +166,7 @@ export function createSampleMatcher(plan: SamplePlan): SampleMatcher {
   }
 
   return {
+    keyCount: () => byKey.size,
     push(event) {
       terms.forEach((term, index) => {
         if (!term.matches(event)) return;

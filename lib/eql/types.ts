@@ -43,4 +43,10 @@ export interface EqlRunner {
   push(event: EqlEvent): EqlResult[];
   pushAll(events: Iterable<EqlEvent>): EqlResult[];
   finish(): EqlResult[];
+  /**
+   * How much state the runner holds: partial sequences, or join keys of a
+   * sample. Zero for event queries. Callers running over unbounded input
+   * (hunts) watch it to stop before memory grows without limit.
+   */
+  held(): number;
 }

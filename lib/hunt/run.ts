@@ -1,0 +1,206 @@
+import { scanStoredEvents } from "@/lib/db/events";
+import { compile, createRunner, type EqlEvent, type EqlResult, isMissingEvent } from "@/lib/eql";
+import { Histogram, type HistogramBucket } from "./histogram";
+import { type HuntLimits, huntLimits } from "./limits";
+import { type HuntScope, huntWhere } from "./request";
+
+/**
+ * Runs a hunt: an EQL query over stored events, with the engine and semantics
+ * of the rules (lib/eql compile + createRunner, as rule previews do). Events
+ * come from the event store in time order, filtered by range and scope before
+ * their documents are unpacked. Only the requested page of results is kept;
+ * every match is counted and placed on the histogram. The hunt stops early
+ * when the caller aborts, or at one of its limits (time, events read, state
+ * held), and says which.
+ */
+
+/** One event of a result: its stored id (null for a missing event `![…]` of a sequence) and document. */
+export interface HuntEvent {
+  id: number | null;
+  event: EqlEvent | null;
+}
+
+export interface HuntRow {
+  kind: EqlResult["kind"];
+  /** The time the result is placed at: its event, a sequence's last event, a sample's first. */
+  timestamp: string | null;
+  joinKeys?: unknown[];
+  events: HuntEvent[];
+}
+
+export type HuntStopReason = "time" | "events" | "held" | "cancelled";
+
+export interface HuntStop {
+  reason: HuntStopReason;
+  message: string;
+}
+
+export interface HuntOutcome extends HuntScanSummary {
+  /** Results found (all of them, not only the page). */
+  matches: number;
+  /** The page asked for: results offset .. offset + limit - 1. */
+  rows: HuntRow[];
+  /** The offset of the next page, or null when this page is the last. */
+  nextOffset: number | null;
+  bucketMs: number;
+  histogram: HistogramBucket[];
+}
+
+export interface HuntScanOptions {
+  range: { from: Date; to: Date };
+  signal?: AbortSignal;
+  limits?: HuntLimits;
+}
+
+export interface HuntOptions extends HuntScanOptions {
+  offset?: number;
+  limit?: number;
+}
+
+/** How a scan ended: what it read, and why it stopped early (null when it read the whole range). */
+export interface HuntScanSummary {
+  kind: "event" | "sequence" | "sample";
+  eventsScanned: number;
+  elapsedMs: number;
+  stopped: HuntStop | null;
+  unreadable: number;
+}
+
+const CHECK_EVERY = 256;
+const BATCH = 500;
+
+/**
+ * The hunt's results in order, in batches, as the scan finds them; returns the
+ * summary. Compiles the query first, so an EqlError is thrown before anything
+ * is read. Holding one batch, the scan's page and the runner's state (bounded
+ * by limits.maxHeld), its memory does not grow with the range.
+ */
+export async function* huntResults(
+  scope: HuntScope,
+  options: HuntScanOptions,
+): AsyncGenerator<HuntRow[], HuntScanSummary, undefined> {
+  const compiled = compile(scope.query, {
+    eventCategoryField: scope.eventCategoryField,
+    timestampField: scope.timestampField,
+    ...(scope.tiebreakerField ? { tiebreakerField: scope.tiebreakerField } : {}),
+  });
+  const runner = createRunner(compiled);
+  const limits = options.limits ?? huntLimits();
+  const stored = new WeakMap<object, { id: number; time: number }>();
+  let batch: HuntRow[] = [];
+  let eventsScanned = 0;
+  let unreadable = 0;
+  let stoppedBy: HuntStopReason | null = null;
+  const started = performance.now();
+  const collect = (found: EqlResult[]) => {
+    for (const result of found) batch.push(toRow(result, stored));
+  };
+
+  const scan = scanStoredEvents({
+    where: huntWhere(scope, options.range),
+    onUnreadable: () => {
+      unreadable++;
+    },
+  });
+  for await (const row of scan) {
+    if (eventsScanned >= limits.maxEvents) {
+      stoppedBy = "events";
+      break;
+    }
+    if (eventsScanned % CHECK_EVERY === 0) {
+      stoppedBy = checkLimits(runner.held(), performance.now() - started, limits, options.signal);
+      if (stoppedBy) break;
+      // Let other requests (ingest, other analysts) in between slices of work.
+      if (eventsScanned % (CHECK_EVERY * 8) === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    eventsScanned++;
+    const event = JSON.parse(row.text) as EqlEvent;
+    stored.set(event, { id: row.id, time: row.timestamp.getTime() });
+    collect(runner.push(event));
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  // Results found so far still count when a limit stops the hunt; a cancelled hunt has no one to answer.
+  if (stoppedBy !== "cancelled") collect(runner.finish());
+  for (let start = 0; start < batch.length; start += BATCH) yield batch.slice(start, start + BATCH);
+  const elapsedMs = Math.round(performance.now() - started);
+  return {
+    kind: compiled.plan.kind,
+    eventsScanned,
+    elapsedMs,
+    stopped: stoppedBy && { reason: stoppedBy, message: stopMessage(stoppedBy, eventsScanned, elapsedMs, limits) },
+    unreadable,
+  };
+}
+
+/** One page of a hunt, with every match counted and placed on the histogram. */
+export async function runHunt(scope: HuntScope, options: HuntOptions): Promise<HuntOutcome> {
+  const offset = options.offset ?? 0;
+  const limit = options.limit ?? 100;
+  const histogram = new Histogram(options.range.from, options.range.to);
+  const rows: HuntRow[] = [];
+  let matches = 0;
+  const results = huntResults(scope, options);
+  let next = await results.next();
+  while (!next.done) {
+    for (const row of next.value) {
+      if (row.timestamp) histogram.add(Date.parse(row.timestamp));
+      if (matches >= offset && rows.length < limit) rows.push(row);
+      matches++;
+    }
+    next = await results.next();
+  }
+  return {
+    ...next.value,
+    matches,
+    rows,
+    nextOffset: matches > offset + rows.length ? offset + rows.length : null,
+    bucketMs: histogram.bucketMs,
+    histogram: histogram.buckets(),
+  };
+}
+
+function checkLimits(
+  held: number,
+  elapsedMs: number,
+  limits: HuntLimits,
+  signal: AbortSignal | undefined,
+): HuntStopReason | null {
+  if (signal?.aborted) return "cancelled";
+  if (elapsedMs >= limits.timeMs) return "time";
+  if (held >= limits.maxHeld) return "held";
+  return null;
+}
+
+/** The analyst's message: what stopped the hunt, after how much, and what to do. */
+export function stopMessage(reason: HuntStopReason, scanned: number, elapsedMs: number, limits: HuntLimits): string {
+  if (reason === "cancelled") return `The hunt was cancelled after scanning ${scanned.toLocaleString("en-US")} events.`;
+  const seconds = (elapsedMs / 1000).toFixed(1);
+  const after = `The hunt stopped after scanning ${scanned.toLocaleString("en-US")} events in ${seconds} s`;
+  const why =
+    reason === "time"
+      ? `its time limit of ${limits.timeMs / 1000} s`
+      : reason === "events"
+        ? `its limit of ${limits.maxEvents.toLocaleString("en-US")} events scanned`
+        : `its limit of ${limits.maxHeld.toLocaleString("en-US")} partial sequences or sample keys held in memory`;
+  return `${after} (${why}); narrow the time range or scope. The results shown are those found so far.`;
+}
+
+function toRow(result: EqlResult, stored: WeakMap<object, { id: number; time: number }>): HuntRow {
+  const matched = result.kind === "event" ? [result.event] : result.events;
+  const events = matched.map(
+    (event): HuntEvent =>
+      isMissingEvent(event) ? { id: null, event: null } : { id: stored.get(event)?.id ?? null, event },
+  );
+  const present = matched.filter((event) => !isMissingEvent(event));
+  const placedOn = result.kind === "sequence" ? present.at(-1) : present[0];
+  const time = placedOn ? stored.get(placedOn)?.time : undefined;
+  return {
+    kind: result.kind,
+    timestamp: time === undefined ? null : new Date(time).toISOString(),
+    ...(result.kind === "event" ? {} : { joinKeys: result.joinKeys }),
+    events,
+  };
+}
