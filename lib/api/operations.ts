@@ -10,14 +10,19 @@ import type { Permission } from "@/lib/auth/roles";
 import { AlertGroupQuerySchema, AlertListQuerySchema, BulkAlertActionSchema } from "@/lib/db/alert-list";
 import { AlertPatchRequestSchema } from "@/lib/db/alert-updates";
 import { DashboardQuerySchema } from "@/lib/db/dashboard";
+import { SavedHuntInputSchema } from "@/lib/db/hunts";
 import { RulePatchSchema } from "@/lib/db/rule-admin";
+import { TimelineFilterSchema, TimelineQuerySchema } from "@/lib/db/timeline";
 import {
   ExceptionItemPatchSchema,
   ExceptionListInputSchema,
   ExceptionListPatchSchema,
   ValueListInputSchema,
 } from "@/lib/exceptions";
+import { ExportFormatSchema } from "@/lib/export";
 import { AlertExportQuerySchema } from "@/lib/export/alerts";
+import { HuntExportQuerySchema } from "@/lib/hunt/export";
+import { HuntRequestSchema } from "@/lib/hunt/request";
 import { UploadQuerySchema } from "@/lib/ingest/upload-request";
 import { ChannelInputSchema, ChannelPatchSchema } from "@/lib/notify/channel-schemas";
 import {
@@ -347,6 +352,102 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       200,
       "{diskBytes, eventsKept, oldestEvent, blocks, blockBytes, rawBytes, eventsNotInBlocks, retention}",
     ),
+  },
+  // --- hunt and timeline
+  {
+    method: "GET",
+    path: "/api/alerts/{id}/timeline",
+    tag: "hunt",
+    summary:
+      "The events of the alert's container, host or session in a window around it: a page of events, a histogram of the window and its categories and actions",
+    auth: needs("alerts:read"),
+    query: TimelineQuerySchema,
+    response: json(
+      200,
+      "{alert, scope, scopeValue, from, to, total, histogramCapped, bucketMs, histogram: [{start, count}], facets: {categories, actions}, items: [{id, timestamp, category, action, document}], nextCursor}",
+    ),
+    errors: { 404: "no such alert", 400: "invalid parameters, or the alert has no such scope (details name scope)" },
+  },
+  {
+    method: "GET",
+    path: "/api/alerts/{id}/timeline/export",
+    tag: "hunt",
+    summary: "Download every event of an alert's timeline (its scope, window and filters) as CSV or NDJSON, streamed",
+    auth: needs("alerts:read"),
+    query: TimelineFilterSchema.extend({ format: ExportFormatSchema }),
+    response: {
+      status: 200,
+      description:
+        "an attachment: CSV with a header row (event_id, @timestamp and common ECS fields; formulas defused), or with format=ndjson one stored event document per line",
+      contentType: "text/csv",
+    },
+    errors: { 404: "no such alert" },
+  },
+  {
+    method: "POST",
+    path: "/api/hunt",
+    tag: "hunt",
+    summary:
+      "Run an EQL query (rule semantics) over stored events in a time range (default the last 24 h) and a container, host or upload scope; one page of results with the count and histogram of all",
+    auth: needs("alerts:read"),
+    body: HuntRequestSchema,
+    response: json(
+      200,
+      "{scope, kind, eventsScanned, matches, elapsedMs, rows: [{kind, timestamp, joinKeys?, events: [{id, event}]}], nextOffset, bucketMs, histogram, stopped: null | {reason: time|events|held|cancelled, message}, unreadable}; a hunt cut at a limit answers 200 with the results found so far and stopped.message",
+    ),
+    errors: { 400: "invalid body, or the query is not valid EQL (details carry line and column)" },
+  },
+  {
+    method: "GET",
+    path: "/api/hunt/export",
+    tag: "hunt",
+    summary: "Download every result of a hunt as CSV (one row per event) or NDJSON (one result per line), streamed",
+    auth: needs("alerts:read"),
+    query: HuntExportQuerySchema,
+    response: {
+      status: 200,
+      description:
+        "an attachment; NDJSON lines are the event, or {sequence|sample: [events], join_keys} as `keelwatch eql` prints them. A hunt cut at a limit ends the download in error",
+      contentType: "text/csv",
+    },
+    errors: { 400: "invalid parameters, or the query is not valid EQL (details carry line and column)" },
+  },
+  {
+    method: "GET",
+    path: "/api/hunt/saved",
+    tag: "hunt",
+    summary: "The signed-in person's saved hunts",
+    auth: needs("alerts:read"),
+    response: json(200, "{items: [{id, name, query, scope, updatedAt}]}"),
+    errors: { 403: "an API token: saved hunts belong to a person" },
+  },
+  {
+    method: "POST",
+    path: "/api/hunt/saved",
+    tag: "hunt",
+    summary: "Save a hunt under a name; the same name replaces it",
+    auth: needs("alerts:read"),
+    body: SavedHuntInputSchema,
+    response: json(201, "{item}"),
+    errors: { ...STORAGE_ERRORS, 403: "an API token: saved hunts belong to a person" },
+  },
+  {
+    method: "DELETE",
+    path: "/api/hunt/saved/{id}",
+    tag: "hunt",
+    summary: "Delete one of the signed-in person's saved hunts",
+    auth: needs("alerts:read"),
+    response: json(204, "deleted"),
+    errors: { ...STORAGE_ERRORS, 404: "no such saved hunt of yours" },
+  },
+  {
+    method: "GET",
+    path: "/api/hunt/history",
+    tag: "hunt",
+    summary: "The last queries the signed-in person ran in Hunt, newest first",
+    auth: needs("alerts:read"),
+    response: json(200, "{items: [{query, scope, ranAt}]}"),
+    errors: { 403: "an API token: hunt history belongs to a person" },
   },
   // --- rules
   {
