@@ -105,7 +105,7 @@ describe("keelwatch eql", () => {
     const dir = workspace();
     const { err } = await runEql(["--events", "events.json.gz", "--query", "any where true", "--stats"], dir);
     expect(err).toMatch(
-      /^keelwatch eql stats: events_read=3 skipped=0 matches=3 elapsed_ms=\d+ peak_rss_mib=\d+\.\d order=sorted$/m,
+      /^keelwatch eql stats: events_read=3 skipped=0 prefiltered=0 matches=3 elapsed_ms=\d+ peak_rss_mib=\d+\.\d order=sorted$/m,
     );
     const stats = parseStats(err);
     expect(stats).toMatchObject({ eventsRead: 3, skipped: 0, matches: 3, order: "sorted" });
@@ -181,6 +181,36 @@ describe("keelwatch eql", () => {
     );
   });
 
+  it("skips lines that cannot match before parsing them, with the same output as reading every line", async () => {
+    const dir = workspace();
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const name = i % 100 === 7 ? "nc" : i % 100 === 8 ? "NC" : "bash";
+      lines.push(
+        JSON.stringify({
+          id: i,
+          "@timestamp": 1_767_225_600_000 + i,
+          event: { category: "process" },
+          process: { name },
+        }),
+      );
+    }
+    lines.splice(2500, 0, "{broken", '{"id":"x","process":{"name":"n\\u0063"}}');
+    writeFileSync(path.join(dir, "many.ndjson"), `${lines.join("\n")}\n`);
+    for (const query of [
+      'process where process.name == "nc"',
+      'process where process.name : "nc"',
+      "process where true",
+    ]) {
+      const fast = await runEql(["--events", "many.ndjson", "--query", query, "--stats"], dir);
+      const full = await runEql(["--events", "many.ndjson", "--query", query, "--stats", "--no-prefilter"], dir);
+      expect(fast.out, query).toBe(full.out);
+      expect(fast.err.split("\n")[0], query).toMatch(/^many\.ndjson line 2501, column 2: invalid JSON/);
+      expect(parseStats(full.err)?.prefiltered).toBe(0);
+      if (query !== "process where true") expect(parseStats(fast.err)?.prefiltered).toBeGreaterThan(1000); // all but the first 64 KiB
+    }
+  });
+
   it("reports a bad line once when an out-of-order file is read a second time", async () => {
     const dir = workspace();
     const lines = ["{oops", ...events.map((e) => JSON.stringify(e))];
@@ -195,16 +225,19 @@ describe("keelwatch eql", () => {
     const stats = {
       eventsRead: 1_000_000,
       skipped: 2,
+      prefiltered: 7,
       matches: 31,
       elapsedMs: 5234,
       peakRssBytes: 200 * 1024 ** 2,
       order: "streamed" as const,
     };
     expect(formatStats(stats)).toBe(
-      "keelwatch eql stats: events_read=1000000 skipped=2 matches=31 elapsed_ms=5234 peak_rss_mib=200.0 order=streamed",
+      "keelwatch eql stats: events_read=1000000 skipped=2 prefiltered=7 matches=31 elapsed_ms=5234 peak_rss_mib=200.0 order=streamed",
     );
     expect(parseStats(`noise\n${formatStats(stats)}\n`)).toEqual(stats);
     expect(parseStats("events.ndjson line 3: invalid JSON\n")).toBeNull();
+    // A line from before the prefilter reads as none skipped.
+    expect(parseStats(formatStats(stats).replace(" prefiltered=7", ""))?.prefiltered).toBe(0);
     expect(() => parseStats("keelwatch eql stats: events_read=x order=sorted")).toThrow(/events_read/);
   });
 

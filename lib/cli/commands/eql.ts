@@ -6,6 +6,7 @@ import {
   type CompiledQuery,
   compareEvents,
   compile,
+  compilePrefilter,
   createRunner,
   EqlError,
   type EqlEvent,
@@ -18,11 +19,12 @@ import { ReadEventsError, readEvents } from "../../events/read-events";
 import { fieldTypesOption } from "../field-types-option";
 import type { CliCommand, CliIO } from "../io";
 import { UsageError } from "../io";
+import { type PrefilterCount, skipUnmatchableLines } from "../line-prefilter";
 
 const help = `Usage: keelwatch eql --events FILE (--query 'EQL' | --query-file FILE)
               [--event-category-field event.category] [--timestamp-field @timestamp]
               [--tiebreaker-field FIELD] [--size N] [--max-samples-per-key N] [--case-insensitive]
-              [--mapping FILE] [--stats]
+              [--mapping FILE] [--no-prefilter] [--stats]
 
 Runs one EQL query over an events file with Elasticsearch's semantics and prints one JSON object per line:
   event queries: the matching event
@@ -33,12 +35,15 @@ Fields compare by type: ECS fields by their ECS type (dates, IPs and CIDR blocks
 --mapping FILE (an Elasticsearch mapping: the JSON of GET <index>/_mapping) by its own; other fields by their values.
 Events are ordered by timestamp (then tiebreaker, then file order) before the query runs, as Elasticsearch does;
 samples take them in file order, as Elasticsearch takes index order, and give up to --max-samples-per-key (1) per key.
+Lines that cannot match (they lack every string the query needs, such as "nc" in process.name == "nc") are
+skipped before they are parsed, which leaves the results unchanged; --no-prefilter reads and checks every line.
 A file already in that order is streamed in one pass in flat memory (matches beyond 8 MiB wait in a temporary
 file until the pass is done); a file out of order is read again and sorted in memory (stdin is always sorted
 in memory).
 Lines that are not JSON objects are reported on stderr with their line number and skipped.
 --stats prints one line to stderr after the results:
-  keelwatch eql stats: events_read=N skipped=N matches=N elapsed_ms=N peak_rss_mib=N.N order=streamed|sorted
+  keelwatch eql stats: events_read=N skipped=N prefiltered=N matches=N elapsed_ms=N peak_rss_mib=N.N order=streamed|sorted
+(events_read: events parsed; skipped: bad lines; prefiltered: lines skipped unparsed)
 Exit codes: 0 done (with or without matches), 1 unreadable input, 2 bad query or usage
 (a bad query prints "line L, column C: message" on stderr).`;
 
@@ -47,6 +52,7 @@ interface EqlArgs {
   query: string;
   options: EqlOptions;
   stats: boolean;
+  prefilter: boolean;
 }
 
 function parseEqlArgs(argv: string[], io: CliIO): EqlArgs {
@@ -66,6 +72,7 @@ function parseEqlArgs(argv: string[], io: CliIO): EqlArgs {
         mapping: { type: "string" },
         "case-insensitive": { type: "boolean" },
         stats: { type: "boolean" },
+        "no-prefilter": { type: "boolean" },
       },
       strict: true,
       allowPositionals: false,
@@ -105,7 +112,7 @@ function parseEqlArgs(argv: string[], io: CliIO): EqlArgs {
     options.maxSamplesPerKey = perKey;
   }
   options.fieldTypes = fieldTypesOption(values.mapping as string | undefined, io);
-  return { events, query, options, stats: values.stats === true };
+  return { events, query, options, stats: values.stats === true, prefilter: values["no-prefilter"] !== true };
 }
 
 /** The contract's output line for one result. */
@@ -119,6 +126,8 @@ export function resultLine(result: EqlResult): string {
 export interface EqlStats {
   eventsRead: number;
   skipped: number;
+  /** Lines the literal prefilter skipped without parsing them. */
+  prefiltered: number;
   matches: number;
   elapsedMs: number;
   peakRssBytes: number;
@@ -131,7 +140,8 @@ const STATS_PREFIX = "keelwatch eql stats:";
 /** One key=value line, so side-by-side scripts can read it without guessing at prose. */
 export function formatStats(stats: EqlStats): string {
   return (
-    `${STATS_PREFIX} events_read=${stats.eventsRead} skipped=${stats.skipped} matches=${stats.matches} ` +
+    `${STATS_PREFIX} events_read=${stats.eventsRead} skipped=${stats.skipped} prefiltered=${stats.prefiltered} ` +
+    `matches=${stats.matches} ` +
     `elapsed_ms=${Math.round(stats.elapsedMs)} peak_rss_mib=${(stats.peakRssBytes / 1024 ** 2).toFixed(1)} ` +
     `order=${stats.order}`
   );
@@ -161,6 +171,8 @@ export function parseStats(stderr: string): EqlStats | null {
   return {
     eventsRead: number("events_read"),
     skipped: number("skipped"),
+    // Lines from before the prefilter have no such field.
+    prefiltered: fields.has("prefiltered") ? number("prefiltered") : 0,
     matches: number("matches"),
     elapsedMs: number("elapsed_ms"),
     peakRssBytes: Math.round(number("peak_rss_mib") * 1024 ** 2),
@@ -368,19 +380,25 @@ export const eqlCommand: CliCommand = {
       return 1;
     }
     const badLines = new BadLineReporter(io, source);
+    const prefilter = args.prefilter ? compilePrefilter(compiled.query, args.options) : null;
+    const prefiltered: PrefilterCount = { skipped: 0 };
+    const open = (input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> => {
+      prefiltered.skipped = 0; // each pass counts afresh
+      return prefilter ? skipUnmatchableLines(input, prefilter, prefiltered) : input;
+    };
     let outcome: Outcome | null;
     let order: EqlStats["order"] = "streamed";
     try {
       if (fromStdin) {
         // stdin cannot be read twice, so it cannot be streamed optimistically.
         order = "sorted";
-        outcome = await sortInMemory(args, io.stdin as AsyncIterable<Uint8Array>, badLines);
+        outcome = await sortInMemory(args, open(io.stdin as AsyncIterable<Uint8Array>), badLines);
       } else {
-        outcome = await streamInOrder(compiled, fs.createReadStream(full), badLines);
+        outcome = await streamInOrder(compiled, open(fs.createReadStream(full)), badLines);
         if (outcome === null) {
           order = "sorted";
           badLines.startPass();
-          outcome = await sortInMemory(args, fs.createReadStream(full), badLines);
+          outcome = await sortInMemory(args, open(fs.createReadStream(full)), badLines);
         }
       }
     } catch (error) {
@@ -400,6 +418,7 @@ export const eqlCommand: CliCommand = {
       const stats: EqlStats = {
         eventsRead: outcome.eventsRead,
         skipped: badLines.skipped,
+        prefiltered: prefiltered.skipped,
         matches: outcome.lines.count,
         elapsedMs: performance.now() - started,
         // resourceUsage reports kilobytes.
