@@ -86,6 +86,8 @@ export function apiCases(now: number): ApiCase[] {
     ),
     list("status=open & severity=high,critical, sort risk", "status=open&severity=high,critical&sort=risk"),
     list("second page (cursor)", "CURSOR"),
+    // The alert detail reads the alert's event from its compressed block, the process tree and related alerts.
+    { name: "alert detail (event, process tree, related)", path: "/api/alerts/ALERT" },
     { name: "groups, total only", path: "/api/alerts/groups" },
     { name: "groups by rule", path: "/api/alerts/groups?by=rule" },
     { name: "groups by container", path: "/api/alerts/groups?by=container" },
@@ -142,13 +144,18 @@ async function resolvePlaceholders(cases: ApiCase[], base: string, token: string
     groups: { key: string }[];
   };
   const container = groups.groups[0]?.key ?? "";
-  const first = (await getJson(`${base}/api/alerts`, token)) as { nextCursor: string | null };
+  const first = (await getJson(`${base}/api/alerts`, token)) as {
+    nextCursor: string | null;
+    items: { id: string }[];
+  };
   return cases.map((apiCase) => ({
     ...apiCase,
     path:
       apiCase.path === "/api/alerts?CURSOR"
         ? `/api/alerts?cursor=${encodeURIComponent(first.nextCursor ?? "")}`
-        : apiCase.path.replace("CONTAINER", encodeURIComponent(container)),
+        : apiCase.path
+            .replace("CONTAINER", encodeURIComponent(container))
+            .replace("ALERT", encodeURIComponent(first.items[0]?.id ?? "")),
   }));
 }
 

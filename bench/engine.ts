@@ -134,6 +134,9 @@ export async function runEngine(options: {
     `first upload: ${ingest.first.accepted.toLocaleString("en-US")} events stored, ${ingest.first.alerts} alerts created ` +
       `(built-in rules synced into the fresh database first, as the server does at start); ` +
       `peak RSS ${mib(ingest.first.maxRss)} MiB`,
+    `database after the first upload: ${mib(ingest.first.databaseBytes)} MiB, ` +
+      `${(ingest.first.databaseBytes / ingest.first.inputBytes).toFixed(2)}× the file's ${mib(ingest.first.inputBytes)} MiB of NDJSON ` +
+      "(blocks, event rows, indexes, Process table and alerts; WAL checkpointed)",
     `second upload of the same file: ${ingest.second.duplicate.toLocaleString("en-US")} events recognised as duplicates, ` +
       `${ingest.second.alerts} new alerts, ${ingest.second.alertsDuplicate} matches already raised; ` +
       `peak RSS over both uploads ${mib(ingest.second.maxRss)} MiB`,
@@ -144,6 +147,21 @@ export async function runEngine(options: {
       ? [`ingest uses the first ${ingestCount.toLocaleString("en-US")} events (BENCH_INGEST_EVENTS)`]
       : []),
   ];
+  // Issue 20's storage targets, each measured in this run.
+  const sizeRatio = ingest.first.databaseBytes / ingest.first.inputBytes;
+  const writerRate = eventsPerSecond(storeWithDocuments);
+  verdicts.push(
+    {
+      target: "database ≤ 1.0× the NDJSON ingested (event blocks)",
+      measured: `${sizeRatio.toFixed(2)}× (${mib(ingest.first.databaseBytes)} / ${mib(ingest.first.inputBytes)} MiB, ${ingestCount.toLocaleString("en-US")} events)`,
+      met: sizeRatio <= 1.0,
+    },
+    {
+      target: "batch writer thread alone ≥ 40,000 events/s",
+      measured: `${Math.round(writerRate).toLocaleString("en-US")} events/s`,
+      met: writerRate >= 40_000,
+    },
+  );
   const text = [
     consoleTable(rows, floor),
     "",

@@ -50,7 +50,8 @@ export interface PassResult {
 }
 
 export interface IngestResult {
-  first: PassResult & { accepted: number; alerts: number };
+  /** databaseBytes: the database file after the first upload, its WAL checkpointed in; inputBytes: the NDJSON file */
+  first: PassResult & { accepted: number; alerts: number; databaseBytes: number; inputBytes: number };
   second: PassResult & { duplicate: number; alerts: number; alertsDuplicate: number };
 }
 
@@ -155,6 +156,27 @@ async function withFreshDatabase<T>(measurement: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The database's size on disk as a user would see it once idle: the writer's
+ * WAL copied into the main file and truncated, so the file holds everything
+ * (blocks, rows, indexes, the Process table, alerts).
+ */
+async function checkpointedDatabaseBytes(): Promise<number> {
+  const { closeBatchWriter } = await import("../lib/db/batch-writer");
+  const { databaseFile, databaseUrl } = await import("../lib/db/config");
+  await closeBatchWriter();
+  const file = databaseFile(databaseUrl());
+  const { default: Database } = await import("better-sqlite3");
+  const db = new Database(file);
+  try {
+    db.pragma("wal_checkpoint(TRUNCATE)");
+  } finally {
+    db.close();
+  }
+  const size = (name: string) => (fs.existsSync(name) ? fs.statSync(name).size : 0);
+  return size(file) + size(`${file}-wal`);
+}
+
 function measureIngest(file: string, events: number): Promise<IngestResult> {
   return withFreshDatabase(async () => {
     const { syncBuiltinRules } = await import("../lib/db/rules");
@@ -180,6 +202,7 @@ function measureIngest(file: string, events: number): Promise<IngestResult> {
     };
     const first = await upload();
     const afterFirst = maxRssBytes();
+    const databaseBytes = await checkpointedDatabaseBytes();
     const second = await upload();
     return {
       first: {
@@ -190,6 +213,8 @@ function measureIngest(file: string, events: number): Promise<IngestResult> {
         maxRss: afterFirst,
         accepted: first.report.events.accepted,
         alerts: first.report.alerts.created,
+        databaseBytes,
+        inputBytes: maxBytes,
       },
       second: {
         events,

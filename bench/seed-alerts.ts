@@ -15,6 +15,7 @@
 import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import { hashPassword } from "../lib/auth/passwords";
+import { convertLegacyBatch } from "../lib/db/events/maintenance.mjs";
 import { applyMigrations } from "../lib/db/migrate";
 import { Prng } from "./prng";
 
@@ -355,6 +356,13 @@ function writeRows(db: Database.Database, adminHash: string, options: SeedOption
   }
 
   for (const index of indexes) db.exec(index.sql);
+  // Stored as the server stores them: the documents in compressed event blocks (lib/db/events), here by the
+  // same conversion an upgraded database goes through.
+  for (let after = 0; ; ) {
+    const batch = convertLegacyBatch(db, after, 2_000);
+    if (batch.converted === 0) break;
+    after = batch.lastId;
+  }
   return {
     alerts: options.alerts,
     events: options.alerts,

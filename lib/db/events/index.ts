@@ -7,6 +7,7 @@
  */
 import type { Prisma } from "../../generated/prisma/client";
 import { prisma } from "../client";
+import { chunk } from "../sql";
 import { EVENT_LOCATION_SELECT, type EventLocation, EventReader, type UnreadableEventError } from "./reader";
 
 export {
@@ -34,6 +35,9 @@ export interface EventRow {
   /** the event's JSON; the writer packs it into the batch's block */
   document: string;
 }
+
+/** Ids per `IN (…)` list: Prisma's SQLite driver takes at most 999 bound parameters a statement. */
+export const IDS_PER_QUERY = 500;
 
 /** A stored event with its document's JSON text. */
 export interface StoredEvent {
@@ -141,10 +145,16 @@ export async function readEventDocuments(
   ids: readonly number[],
   reader: EventReader = new EventReader(),
 ): Promise<Map<number, string | UnreadableEventError>> {
-  const locations = await prisma().event.findMany({
-    where: { id: { in: [...ids] } },
-    select: EVENT_LOCATION_SELECT,
-    orderBy: { id: "asc" },
-  });
+  const locations: EventLocation[] = [];
+  // Prisma refuses a statement with more bound parameters than its SQLite driver allows (999).
+  for (const part of chunk(ids, IDS_PER_QUERY)) {
+    locations.push(
+      ...(await prisma().event.findMany({
+        where: { id: { in: part } },
+        select: EVENT_LOCATION_SELECT,
+        orderBy: { id: "asc" },
+      })),
+    );
+  }
   return reader.documents(locations);
 }

@@ -1,4 +1,5 @@
 import { prisma } from "../client";
+import { chunk } from "../sql";
 import { BlockCorruptError, type UnpackedBlock, unpackBlock } from "./block-codec.mjs";
 
 /** Where an event's document is: its block and position, or (stored before blocks) the document itself. */
@@ -76,10 +77,16 @@ export class EventReader {
       if (location.blockId !== null && !this.touch(location.blockId)) missing.add(location.blockId);
     }
     if (missing.size === 0) return;
-    const rows = await prisma().eventBlock.findMany({
-      where: { id: { in: [...missing] } },
-      select: { id: true, codec: true, data: true, checksum: true },
-    });
+    const rows = [];
+    // Few blocks a request, but a page of a scan could name many: stay under the driver's parameter limit.
+    for (const part of chunk([...missing], 500)) {
+      rows.push(
+        ...(await prisma().eventBlock.findMany({
+          where: { id: { in: part } },
+          select: { id: true, codec: true, data: true, checksum: true },
+        })),
+      );
+    }
     for (const row of rows) {
       let block: UnpackedBlock | BlockCorruptError;
       try {
