@@ -155,6 +155,11 @@ const STEPS: Step[] = [
     check: (run) => expect(run.out).toMatch(/^Loaded Sample incident .*: \d+ events, [1-9]\d* alerts\./),
   },
   {
+    name: "hunt",
+    args: () => ["hunt", "--query", 'process where process.name == "curl"', "--from", "now-2d"],
+    check: (run) => expect(lines(run.out).map((line) => JSON.parse(line).process.name)).toContain("curl"),
+  },
+  {
     name: "demo --remove",
     args: () => ["demo", "--remove"],
     check: (run) => expect(run.out).toMatch(/^Removed sample data: 1 upload\(s\)/),

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   db: async () => (await import("./commands/db")).dbCommand,
   demo: async () => (await import("./commands/demo")).demoCommand,
   notify: async () => (await import("./commands/notify")).notifyCommand,
+  hunt: async () => (await import("./commands/hunt")).huntCommand,
 };
 
 /**
@@ -30,6 +31,7 @@ export const SUMMARIES: Readonly<Record<string, string>> = {
   db: "apply or inspect database migrations",
   demo: "load (or --remove) the sample incident",
   notify: "send a test notification through a channel",
+  hunt: "run an EQL hunt over the stored events",
 };
 
 /** The command names and their loaders, for tests that go through every command. */

@@ -1,0 +1,128 @@
+import { PassThrough, Readable } from "node:stream";
+import { parse } from "csv-parse/sync";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { setUpTestDatabase } from "../../db/test-database-hooks";
+import { ingestEvents } from "../../ingest/ingest";
+import type { CliIO } from "../io";
+import { main } from "../main";
+
+const database = setUpTestDatabase();
+const START = Date.UTC(2026, 10, 20, 10);
+
+async function hunt(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (chunk) => {
+    out += chunk;
+  });
+  stderr.on("data", (chunk) => {
+    err += chunk;
+  });
+  const io: CliIO = {
+    stdin: Readable.from([]),
+    stdout,
+    stderr,
+    env: { NODE_ENV: "test", DATABASE_URL: database.url },
+    cwd: process.cwd(),
+  };
+  const code = await main(["hunt", ...argv], io);
+  return { code, out, err };
+}
+
+async function* bytes(text: string): AsyncGenerator<Uint8Array> {
+  yield Buffer.from(text);
+}
+
+beforeAll(async () => {
+  const events = [];
+  for (let index = 0; index < 400; index++) {
+    const container = index % 2 === 0 ? "web" : "db";
+    const name = index % 50 === 0 ? "curl" : "ls";
+    events.push({
+      "@timestamp": new Date(START + index * 1_000).toISOString(),
+      event: { category: ["process"], type: ["start"], action: "exec" },
+      container: { id: container },
+      host: { name: "node-1" },
+      process: { name, entity_id: `p-${index}`, parent: { entity_id: `shell-${container}` } },
+    });
+  }
+  await ingestEvents(bytes(events.map((event) => JSON.stringify(event)).join("\n")), {
+    fileName: "cli-hunt.ndjson",
+    format: "ecs",
+    createdById: null,
+    rules: [],
+  });
+});
+afterEach(() => {
+  delete process.env.KEELWATCH_HUNT_MAX_EVENTS;
+});
+
+const RANGE = ["--from", "2026-11-20T09:00:00Z", "--to", "2026-11-20T11:00:00Z"];
+
+describe("keelwatch hunt", () => {
+  it("prints each matching stored event as a JSON line, and a summary on stderr", async () => {
+    const { code, out, err } = await hunt(["--query", 'process where process.name == "curl"', ...RANGE]);
+    expect(code).toBe(0);
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.map((event) => event.process.entity_id)).toEqual([
+      "p-0",
+      "p-50",
+      "p-100",
+      "p-150",
+      "p-200",
+      "p-250",
+      "p-300",
+      "p-350",
+    ]);
+    expect(err).toMatch(/^hunt: 8 results, 400 events scanned in \d+\.\d s\n$/);
+  });
+
+  it("keeps to a container and writes CSV; sequences come with their join keys", async () => {
+    const csv = await hunt([
+      "--query",
+      'process where process.name == "curl"',
+      ...RANGE,
+      "--container",
+      "web",
+      "--format",
+      "csv",
+    ]);
+    const rows = parse(csv.out, { columns: true }) as Record<string, string>[];
+    expect(rows.map((row) => row["container.id"])).toEqual(Array(8).fill("web"));
+    const sequence = await hunt([
+      "--query",
+      'sequence by process.parent.entity_id [process where process.name == "curl"] [process where process.name == "ls"]',
+      ...RANGE,
+    ]);
+    const first = JSON.parse(sequence.out.split("\n")[0] as string);
+    expect(first.join_keys).toEqual(["shell-web"]);
+    expect(first.sequence.map((event: { process: { entity_id: string } }) => event.process.entity_id)).toEqual([
+      "p-0",
+      "p-2",
+    ]);
+  });
+
+  it("exits 3 with the reason when a limit cuts the hunt, after printing what it found", async () => {
+    process.env.KEELWATCH_HUNT_MAX_EVENTS = "120";
+    const { code, out, err } = await hunt(["--query", 'process where process.name == "curl"', ...RANGE]);
+    expect(code).toBe(3);
+    expect(out.trim().split("\n")).toHaveLength(3);
+    expect(err).toContain("hunt: The hunt stopped after scanning 120 events");
+  });
+
+  it("exits 2 with line and column for a bad query, and for a bad time", async () => {
+    const bad = await hunt(["--query", "process where\n  process.name ==", ...RANGE]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^line 2, column 18: /);
+    const time = await hunt(["--query", "any where true", "--from", "yesterday"]);
+    expect(time.code).toBe(2);
+    expect(time.err).toContain(
+      '--from must be an ISO-8601 time (2026-11-20T10:00:00Z) or now-N with s, m, h or d, not "yesterday"',
+    );
+  });
+});
