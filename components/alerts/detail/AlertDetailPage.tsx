@@ -17,6 +17,7 @@ import { RuleSummary } from "./RuleSummary";
 import { BUTTON } from "./Section";
 import { SeverityBadge, StatusBadge } from "./SeverityBadge";
 import { StatusControls } from "./StatusControls";
+import { SessionView } from "./session/SessionView";
 import { TriageChecklist } from "./TriageChecklist";
 
 /** One alert, everything an analyst needs to decide on it. */
@@ -149,6 +150,7 @@ export function AlertDetailPage({
           <TriageChecklist alert={alert} canTriage={canTriage} onPatch={patch} />
           <EventFields events={alert.events} />
           <ProcessTree tree={alert.processTree} />
+          <SessionView alertId={alert.id} />
           <InvestigationGuide guide={alert.rule.guide} />
         </div>
         <div className="min-w-0 space-y-4 self-start lg:col-start-2 lg:row-start-2">
