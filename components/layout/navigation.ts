@@ -2,6 +2,7 @@
 export const NAVIGATION = [
   { href: "/", label: "Dashboard" },
   { href: "/alerts", label: "Alerts" },
+  { href: "/hunt", label: "Hunt" },
   { href: "/rules", label: "Rules" },
   { href: "/exceptions", label: "Exceptions" },
   { href: "/uploads", label: "Uploads" },

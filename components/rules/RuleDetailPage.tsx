@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { type ReactNode, useState } from "react";
 import { Chip, EnabledSwitch, formatWhen, SeverityBadge } from "./badges";
 import { RuleActions } from "./RuleActions";
@@ -37,7 +38,9 @@ function TextList({ items, ordered, empty }: { items: string[]; ordered?: boolea
 export function RuleDetailPage({ id, canWrite }: { id: string; canWrite: boolean }) {
   const detail = useRule(id);
   const toggle = useToggleRule();
-  const [editing, setEditing] = useState(false);
+  // ?edit=1 opens the editor at once (a rule just created from a hunt).
+  const editRequested = useSearchParams().get("edit") === "1";
+  const [editing, setEditing] = useState(canWrite && editRequested);
   // The editor's unsaved query, which the preview runs while the editor is open.
   const [draftQuery, setDraftQuery] = useState<string | null>(null);
 

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useEffect } from "react";
+import { AlertTimeline } from "@/components/timeline/AlertTimeline";
 import type { PersonRef } from "@/lib/db/alert-detail";
 import { ContextPanel } from "./ContextPanel";
 import { AlertApiError, useAlertDetail, useAlertPatch } from "./detail-queries";
@@ -151,6 +152,7 @@ export function AlertDetailPage({
           <EventFields events={alert.events} />
           <ProcessTree tree={alert.processTree} />
           <SessionView alertId={alert.id} />
+          <AlertTimeline alertId={alert.id} />
           <InvestigationGuide guide={alert.rule.guide} />
         </div>
         <div className="min-w-0 space-y-4 self-start lg:col-start-2 lg:row-start-2">
