@@ -25,7 +25,7 @@ function statusOf(delivery: AlertDeliveryView): string {
 /** Where this alert's notifications went, and each attempt: the alert's history of messages. */
 export function NotificationLog({ alertId }: { alertId: string }) {
   const log = useQuery({
-    queryKey: ["alerts", alertId, "notifications"],
+    queryKey: ["notifications", "deliveries", alertId],
     queryFn: async (): Promise<AlertDeliveryView[]> => {
       const response = await fetch(`/api/notifications/deliveries?alertId=${encodeURIComponent(alertId)}`, {
         cache: "no-store",
