@@ -18,6 +18,7 @@ export interface SessionAlert {
   status: string;
   timestamp: string;
   entityId: string;
+  processName: string | null;
   /** the row of its process in display order */
   row: number;
 }
@@ -179,7 +180,15 @@ async function sessionAlerts(
   )) {
     const alerts = await prisma().alert.findMany({
       where: { ...scope, ...(since ? { timestamp: { gte: since } } : {}), entityId: { in: part } },
-      select: { id: true, ruleName: true, severity: true, status: true, timestamp: true, entityId: true },
+      select: {
+        id: true,
+        ruleName: true,
+        severity: true,
+        status: true,
+        timestamp: true,
+        entityId: true,
+        processName: true,
+      },
       orderBy: [{ timestamp: "asc" }, { id: "asc" }],
       take: MAX_SESSION_ALERTS - found.length,
     });
@@ -192,6 +201,7 @@ async function sessionAlerts(
         status: row.status,
         timestamp: row.timestamp.toISOString(),
         entityId: row.entityId,
+        processName: row.processName,
         row: rowOf.get(row.entityId) ?? 0,
       });
     }

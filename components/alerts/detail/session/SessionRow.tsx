@@ -36,7 +36,12 @@ export function SessionRow({
   onToggle: (row: number) => void;
 }) {
   const name = process ? (process.name ?? process.executable?.split("/").pop() ?? process.entityId) : null;
-  const ownAlerts = process ? alerts.filter((alert) => process.alertIds.includes(alert.id)) : [];
+  // The alert being read first, so that it shows when a row has more alerts than room.
+  const ownAlerts = process
+    ? alerts
+        .filter((alert) => process.alertIds.includes(alert.id))
+        .sort((a, b) => Number(b.id === currentAlertId) - Number(a.id === currentAlertId))
+    : [];
   const isCurrent = ownAlerts.some((alert) => alert.id === currentAlertId);
   return (
     <li
@@ -73,22 +78,27 @@ export function SessionRow({
           <>
             <span className="font-semibold">{name}</span>
             {process.pid !== null ? <span className="text-slate-500">[{process.pid}]</span> : null}
-            <span className="min-w-0 truncate text-slate-700 dark:text-slate-300" title={process.commandLine ?? ""}>
+            <span
+              className="min-w-[6rem] flex-1 truncate text-slate-700 dark:text-slate-300"
+              title={process.commandLine ?? ""}
+            >
               {process.commandLine ?? process.executable ?? ""}
             </span>
             {folded ? <span className="shrink-0 font-sans text-slate-500">+{hiddenBelow} below</span> : null}
-            {ownAlerts.map((alert) => (
-              <Link
-                key={alert.id}
-                href={`/alerts/${encodeURIComponent(alert.id)}`}
-                data-testid="session-alert"
-                title={`${alert.ruleName} (${alert.status})`}
-                className="shrink-0 rounded border border-red-300 bg-white px-1 font-sans text-[10px] font-semibold hover:underline dark:border-red-800 dark:bg-slate-900"
-              >
-                <span className={`uppercase ${SEVERITY_TEXT[alert.severity] ?? ""}`}>{alert.severity}</span>{" "}
-                {alert.id === currentAlertId ? "this alert" : alert.ruleName}
-              </Link>
-            ))}
+            <span className="flex min-w-0 shrink gap-1 overflow-hidden">
+              {ownAlerts.map((alert) => (
+                <Link
+                  key={alert.id}
+                  href={`/alerts/${encodeURIComponent(alert.id)}`}
+                  data-testid="session-alert"
+                  title={`${alert.ruleName} (${alert.status})`}
+                  className="max-w-[11rem] shrink-0 truncate rounded border border-red-300 bg-white px-1 font-sans text-[10px] font-semibold hover:underline dark:border-red-800 dark:bg-slate-900"
+                >
+                  <span className={`uppercase ${SEVERITY_TEXT[alert.severity] ?? ""}`}>{alert.severity}</span>{" "}
+                  {alert.id === currentAlertId ? "this alert" : alert.ruleName}
+                </Link>
+              ))}
+            </span>
           </>
         ) : (
           <span className="text-slate-400">Loading…</span>
@@ -96,9 +106,17 @@ export function SessionRow({
       </div>
       {process ? (
         <div className="flex min-w-0 gap-2 truncate pl-5 font-sans text-[11px] text-slate-500 dark:text-slate-400">
-          {process.userName ? <span>user {process.userName}</span> : null}
-          {process.workingDirectory ? <span className="truncate font-mono">in {process.workingDirectory}</span> : null}
-          {process.start ? <time dateTime={process.start}>started {formatTime(process.start)}</time> : null}
+          {process.userName ? <span className="shrink-0">user {process.userName}</span> : null}
+          {process.workingDirectory ? (
+            <span className="min-w-0 truncate font-mono" title={process.workingDirectory}>
+              in {process.workingDirectory}
+            </span>
+          ) : null}
+          {process.start ? (
+            <time dateTime={process.start} title={formatTime(process.start)} className="shrink-0">
+              started {process.start.slice(11, 19)}
+            </time>
+          ) : null}
           <ExitText process={process} />
           {process.unreadable ? <span className="text-red-700 dark:text-red-400">{process.unreadable}</span> : null}
         </div>
@@ -110,11 +128,11 @@ export function SessionRow({
 function ExitText({ process }: { process: SessionProcess }) {
   if (process.exitCode !== null) {
     return (
-      <span className={process.exitCode === 0 ? "" : "font-semibold text-red-700 dark:text-red-400"}>
+      <span className={process.exitCode === 0 ? "shrink-0" : "shrink-0 font-semibold text-red-700 dark:text-red-400"}>
         exit {process.exitCode}
       </span>
     );
   }
-  if (process.end) return <span>ended</span>;
-  return <span>no end received</span>;
+  if (process.end) return <span className="shrink-0">ended</span>;
+  return <span className="shrink-0">no end received</span>;
 }

@@ -13,10 +13,14 @@ export const SESSION_ROW_HEIGHT = 44;
 /** The list's height: about a dozen rows, whatever the session's size (the rest scrolls, drawn as it comes). */
 const LIST_MAX_HEIGHT = 528;
 
+/** Processes offered as jumps above the list; the rest are reached by "Show only alerts' branches". */
+const MAX_JUMPS = 40;
+const SEVERITY_ORDER = ["low", "medium", "high", "critical"];
+
 const GROUPING_LABELS: Record<AlertSession["grouping"], string> = {
-  entry_leader: "by entry leader",
-  session_leader: "by session leader",
-  ancestry: "by process ancestry (the sensor reports no session)",
+  entry_leader: "· grouped by entry leader",
+  session_leader: "· grouped by session leader",
+  ancestry: "· grouped by process ancestry (the sensor reports no session)",
   none: "",
 };
 
@@ -108,12 +112,13 @@ function SessionTree({ alertId, session }: { alertId: string; session: AlertSess
     setJumpTo(null);
   }, [jumpTo, rows, virtualizer]);
 
-  const jump = (target: SessionAlert) => {
-    setFolded((current) => unfoldAbove(current, parents, target.row));
+  const jump = (row: number) => {
+    setFolded((current) => unfoldAbove(current, parents, row));
     // An alert's row is always in the alerts' branches; only a search can hide it.
-    if (keep && !keep.has(target.row)) setSearchText("");
-    setJumpTo(target.row);
+    if (keep && !keep.has(row)) setSearchText("");
+    setJumpTo(row);
   };
+  const alertedProcesses = useMemo(() => byProcess(session.alerts), [session.alerts]);
   const toggle = (row: number) =>
     setFolded((current) => {
       const next = new Set(current);
@@ -148,24 +153,28 @@ function SessionTree({ alertId, session }: { alertId: string; session: AlertSess
       ) : null}
       {session.alerts.length > 0 ? (
         <nav className="mb-2 flex flex-wrap items-center gap-1.5 text-xs" aria-label="Alerts in this session">
-          <span className="text-slate-500">Alerts here:</span>
-          {session.alerts.slice(0, 30).map((alert) => (
+          <span className="text-slate-500">Processes with alerts:</span>
+          {alertedProcesses.slice(0, MAX_JUMPS).map((entry) => (
             <button
-              key={alert.id}
+              key={entry.row}
               type="button"
-              onClick={() => jump(alert)}
-              title={`Show ${alert.ruleName} in the session`}
-              className={`rounded border border-slate-200 px-1.5 py-0.5 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800 ${
-                alert.id === alertId ? "ring-1 ring-amber-500" : ""
+              onClick={() => jump(entry.row)}
+              title={`Show in the session: ${entry.alerts.map((alert) => alert.ruleName).join("; ")}`}
+              className={`rounded border border-slate-200 px-1.5 py-0.5 font-mono hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800 ${
+                entry.alerts.some((alert) => alert.id === alertId) ? "ring-1 ring-amber-500" : ""
               }`}
             >
-              <span className={`font-semibold uppercase ${SEVERITY_TEXT[alert.severity] ?? ""}`}>{alert.severity}</span>{" "}
-              {alert.ruleName}
-              {alert.id === alertId ? " (this alert)" : ""}
+              <span className={`font-sans font-semibold uppercase ${SEVERITY_TEXT[entry.severity] ?? ""}`}>
+                {entry.severity}
+              </span>{" "}
+              {entry.name}
+              {entry.alerts.length > 1 ? (
+                <span className="font-sans text-slate-500"> ×{entry.alerts.length}</span>
+              ) : null}
             </button>
           ))}
-          {session.alerts.length > 30 ? (
-            <span className="text-slate-500">and {session.alerts.length - 30} more</span>
+          {alertedProcesses.length > MAX_JUMPS ? (
+            <span className="text-slate-500">and {alertedProcesses.length - MAX_JUMPS} more</span>
           ) : null}
         </nav>
       ) : null}
@@ -177,7 +186,7 @@ function SessionTree({ alertId, session }: { alertId: string; session: AlertSess
           placeholder="Search the session: name, arguments, user, directory"
           aria-label="Search the session"
           maxLength={200}
-          className="w-72 max-w-full rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-800"
+          className="w-64 max-w-full rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-800"
         />
         {q ? (
           <span aria-live="polite" data-testid="session-search-count">
@@ -236,6 +245,27 @@ function SessionTree({ alertId, session }: { alertId: string; session: AlertSess
       )}
     </Section>
   );
+}
+
+/** The session's alerts gathered by process, in display order, each with its most severe alert's severity. */
+function byProcess(alerts: SessionAlert[]): { row: number; name: string; severity: string; alerts: SessionAlert[] }[] {
+  const entries = new Map<number, { row: number; name: string; severity: string; alerts: SessionAlert[] }>();
+  for (const alert of alerts) {
+    const entry = entries.get(alert.row);
+    if (!entry) {
+      entries.set(alert.row, {
+        row: alert.row,
+        name: alert.processName ?? "process",
+        severity: alert.severity,
+        alerts: [alert],
+      });
+      continue;
+    }
+    entry.alerts.push(alert);
+    if (SEVERITY_ORDER.indexOf(alert.severity) > SEVERITY_ORDER.indexOf(entry.severity))
+      entry.severity = alert.severity;
+  }
+  return [...entries.values()].sort((a, b) => a.row - b.row);
 }
 
 function useDebounced<T>(value: T, delayMs: number): T {
