@@ -226,6 +226,8 @@ export interface AttemptRecord {
   durationMs: number;
   /** what the delivery becomes: delivered, pending again at nextAttemptAt, or failed for good */
   next: { status: "delivered" | "failed" } | { status: "pending"; nextAttemptAt: Date };
+  /** false when nothing was sent (the alert was deleted): the channel's health stays as it was */
+  reachedChannel?: boolean;
 }
 
 /** One attempt, its delivery's new state and its channel's health, together. */
@@ -253,6 +255,7 @@ export async function recordAttempt(record: AttemptRecord): Promise<void> {
         deliveredAt: record.ok ? record.at : undefined,
       },
     });
+    if (record.reachedChannel === false) return;
     await tx.notificationChannel.updateMany({
       where: { id: record.channelId },
       data: record.ok

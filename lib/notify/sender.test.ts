@@ -231,6 +231,26 @@ describe("webhook delivery to a real HTTP receiver", () => {
     expect(await prisma().notificationDelivery.count({ where: { status: "pending" } })).toBe(20);
   });
 
+  it("drops a delivery whose alert was deleted before it was sent, without blaming the channel", async () => {
+    const hook = await receiver(() => 503);
+    const channel = await channelOrThrow({ name: "gone", kind: "webhook", url: `${hook.url}/in` });
+    await ruleOrThrow({ name: "everything", channelIds: [channel.id] });
+    const detection = await seedRule(prisma());
+    const alert = await seedAlert(prisma(), { ruleId: detection.id, eventIds: [] });
+    await runSenderRound(FAST);
+    expect(hook.requests).toHaveLength(1);
+    // Sample data removed while the receiver was down.
+    await prisma().alert.delete({ where: { id: alert.id } });
+    hook.answerWith(() => 200);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await drain();
+    expect(hook.requests).toHaveLength(1);
+    const delivery = await prisma().notificationDelivery.findFirstOrThrow({ where: { alertId: alert.id } });
+    expect(delivery).toMatchObject({ status: "failed", lastError: "the alert was deleted before it could be sent" });
+    const after = await prisma().notificationChannel.findUniqueOrThrow({ where: { id: channel.id } });
+    expect(after.consecutiveFailures).toBe(1);
+  });
+
   it("never sends one delivery twice when two senders run at once", async () => {
     const hook = await receiver();
     const channel = await channelOrThrow({ name: "shared", kind: "webhook", url: `${hook.url}/in` });

@@ -206,7 +206,8 @@ export async function sendDelivery(
     baseUrl,
   };
   let outcome: SendOutcome;
-  if (delivery.kind !== "test" && alerts.length === 0) {
+  const alertsGone = delivery.kind !== "test" && alerts.length === 0;
+  if (alertsGone) {
     outcome = { ok: false, statusCode: null, error: "the alert was deleted before it could be sent" };
   } else {
     try {
@@ -217,10 +218,10 @@ export async function sendDelivery(
   }
   const at = new Date();
   if (outcome.ok) round.suspect.delete(delivery.channelId);
-  else round.failed.add(delivery.channelId);
+  else if (!alertsGone) round.failed.add(delivery.channelId);
   const failures = delivery.attempts + 1;
   // A test is tried once (the person who pressed the button sees the outcome); a deleted alert never comes back.
-  const pointless = delivery.kind === "test" || alerts.length === 0;
+  const pointless = delivery.kind === "test" || alertsGone;
   const tooOld = at.getTime() - delivery.createdAt.getTime() >= options.giveUpAfterMs;
   await recordAttempt({
     deliveryId: delivery.id,
@@ -230,6 +231,7 @@ export async function sendDelivery(
     statusCode: outcome.statusCode,
     error: outcome.ok ? null : outcome.error,
     durationMs: at.getTime() - started,
+    reachedChannel: !alertsGone,
     next: outcome.ok
       ? { status: "delivered" }
       : pointless || tooOld
