@@ -17,7 +17,7 @@ export {
 } from "./field-types";
 export { type Token, type TokenKind, tokenize } from "./lexer";
 export { parse, parseExpression } from "./parser";
-export { compilePrefilter, type LinePrefilter } from "./prefilter";
+export { compilePrefilter, type LinePrefilter, type PrefilterLiteral } from "./prefilter";
 export { print } from "./printer";
 export { type CompiledQuery, compile, createRunner, orderEventsFor, run } from "./runner";
 export { isMissingEvent, MISSING_EVENT } from "./sequence";

@@ -23,14 +23,14 @@ import type { EventFilter, Expr, Query } from "./ast";
 import { canonicalFunctionName } from "./function-signatures";
 import type { EqlOptions } from "./types";
 
-interface Literal {
+export interface PrefilterLiteral {
   text: string;
   /** Compare without case: the line and the text are lowercased. */
   caseInsensitive: boolean;
 }
 
 /** Literals of which a line must hold at least one. */
-type Clause = Literal[];
+type Clause = PrefilterLiteral[];
 /** Clauses a line must all satisfy; none means anything may match. */
 type Requirement = Clause[];
 
@@ -42,6 +42,11 @@ const ASCII = /^[\x00-\x7f]*$/;
 export interface LinePrefilter {
   /** False only when the line's event cannot match the query. */
   mayMatch(line: string): boolean;
+  /**
+   * What mayMatch checks, for readers that search whole blocks of lines at once: a line may
+   * match when it satisfies one alternative, that is, holds a literal of each of its clauses.
+   */
+  readonly alternatives: readonly (readonly (readonly PrefilterLiteral[])[])[];
   /** The literals, for messages and tests: one list of alternatives per query, each a list of clauses. */
   readonly requirements: readonly (readonly (readonly string[])[])[];
 }
@@ -71,13 +76,13 @@ class Deriver {
     return best === "" ? null : best;
   }
 
-  private literal(text: string, caseInsensitive: boolean): Literal {
+  private literal(text: string, caseInsensitive: boolean): PrefilterLiteral {
     const ci = caseInsensitive || this.options.caseInsensitive === true;
     return { text: ci ? text.toLowerCase() : text, caseInsensitive: ci };
   }
 
   /** One clause of literals, or nothing when a case-insensitive one is not plain ASCII. */
-  private clause(literals: Literal[]): Requirement {
+  private clause(literals: PrefilterLiteral[]): Requirement {
     return literals.some((literal) => literal.caseInsensitive && !ASCII.test(literal.text)) ? NOTHING : [literals];
   }
 
@@ -187,6 +192,7 @@ export function compilePrefilter(query: Query, options: EqlOptions = {}): LinePr
   const alternatives = filters.map((filter) => deriver.filter(filter));
   if (alternatives.some((requirement) => requirement.length === 0)) return null;
   return {
+    alternatives,
     requirements: alternatives.map((requirement) => requirement.map((clause) => clause.map((literal) => literal.text))),
     mayMatch(line) {
       if (line.includes("\\")) return true;
