@@ -137,7 +137,7 @@ const STEPS: Step[] = [
   {
     name: "rules import",
     args: () => ["rules", "import", BUILTIN_RULES],
-    check: (run) => expect(run.err).toMatch(/3 created, 0 updated, 0 unchanged, 0 refused/),
+    check: (run) => expect(run.err).toMatch(/6 created, 0 updated, 0 unchanged, 0 refused/),
   },
   {
     name: "rules list",
@@ -147,7 +147,7 @@ const STEPS: Step[] = [
   {
     name: "rules export",
     args: () => ["rules", "export"],
-    check: (run) => expect(lines(run.out)).toHaveLength(4),
+    check: (run) => expect(lines(run.out)).toHaveLength(7),
   },
   {
     name: "demo",

@@ -22,9 +22,12 @@ setUpTestDatabase();
 const actor: RuleActor = { id: null, label: "test", ip: null };
 const fixtures = path.join(import.meta.dirname, "..", "rules", "fixtures");
 const BUILTIN_NAMES = [
+  "Datadog Workload Protection signal",
+  "Falco alert",
   "Network utility executed in container",
   "Suspicious Interactive Shell Spawned From Inside A Container",
   "Suspicious Network Tool Launched Inside A Container",
+  "Tetragon policy hit",
 ];
 
 const customRule = (overrides: Record<string, unknown> = {}) => ({
@@ -69,12 +72,17 @@ async function importBuiltinFiles() {
 }
 
 describe("import", () => {
-  it("imports the three built-in TOML files, then finds them unchanged", async () => {
+  it("imports the six built-in TOML files, then finds them unchanged", async () => {
     const first = await importBuiltinFiles();
-    expect(first.map((r) => r.results.map((x) => x.status))).toEqual([["created"], ["created"], ["created"]]);
+    expect(first.map((r) => r.results.map((x) => x.status))).toEqual(BUILTIN_NAMES.map(() => ["created"]));
     expect((await listRules()).map((r) => r.name)).toEqual(BUILTIN_NAMES);
     const again = await importBuiltinFiles();
-    expect(again.flatMap((r) => r.results.map((x) => x.status))).toEqual(["unchanged", "unchanged", "unchanged"]);
+    expect(again.flatMap((r) => r.results.map((x) => x.status))).toEqual(BUILTIN_NAMES.map(() => "unchanged"));
+    // The promotion settings came through the import (TOML → rule → database → rule).
+    const falco = await getRule("4c50a75e-4bea-402d-87e3-3360cd924004");
+    expect(falco?.rule.ruleNameOverride).toBe("rule.name");
+    expect(falco?.rule.severityMapping).toHaveLength(8);
+    expect(falco?.rule.severityMapping[0]).toEqual({ field: "event.severity", value: "7", severity: "critical" });
   });
 
   it("imports the Kibana fixture: one rule created, the rest refused with line and reason", async () => {
@@ -221,17 +229,17 @@ describe("list", () => {
     for (const h of [1, 2, 30, 100, 24 * 8]) await addAlert(created.value.id, hoursAgo(h));
     const [row] = await listRules({ q: "Counted" }, now);
     expect(row).toMatchObject({ alerts24h: 2, alerts7d: 4, lastAlertAt: hoursAgo(1) });
-    const builtin = (await listRules({}, now)).find((r) => r.name === BUILTIN_NAMES[2]);
+    const builtin = (await listRules({}, now)).find((r) => r.name === BUILTIN_NAMES[4]);
     expect(builtin).toMatchObject({ alerts24h: 0, alerts7d: 0, lastAlertAt: null });
     expect(builtin?.tactics.map((t) => t.id)).toContain("TA0007");
   });
 
   it("filters by text, severity, enabled, origin and whole tag", async () => {
     const names = async (filter: Parameters<typeof listRules>[0]) => (await listRules(filter)).map((r) => r.name);
-    expect(await names({ q: "interactive shell" })).toEqual([BUILTIN_NAMES[1]]);
-    expect(await names({ severity: "critical" })).toEqual([BUILTIN_NAMES[1]]);
+    expect(await names({ q: "interactive shell" })).toEqual([BUILTIN_NAMES[3]]);
+    expect(await names({ severity: "critical" })).toEqual([BUILTIN_NAMES[3]]);
     expect(await names({ enabled: false })).toContain("Process Started From Shared Memory Inside A Container");
-    expect(await names({ origin: "datadog" })).toEqual([BUILTIN_NAMES[0]]);
+    expect(await names({ origin: "datadog" })).toEqual([BUILTIN_NAMES[2]]);
     expect(await names({ tag: "Custom" })).toContain("Counted");
     expect(await names({ tag: "Custo" })).toEqual([]);
   });

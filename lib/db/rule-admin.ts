@@ -8,6 +8,8 @@ import { isRuleError, type RuleError } from "../rules/errors";
 import { parseKibanaRulesNdjson } from "../rules/kibana-ndjson";
 import { checkRuleQuery } from "../rules/query-check";
 import {
+  type AlertSuppression,
+  AlertSuppressionSchema,
   formatIssuePath,
   type Rule,
   type RuleOrigin,
@@ -85,6 +87,21 @@ function jsonArray<T = string>(text: string): T[] {
   }
 }
 
+/** The alertSuppression column (JSON or null) as the model's optional field; unreadable JSON reads as none. */
+function suppressionOf(text: string | null): { alertSuppression?: AlertSuppression } {
+  if (text === null) return {};
+  const parsed = AlertSuppressionSchema.safeParse(jsonValue(text));
+  return parsed.success ? { alertSuppression: parsed.data } : {};
+}
+
+function jsonValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /** A database row as the lib/rules model (JSON columns parsed). */
 export function ruleFromRow(row: RuleRow): Rule {
   return {
@@ -111,6 +128,9 @@ export function ruleFromRow(row: RuleRow): Rule {
     authors: jsonArray(row.authors),
     ...(row.license === null ? {} : { license: row.license }),
     origin: row.origin as RuleOrigin,
+    severityMapping: jsonArray(row.severityMapping),
+    ...(row.ruleNameOverride === null ? {} : { ruleNameOverride: row.ruleNameOverride }),
+    ...suppressionOf(row.alertSuppression),
     version: row.version,
     enabled: row.enabled,
   };
@@ -744,6 +764,26 @@ export function ruleToKibanaObject(rule: Rule): Record<string, unknown> {
     references: rule.references,
     author: rule.authors,
     ...(rule.license ? { license: rule.license } : {}),
+    ...(rule.severityMapping.length > 0
+      ? {
+          severity_mapping: rule.severityMapping.map((entry) => ({
+            field: entry.field,
+            operator: "equals",
+            value: entry.value,
+            severity: entry.severity,
+          })),
+        }
+      : {}),
+    ...(rule.ruleNameOverride ? { rule_name_override: rule.ruleNameOverride } : {}),
+    ...(rule.alertSuppression
+      ? {
+          alert_suppression: {
+            group_by: rule.alertSuppression.groupBy,
+            ...(rule.alertSuppression.duration ? { duration: elasticDuration(rule.alertSuppression.duration) } : {}),
+            missing_fields_strategy: rule.alertSuppression.missingFieldsStrategy,
+          },
+        }
+      : {}),
     version: rule.version,
     enabled: rule.enabled,
     exceptions_list: [],
@@ -752,6 +792,11 @@ export function ruleToKibanaObject(rule: Rule): Record<string, unknown> {
       keelwatch: { triage_steps: rule.triageSteps, response_steps: rule.responseSteps, origin: rule.origin },
     },
   };
+}
+
+/** "5m" as Kibana's {value: 5, unit: "m"}. */
+function elasticDuration(duration: string): { value: number; unit: string } {
+  return { value: Number.parseInt(duration, 10), unit: duration.slice(-1) };
 }
 
 /** Every rule (or the given ids) as Kibana NDJSON, ending with Kibana's export summary line. */

@@ -1,5 +1,6 @@
-import type { DetectionRule } from "../detection/detector";
-import type { Rule } from "../rules/schema";
+import { z } from "zod";
+import type { AlertShape, DetectionRule } from "../detection/detector";
+import { AlertSuppressionSchema, type Rule, SeverityMappingEntrySchema } from "../rules/schema";
 import { prisma } from "./client";
 
 /** The enabled rules, in the shape detection runs them. */
@@ -18,9 +19,38 @@ export async function listEnabledDetectionRules(): Promise<DetectionRule[]> {
       timestampField: true,
       tiebreakerField: true,
       lookback: true,
+      severityMapping: true,
+      ruleNameOverride: true,
+      alertSuppression: true,
     },
   });
-  return rows;
+  return rows.map(({ severityMapping, ruleNameOverride, alertSuppression, ...row }) => ({
+    ...row,
+    alertShape: alertShapeOf(severityMapping, ruleNameOverride, alertSuppression),
+  }));
+}
+
+/** The JSON columns that shape a rule's alerts, read leniently: an unreadable one shapes nothing. */
+function alertShapeOf(
+  severityMapping: string,
+  ruleNameOverride: string | null,
+  alertSuppression: string | null,
+): AlertShape {
+  const mapping = z.array(SeverityMappingEntrySchema).safeParse(parseJson(severityMapping));
+  const suppression = alertSuppression === null ? null : AlertSuppressionSchema.safeParse(parseJson(alertSuppression));
+  return {
+    severityMapping: mapping.success ? mapping.data : [],
+    ruleNameOverride,
+    alertSuppression: suppression?.success ? suppression.data : null,
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -52,6 +82,9 @@ export function ruleContentColumns(rule: Rule) {
     authors: JSON.stringify(rule.authors),
     license: rule.license ?? null,
     origin: rule.origin,
+    severityMapping: JSON.stringify(rule.severityMapping),
+    ruleNameOverride: rule.ruleNameOverride ?? null,
+    alertSuppression: rule.alertSuppression ? JSON.stringify(rule.alertSuppression) : null,
   };
 }
 

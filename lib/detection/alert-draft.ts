@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AlertDraft } from "../db/alerts";
+import { shapeAlert } from "./alert-shape";
+import type { AlertShape } from "./detector";
 import { commandLine, ecsText } from "./ecs-fields";
 
 export const SEVERITY_RANK: Record<string, number> = { low: 1, medium: 2, high: 3, critical: 4 };
@@ -9,6 +11,8 @@ export interface AlertRuleFacts {
   name: string;
   severity: string;
   riskScore: number;
+  /** Name and severity taken from the event (promotion rules); the alert still links to the rule by id. */
+  alertShape?: AlertShape | undefined;
 }
 
 export interface MatchedEvent {
@@ -27,17 +31,21 @@ export function dedupKey(ruleId: string, contentHashes: readonly string[]): stri
   return `${ruleId}:${hash}`;
 }
 
-/** Builds the stored alert for a rule match; context comes from the last event (the one that completed it). */
+/**
+ * Builds the stored alert for a rule match; context comes from the last event (the one that completed it),
+ * and so do the name and severity when the rule maps them from the event (a sensor's own alert).
+ */
 export function alertDraft(rule: AlertRuleFacts, events: readonly MatchedEvent[]): AlertDraft {
   const first = events[0];
   const last = events[events.length - 1];
   if (!first || !last) throw new Error(`rule ${rule.id}: a match without events`);
   const event = last.event;
+  const shaped = shapeAlert(rule, event);
   return {
     ruleId: rule.id,
-    ruleName: rule.name,
-    severity: rule.severity,
-    severityRank: SEVERITY_RANK[rule.severity] ?? 0,
+    ruleName: shaped.name,
+    severity: shaped.severity,
+    severityRank: SEVERITY_RANK[shaped.severity] ?? 0,
     riskScore: rule.riskScore,
     dedupKey: dedupKey(
       rule.id,

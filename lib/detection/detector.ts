@@ -8,6 +8,7 @@ import {
   type FieldTypes,
   sortEvents,
 } from "../eql";
+import type { AlertSuppression, SeverityMappingEntry } from "../rules/schema";
 import { lookbackMillis, MAX_LOOKBACK_MILLIS } from "./lookback";
 
 /** What detection needs of a rule (lib/rules has the full model). */
@@ -23,6 +24,18 @@ export interface DetectionRule {
   tiebreakerField: string | null;
   /** Elastic date math such as "now-6m": how far back a sequence may reach into stored events. */
   lookback?: string;
+  /** How the rule's alerts take their name, severity and grouping from the events; none: from the rule. */
+  alertShape?: AlertShape;
+}
+
+/** A rule's per-event alert settings (kept apart from the rule's columns, under a name no column has). */
+export interface AlertShape {
+  /** Per-event severity (Elastic's severity_mapping); empty: always the rule's severity. */
+  severityMapping: readonly SeverityMappingEntry[];
+  /** An event field whose value names the alert (Elastic's rule_name_override). */
+  ruleNameOverride: string | null;
+  /** Fold repeated matches into one alert (Elastic's alert_suppression). */
+  alertSuppression: AlertSuppression | null;
 }
 
 /** One rule match: a single event, or the events of a sequence or sample in order. */

@@ -3,13 +3,17 @@ import type { FieldTypes } from "../eql";
 import type { EventFormat } from "../events/formats/types";
 import { normalizeEvents } from "../events/normalize";
 import { readEvents } from "../events/read-events";
+import { shapeAlert } from "./alert-shape";
 import { type Detection, type DetectionRule, Detector } from "./detector";
 import { ecsText } from "./ecs-fields";
 
 /** An alert as `keelwatch detect` prints it (contract.md), one JSON object per line. */
 export interface OfflineAlert {
   rule_id: string;
+  /** the rule's name, or the sensor's own rule when a promotion rule names its alerts after it */
   rule_name: string;
+  /** the promotion rule's own name, when rule_name is the sensor's rule */
+  promotion_rule?: string;
   severity: string;
   risk_score: number;
   timestamp: string | null;
@@ -66,10 +70,12 @@ export async function* detectOffline(
 function toAlert(detection: Detection, lineOf: WeakMap<object, number>): OfflineAlert {
   const events = detection.events as Json[];
   const last = events[events.length - 1] ?? {};
+  const shaped = shapeAlert(detection.rule, last);
   return {
     rule_id: detection.rule.id,
-    rule_name: detection.rule.name,
-    severity: detection.rule.severity,
+    rule_name: shaped.name,
+    ...(shaped.name === detection.rule.name ? {} : { promotion_rule: detection.rule.name }),
+    severity: shaped.severity,
     risk_score: detection.rule.riskScore,
     timestamp: ecsText(events[0] ?? {}, "@timestamp"),
     event_ids: events.map((event) => ecsText(event, "event.id") ?? lineOf.get(event) ?? 0),

@@ -28,6 +28,9 @@ process.args: "*/*sh"
 const NETWORK_TOOL = "Suspicious Network Tool Launched Inside A Container";
 const INTERACTIVE_SHELL = "Suspicious Interactive Shell Spawned From Inside A Container";
 const NETWORK_UTILITY = "Network utility executed in container";
+const FALCO_ALERT = "Falco alert";
+const TETRAGON_HIT = "Tetragon policy hit";
+const DATADOG_SIGNAL = "Datadog Workload Protection signal";
 
 let rules: Rule[];
 const byName = (name: string): Rule => {
@@ -50,8 +53,15 @@ describe("the built-in pack", () => {
     expect(builtinRulesDir("/elsewhere")).toBe(path.join(import.meta.dirname, "builtin"));
   });
 
-  it("has exactly the three rules, named as their sources, sorted by name", () => {
-    expect(rules.map((rule) => rule.name)).toEqual([NETWORK_UTILITY, INTERACTIVE_SHELL, NETWORK_TOOL]);
+  it("has exactly the three detection rules and the three promotion rules, sorted by name", () => {
+    expect(rules.map((rule) => rule.name)).toEqual([
+      DATADOG_SIGNAL,
+      FALCO_ALERT,
+      NETWORK_UTILITY,
+      INTERACTIVE_SHELL,
+      NETWORK_TOOL,
+      TETRAGON_HIT,
+    ]);
   });
 
   it("keeps each rule in a folder named by its id, with a guide.md", () => {
@@ -147,5 +157,36 @@ describe("the built-in pack", () => {
     expect(rule.query).toContain('"/tmp/*"');
     expect(rule.query).not.toMatch(/"(curl|wget)"/);
     expect(rule.guide).toMatch(/curl and wget/);
+  });
+
+  it("promotes the sensors' own alerts, named after the sensor's rule", () => {
+    for (const [name, module] of [
+      [FALCO_ALERT, "falco"],
+      [TETRAGON_HIT, "tetragon"],
+      [DATADOG_SIGNAL, "datadog"],
+    ] as const) {
+      const rule = byName(name);
+      expect(rule.query.trim(), name).toBe(`any where event.kind == "alert" and event.module == "${module}"`);
+      expect(rule.ruleNameOverride, name).toBe("rule.name");
+      expect(rule.enabled, name).toBe(true);
+      expect(rule.tags, name).toContain("Rule Type: Promotion");
+    }
+  });
+
+  it("maps Falco's priorities to severities (via event.severity) and an enforced Tetragon action to high", () => {
+    const falco = Object.fromEntries(byName(FALCO_ALERT).severityMapping.map((entry) => [entry.value, entry.severity]));
+    expect(byName(FALCO_ALERT).severityMapping.every((entry) => entry.field === "event.severity")).toBe(true);
+    expect(falco).toEqual({
+      "7": "critical",
+      "6": "critical",
+      "5": "critical",
+      "4": "high",
+      "3": "high",
+      "2": "medium",
+      "1": "low",
+      "0": "low",
+    });
+    expect(byName(TETRAGON_HIT).severityMapping).toEqual([{ field: "event.type", value: "denied", severity: "high" }]);
+    expect(byName(DATADOG_SIGNAL).severityMapping).toEqual([]);
   });
 });

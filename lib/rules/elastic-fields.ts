@@ -65,6 +65,9 @@ const ELASTIC_KEY_OF: Record<keyof Rule, string> = {
   authors: "author",
   license: "license",
   origin: "keelwatch.origin",
+  severityMapping: "severity_mapping",
+  ruleNameOverride: "rule_name_override",
+  alertSuppression: "alert_suppression",
   version: "version",
   enabled: "enabled",
 };
@@ -146,10 +149,48 @@ function toRuleInput(fields: ElasticFields, { keelwatch, guide, enabledByDefault
     authors,
     license: fields.license,
     origin: keelwatch.origin ?? origin ?? (namesElastic ? "elastic" : "custom"),
+    severityMapping: severityMappingInput(fields.severity_mapping),
+    ruleNameOverride: fields.rule_name_override,
+    alertSuppression: alertSuppressionInput(fields.alert_suppression),
     version: fields.version,
     enabled: keelwatch.enabled ?? enabledByDefault,
   };
   return input;
+}
+
+/**
+ * Elastic's severity_mapping entries ({field, operator: "equals", value, severity, risk_score})
+ * as the model's {field, value, severity}. Values are text in Elastic; a TOML number is taken
+ * as its text. Another operator (Elastic has only "equals") is kept as a bad value so the
+ * error names the entry. Anything not shaped as a list is passed on for the schema to refuse.
+ */
+function severityMappingInput(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((entry) => {
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return entry;
+    const { field, value: matched, severity, operator } = entry as Record<string, unknown>;
+    const valueText = typeof matched === "number" || typeof matched === "boolean" ? String(matched) : matched;
+    return {
+      field,
+      value: operator === undefined || operator === "equals" ? valueText : { operator },
+      severity,
+    };
+  });
+}
+
+/**
+ * Elastic's alert_suppression ({group_by, duration: {value, unit}, missing_fields_strategy})
+ * as the model's {groupBy, duration: "5m", missingFieldsStrategy}.
+ */
+function alertSuppressionInput(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const { group_by, duration, missing_fields_strategy } = value as Record<string, unknown>;
+  let durationText: unknown = duration;
+  if (duration !== null && typeof duration === "object" && !Array.isArray(duration)) {
+    const { value: amount, unit } = duration as Record<string, unknown>;
+    durationText = `${String(amount)}${String(unit)}`;
+  }
+  return { groupBy: group_by, duration: durationText, missingFieldsStrategy: missing_fields_strategy };
 }
 
 /** Elastic hard-wraps long strings in its TOML for reading; the wrapping is not part of the text. */

@@ -36,9 +36,43 @@ const ruleId = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "expected letters, digits, '.', '_' or '-' (a UUID works)");
 
 const nonEmptyText = z.string().trim().min(1);
+/** An ECS field path such as "event.severity" or "rule.name". */
+const fieldPath = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z_@][A-Za-z0-9_@.-]*$/, 'expected a field name such as "event.severity"');
 /** Queries are kept exactly as written (no trimming): rules from Elastic must run byte for byte. */
 const queryText = z.string().refine((text) => text.trim() !== "", "must not be empty");
 const textList = z.array(nonEmptyText);
+
+/**
+ * One entry of a severity mapping (Elastic's `severity_mapping`): an event whose
+ * `field` holds `value` (compared as text, so 5 matches "5") gives its alert
+ * `severity` instead of the rule's. When several entries match, the highest
+ * severity wins, as in Kibana.
+ */
+export const SeverityMappingEntrySchema = z.object({
+  field: fieldPath,
+  value: z.string(),
+  severity: SeveritySchema,
+});
+
+/** How long a suppression group stays open, e.g. "5m" (Elastic writes {value, unit}). */
+export const SuppressionDurationSchema = z.string().regex(/^[1-9]\d*[smh]$/, 'expected a duration such as "5m"');
+
+/**
+ * Alert suppression (Elastic's `alert_suppression`): matches with the same
+ * values of `groupBy` within `duration` of the group's first alert add to that
+ * alert's count instead of raising new ones. Without a duration, a group lasts
+ * one ingest (Elastic: one rule execution). `missingFieldsStrategy` decides
+ * whether events lacking a group field are suppressed together ("suppress") or
+ * each raise their own alert ("doNotSuppress").
+ */
+export const AlertSuppressionSchema = z.object({
+  groupBy: z.array(fieldPath).min(1, "name at least one field").max(3, "at most 3 fields, as in Elastic"),
+  duration: SuppressionDurationSchema.nullable().default(null),
+  missingFieldsStrategy: z.enum(["suppress", "doNotSuppress"]).default("suppress"),
+});
 
 export const RuleSchema = z.object({
   id: ruleId,
@@ -74,6 +108,11 @@ export const RuleSchema = z.object({
   authors: textList.default([]),
   license: nonEmptyText.optional(),
   origin: RuleOriginSchema.default("custom"),
+  /** Per-event severity (promotion rules: the sensor's own priority); empty: always `severity`. */
+  severityMapping: z.array(SeverityMappingEntrySchema).default([]),
+  /** An event field whose value names the alert (promotion rules: the sensor's rule), else the rule's name. */
+  ruleNameOverride: fieldPath.optional(),
+  alertSuppression: AlertSuppressionSchema.optional(),
   version: z.int().min(1).default(1),
   enabled: z.boolean().default(true),
 });
@@ -84,6 +123,8 @@ export type RuleInput = z.input<typeof RuleSchema>;
 export type Threat = z.infer<typeof ThreatSchema>;
 export type Severity = z.infer<typeof SeveritySchema>;
 export type RuleOrigin = z.infer<typeof RuleOriginSchema>;
+export type SeverityMappingEntry = z.infer<typeof SeverityMappingEntrySchema>;
+export type AlertSuppression = z.infer<typeof AlertSuppressionSchema>;
 
 /** "threat[0].tactic.id" for zod's ["threat", 0, "tactic", "id"]. */
 export function formatIssuePath(path: readonly PropertyKey[]): string {

@@ -15,12 +15,28 @@ const database = createTestDatabase();
 process.env.DATABASE_URL = database.url;
 const samplesDir = path.resolve(import.meta.dirname, "..", "..", "public", "samples");
 
-let builtinRuleIds: string[] = [];
+let detectionRuleIds: string[] = [];
 beforeAll(async () => {
   const rules = await loadBuiltinRules();
-  builtinRuleIds = rules.map((rule) => rule.id);
+  detectionRuleIds = rules.filter((rule) => !rule.tags.includes("Rule Type: Promotion")).map((rule) => rule.id);
   await syncBuiltinRules(rules);
 });
+
+const FALCO_ALERT = "4c50a75e-4bea-402d-87e3-3360cd924004";
+const TETRAGON_HIT = "3f69c0b0-8e80-45e5-84f4-eed6cb4ad9a9";
+const DATADOG_SIGNAL = "399aab98-b54e-45fb-9b5a-0e54936c37f7";
+/**
+ * The promotion rule that fires on each sample, and how often: once per sensor alert in the file. Every line of
+ * the Falco sample is a Falco alert (Falco writes nothing else; 93 of them the "Container process audit" rule),
+ * every Datadog line carries its agent rule id (201 of them the process_exec/exit audit rules), and 20 Tetragon
+ * lines are kprobe hits of two TracingPolicies. The ECS sample holds no sensor alert.
+ */
+const PROMOTED: Record<string, Record<string, number>> = {
+  ecs: {},
+  falco: { [FALCO_ALERT]: 112 },
+  tetragon: { [TETRAGON_HIT]: 20 },
+  datadog: { [DATADOG_SIGNAL]: 234 },
+};
 afterAll(async () => {
   await prisma().$disconnect();
   database.cleanup();
@@ -46,7 +62,7 @@ describe("sample incidents", () => {
   });
 
   for (const format of SAMPLE_FORMATS) {
-    it(`${format}: every line is accepted and every built-in rule fires`, async () => {
+    it(`${format}: every line is accepted, every built-in detection rule fires, its sensor's alerts are promoted`, async () => {
       const file = fs.readFileSync(path.join(samplesDir, sampleFileName(format)));
       const report = await ingestEvents(chunks(file), { fileName: sampleFileName(format), format, createdById: null });
       expect(report.errors).toEqual([]);
@@ -55,8 +71,11 @@ describe("sample incidents", () => {
       expect(report.format).toBe(format);
       const perRule = await prisma().alert.groupBy({ by: ["ruleId"], _count: { _all: true } });
       const counts = Object.fromEntries(perRule.map((row) => [row.ruleId, row._count._all]));
-      for (const ruleId of builtinRuleIds)
+      for (const ruleId of detectionRuleIds)
         expect(counts[ruleId] ?? 0, `alerts of rule ${ruleId}`).toBeGreaterThanOrEqual(1);
+      const promoted = PROMOTED[format] ?? {};
+      for (const ruleId of [FALCO_ALERT, TETRAGON_HIT, DATADOG_SIGNAL])
+        expect(counts[ruleId] ?? 0, `alerts of promotion rule ${ruleId}`).toBe(promoted[ruleId] ?? 0);
     });
   }
 

@@ -121,5 +121,10 @@ function toDetectionRule(rule: Rule): DetectionRule {
     timestampField: rule.timestampField,
     tiebreakerField: rule.tiebreakerField ?? null,
     lookback: rule.lookback,
+    alertShape: {
+      severityMapping: rule.severityMapping,
+      ruleNameOverride: rule.ruleNameOverride ?? null,
+      alertSuppression: rule.alertSuppression ?? null,
+    },
   };
 }

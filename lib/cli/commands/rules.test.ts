@@ -47,9 +47,10 @@ describe("keelwatch rules", () => {
         .trim()
         .split("\n")
         .map((line) => line.split(/\s+/)[0]),
-    ).toEqual(["created", "created", "created"]);
+    ).toEqual(["created", "created", "created", "created", "created", "created"]);
     expect(out).toContain("created    Suspicious Network Tool Launched Inside A Container (1a289854-");
-    expect(err).toBe("3 file(s): 3 created, 0 updated, 0 unchanged, 0 refused\n");
+    expect(out).toContain("created    Falco alert (4c50a75e-");
+    expect(err).toBe("6 file(s): 6 created, 0 updated, 0 unchanged, 0 refused\n");
     // guide.md beside rule.toml is the rule's investigation guide.
     const guide = readFileSync(
       path.join(builtinRulesDir(), "1a289854-5b78-49fe-9440-8a8096b1ab50", "guide.md"),
@@ -75,25 +76,25 @@ describe("keelwatch rules", () => {
     const lines = out.trim().split("\n");
     expect(lines[0]).toMatch(/^ENABLED\s+SEVERITY\s+RISK\s+24H\s+7D\s+NAME\s+ID$/);
     expect(lines.find((line) => line.includes("Shared Memory"))).toMatch(/^no\s+high\s+63\s+0\s+0\s+/);
-    expect(err).toBe("4 rule(s)\n");
+    expect(err).toBe("7 rule(s)\n");
     const json = await runRules(["list", "--json"]);
     expect(
       json.out
         .trim()
         .split("\n")
         .map((line) => JSON.parse(line).name),
-    ).toHaveLength(4);
+    ).toHaveLength(7);
   });
 
   it("exports NDJSON to a file that imports back unchanged", async () => {
     const { code, err } = await runRules(["export", "--out", "all.ndjson"]);
     expect(code).toBe(0);
-    expect(err).toBe("Exported 4 rule(s) to all.ndjson\n");
+    expect(err).toBe("Exported 7 rule(s) to all.ndjson\n");
     const text = readFileSync(path.join(workspace, "all.ndjson"), "utf8");
-    expect(text.trim().split("\n")).toHaveLength(5);
+    expect(text.trim().split("\n")).toHaveLength(8);
     const again = await runRules(["import", "all.ndjson"]);
     expect(again.code).toBe(0);
-    expect(again.err).toBe("1 file(s): 0 created, 0 updated, 4 unchanged, 0 refused\n");
+    expect(again.err).toBe("1 file(s): 0 created, 0 updated, 7 unchanged, 0 refused\n");
     const stdout = await runRules(["export"]);
     expect(stdout.out).toBe(text);
   });
