@@ -18,9 +18,9 @@ export interface UploadReport {
     suppressedByException: number;
     /** Matches that an earlier upload already raised (same rule, same events). */
     duplicate: number;
-    /** Alerts created per rule name (the contract's shape). */
+    /** Alerts created per alert name (the contract's shape): the rule's name, or the sensor's rule for promoted alerts. */
     byRule: Record<string, number>;
-    /** The same per rule id, for links to the rule's alerts. */
+    /** The same with each name's rule id, for links to the rule's alerts (a promotion rule may appear under several names). */
     rules: { ruleId: string; ruleName: string; created: number }[];
   };
   failure?: string;
@@ -30,6 +30,8 @@ export async function createUpload(input: {
   fileName: string;
   format: string;
   createdById: string | null;
+  /** the API token that sent the events, for notification rules that select by sensor */
+  apiTokenId?: string | null;
 }): Promise<string> {
   const upload = await prisma().upload.create({ data: { ...input, status: "receiving" }, select: { id: true } });
   return upload.id;

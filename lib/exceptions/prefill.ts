@@ -9,6 +9,8 @@ import { compileFieldGetter } from "../eql/values";
 import type { ExceptionCondition } from "./schema";
 
 export const PREFILL_FIELDS = [
+  // A sensor's own alert (Falco, Tetragon, Datadog): its rule, so the exception silences that rule only.
+  "rule.name",
   "container.image.name",
   "process.executable",
   "process.args",

@@ -157,8 +157,8 @@ class IngestRun {
   private historyReplayed = false;
   /** The batch being stored (at most one): settles to undefined, or to the error that stored nothing. */
   private storing: Promise<{ error: unknown } | undefined> | undefined;
-  /** Alerts created per rule id, with the rule's name. */
-  private readonly createdByRule = new Map<string, { ruleName: string; created: number }>();
+  /** Alerts created per rule id and alert name (a promotion rule names its alerts after the sensor's rules). */
+  private readonly createdByRule = new Map<string, { ruleId: string; ruleName: string; created: number }>();
 
   constructor(
     private readonly uploadId: string,
@@ -283,9 +283,11 @@ class IngestRun {
     for (const draft of drafts) {
       if (stored.createdAlerts.has(draft.dedupKey)) {
         this.alertsCreated++;
-        const entry = this.createdByRule.get(draft.ruleId) ?? { ruleName: draft.ruleName, created: 0 };
+        // Per alert name: a promotion rule's alerts are named after each sensor rule.
+        const key = `${draft.ruleId}\n${draft.ruleName}`;
+        const entry = this.createdByRule.get(key) ?? { ruleId: draft.ruleId, ruleName: draft.ruleName, created: 0 };
         entry.created++;
-        this.createdByRule.set(draft.ruleId, entry);
+        this.createdByRule.set(key, entry);
       } else {
         this.alertsDuplicate++;
       }
@@ -372,7 +374,7 @@ class IngestRun {
         suppressedByException: this.alertsSuppressedByException,
         duplicate: this.alertsDuplicate,
         byRule: Object.fromEntries([...this.createdByRule.values()].map((rule) => [rule.ruleName, rule.created])),
-        rules: [...this.createdByRule].map(([ruleId, rule]) => ({ ruleId, ...rule })),
+        rules: [...this.createdByRule.values()].map((rule) => ({ ...rule })),
       },
       ...(failure ? { failure } : {}),
     };
