@@ -16,6 +16,7 @@ import { ProcessTree } from "./ProcessTree";
 import { RelatedAlerts } from "./RelatedAlerts";
 import { RuleSummary } from "./RuleSummary";
 import { BUTTON } from "./Section";
+import { SensorAlert } from "./SensorAlert";
 import { SeverityBadge, StatusBadge } from "./SeverityBadge";
 import { StatusControls } from "./StatusControls";
 import { SessionView } from "./session/SessionView";
@@ -147,6 +148,7 @@ export function AlertDetailPage({
           <StatusControls alert={alert} me={me} canTriage={canTriage} onPatch={patch} />
         </div>
         <div className="min-w-0 space-y-4 lg:col-start-1 lg:row-span-2 lg:row-start-1">
+          <SensorAlert events={alert.events} />
           <RuleSummary rule={alert.rule} />
           <TriageChecklist alert={alert} canTriage={canTriage} onPatch={patch} />
           <EventFields events={alert.events} />

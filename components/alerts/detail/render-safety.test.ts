@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { TriggeringEvent } from "@/lib/db/alert-detail";
 import { EventFields } from "./EventFields";
 import { InvestigationGuide } from "./InvestigationGuide";
+import { SensorAlert } from "./SensorAlert";
 
 /** Guides and event data are untrusted: what reaches the page must be text, not markup. */
 
@@ -70,5 +71,37 @@ describe("EventFields", () => {
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(html).toContain('data-testid="command-line"');
     expect(html).toContain("sh -c &#x27;&lt;img src=x onerror=alert(1)&gt;&#x27;");
+  });
+});
+
+describe("SensorAlert", () => {
+  const falcoEvent = (message: string): TriggeringEvent =>
+    ({
+      id: 1,
+      timestamp: "2026-11-30T09:21:14.402Z",
+      document: {
+        event: { kind: "alert", module: "falco" },
+        rule: { name: "Terminal shell in container" },
+        falco: { priority: "Notice" },
+        message,
+      },
+    }) as unknown as TriggeringEvent;
+
+  it("shows the sensor's rule and output, with markup in the output as text", () => {
+    const html = renderToStaticMarkup(
+      createElement(SensorAlert, { events: [falcoEvent('shell <script>alert(1)</script> <img onerror="x">')] }),
+    );
+    expect(html).toContain("Sensor alert");
+    expect(html).toContain("Terminal shell in container");
+    expect(html).toContain("Notice");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).not.toMatch(/<script|<img/i);
+  });
+
+  it("renders nothing for an ordinary event", () => {
+    const ordinary = { id: 2, timestamp: "2026-11-30T09:21:14.402Z", document: { event: { kind: "event" } } };
+    expect(renderToStaticMarkup(createElement(SensorAlert, { events: [ordinary as unknown as TriggeringEvent] }))).toBe(
+      "",
+    );
   });
 });
