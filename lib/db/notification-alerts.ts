@@ -21,6 +21,8 @@ export interface AlertForNotification {
   commandLine: string | null;
   userName: string | null;
   uploadId: string | null;
+  /** the API token whose events raised the alert (a sensor), null for uploads by people */
+  sourceTokenId: string | null;
   /** the first triggering event (for the pod and namespace); null when it cannot be read */
   document: Record<string, unknown> | null;
 }
@@ -41,13 +43,14 @@ export async function loadAlertsForNotification(ids: readonly string[]): Promise
     where: { id: { in: [...new Set(ids)] } },
     include: {
       rule: { select: { tags: true } },
+      upload: { select: { apiTokenId: true } },
       events: { where: { position: 0 }, select: { eventId: true } },
     },
   });
   const eventIds = alerts.flatMap((alert) => alert.events.map((link) => link.eventId));
   const documents = await readEventDocuments(eventIds);
   const found = new Map<string, AlertForNotification>();
-  for (const { rule, events, ...alert } of alerts) {
+  for (const { rule, upload, events, ...alert } of alerts) {
     const text = events[0] ? documents.get(events[0].eventId) : undefined;
     // An unreadable event (a damaged block) only costs the message its pod and namespace.
     const document = typeof text === "string" ? parseEventDocument(text) : null;
@@ -69,6 +72,7 @@ export async function loadAlertsForNotification(ids: readonly string[]): Promise
       commandLine: alert.commandLine,
       userName: alert.userName,
       uploadId: alert.uploadId,
+      sourceTokenId: upload?.apiTokenId ?? null,
       document,
     });
   }

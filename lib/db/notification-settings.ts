@@ -57,6 +57,7 @@ export interface RuleRecord {
   tags: string;
   containerPattern: string | null;
   namespacePattern: string | null;
+  sources: string;
   throttleMinutes: number;
 }
 

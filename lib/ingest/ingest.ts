@@ -41,6 +41,8 @@ export interface IngestOptions {
   fileName: string;
   format: EventFormat | "auto";
   createdById: string | null;
+  /** the API token that sent the events (a sensor), null for people */
+  apiTokenId?: string | null;
   maxBytes?: number;
   batchSize?: number;
   /** Rules to run; by default the enabled rules in the database. */
@@ -95,6 +97,7 @@ export async function ingestEvents(input: AsyncIterable<Uint8Array>, options: In
     fileName: options.fileName,
     format: options.format,
     createdById: options.createdById,
+    apiTokenId: options.apiTokenId ?? null,
   });
   const counter = { bytes: 0 };
   const exceptions = compileExceptions(

@@ -9,6 +9,8 @@ export interface MatchableRule {
   tags: string[];
   containerPattern: string | null;
   namespacePattern: string | null;
+  /** API token ids; empty: any source */
+  sources: string[];
 }
 
 /** `*` any run of characters, `?` one; everything else literal; whole value, case-insensitive. */
@@ -39,6 +41,9 @@ export function ruleMatches(rule: MatchableRule, alert: NotifiedAlert): boolean 
     if (!anyMatches(rule.containerPattern, [name, id, image])) return false;
   }
   if (rule.namespacePattern && !anyMatches(rule.namespacePattern, [alert.pod.namespace])) return false;
+  if (rule.sources.length > 0 && (alert.sourceTokenId === null || !rule.sources.includes(alert.sourceTokenId))) {
+    return false;
+  }
   return true;
 }
 

@@ -54,7 +54,7 @@ export function webhookPayload(message: NotificationMessage): WebhookPayload {
     notificationRule: message.notificationRule,
     digest:
       message.kind === "digest" ? { count: message.alerts.length, windowMinutes: message.windowMinutes ?? 0 } : null,
-    alerts: message.alerts.map(({ uploadId: _uploadId, severity, ...alert }) => ({
+    alerts: message.alerts.map(({ uploadId: _uploadId, sourceTokenId: _source, severity, ...alert }) => ({
       ...alert,
       severity: severity as WebhookPayload["alerts"][number]["severity"],
     })),

@@ -17,6 +17,8 @@ export interface NotifiedAlert {
   process: { name: string | null; executable: string | null; commandLine: string | null };
   user: string | null;
   uploadId: string | null;
+  /** the API token (sensor) whose events raised it; null for uploads by people */
+  sourceTokenId: string | null;
 }
 
 /** Reads a dotted ECS field from an event document, whether nested or flattened. */
@@ -55,5 +57,6 @@ export function notifiedAlertOf(alert: AlertForNotification, baseUrl: string): N
     process: { name: alert.processName, executable: alert.processExecutable, commandLine: alert.commandLine },
     user: alert.userName,
     uploadId: alert.uploadId,
+    sourceTokenId: alert.sourceTokenId,
   };
 }

@@ -25,6 +25,10 @@ const RuleFields = {
   tags: Names.describe("the alert's rule carries at least one of these tags; empty: any"),
   containerPattern: Glob.describe("glob over the container name, id or image; empty: any"),
   namespacePattern: Glob.describe("glob over the Kubernetes namespace (orchestrator.namespace); empty: any"),
+  sources: z
+    .array(z.string().min(1).max(100))
+    .max(100)
+    .describe("ids of API tokens (sensors): alerts from events they sent; empty: any source"),
   throttleMinutes: z
     .number()
     .int()
@@ -41,6 +45,7 @@ export const NotificationRuleInputSchema = z
     minSeverity: RuleFields.minSeverity.default("low"),
     detectionRules: RuleFields.detectionRules.default([]),
     tags: RuleFields.tags.default([]),
+    sources: RuleFields.sources.default([]),
     throttleMinutes: RuleFields.throttleMinutes.default(0),
   })
   .strict();

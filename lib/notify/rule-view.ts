@@ -11,6 +11,7 @@ export interface NotificationRuleView {
   tags: string[];
   containerPattern: string | null;
   namespacePattern: string | null;
+  sources: string[];
   throttleMinutes: number;
   channelIds: string[];
   createdAt: string;
@@ -36,6 +37,7 @@ export function ruleView(rule: RuleWithChannels): NotificationRuleView {
     tags: parseList(rule.tags),
     containerPattern: rule.containerPattern,
     namespacePattern: rule.namespacePattern,
+    sources: parseList(rule.sources),
     throttleMinutes: rule.throttleMinutes,
     channelIds: rule.channels.map((link) => link.channelId),
     createdAt: rule.createdAt.toISOString(),

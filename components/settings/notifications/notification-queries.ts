@@ -48,6 +48,7 @@ const RuleSchema = z.object({
   tags: z.array(z.string()),
   containerPattern: z.string().nullable(),
   namespacePattern: z.string().nullable(),
+  sources: z.array(z.string()),
   throttleMinutes: z.number(),
   channelIds: z.array(z.string()),
 });

@@ -71,6 +71,7 @@ const alert: NotifiedAlert = {
   process: { name: "sh", executable: "/bin/sh", commandLine: "sh -i" },
   user: "www-data",
   uploadId: null,
+  sourceTokenId: null,
 };
 
 const message: NotificationMessage = {

