@@ -70,7 +70,8 @@ describe("ingestEvents when another process holds the write lock", () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     await prisma().event.deleteMany();
     const upload = startUpload("partly.ndjson", BATCH, BATCH);
-    await vi.waitFor(async () => expect(await storedEvents()).toBe(BATCH));
+    // The writer thread starts with the first batch: on a busy machine that alone can take over a second.
+    await vi.waitFor(async () => expect(await storedEvents()).toBe(BATCH), { timeout: 15_000 });
     lock.hold();
     upload.resume();
     await expect(upload.result).rejects.toMatchObject({ code: "SQLITE_BUSY" });
@@ -90,7 +91,7 @@ describe("ingestEvents when another process holds the write lock", () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     await prisma().event.deleteMany();
     const upload = startUpload("whole.ndjson", 2 * BATCH, 0);
-    await vi.waitFor(async () => expect(await storedEvents()).toBe(2 * BATCH));
+    await vi.waitFor(async () => expect(await storedEvents()).toBe(2 * BATCH), { timeout: 15_000 });
     lock.hold();
     upload.resume();
     const report = await upload.result;
