@@ -27,6 +27,13 @@ export const SessionQuerySchema = z.object({
       .transform((value) => value === "true" || value === "1")
       .describe("true adds the whole tree's shape: depth and descendant count of every row, in display order"),
   ),
+  at: z.preprocess(
+    blankIsAbsent,
+    z
+      .enum(["alert"])
+      .optional()
+      .describe("alert: without a cursor, answer the page that holds the alert's own process instead of the first"),
+  ),
   q: z.preprocess(
     blankIsAbsent,
     z

@@ -101,8 +101,14 @@ export async function getAlertSession(alertId: string, query: SessionQuery): Pro
     else alertIdsOf.set(found.entityId, [found.id]);
   }
 
+  const alertRow = alert.entityId ? (rowOf.get(alert.entityId) ?? null) : null;
   const reader = new EventReader();
-  const offset = query.cursor === undefined ? 0 : Number(query.cursor);
+  const offset =
+    query.cursor !== undefined
+      ? Number(query.cursor)
+      : query.at === "alert" && alertRow !== null
+        ? Math.floor(alertRow / query.limit) * query.limit
+        : 0;
   const page = tree.rows.slice(offset, offset + query.limit);
   const details = await readProcessDetails(page, reader);
   const rows = page.map((row, index) =>
@@ -117,7 +123,7 @@ export async function getAlertSession(alertId: string, query: SessionQuery): Pro
     total: tree.rows.length,
     truncated: tree.truncated,
     maxProcesses: MAX_SESSION_PROCESSES,
-    alertRow: alert.entityId ? (rowOf.get(alert.entityId) ?? null) : null,
+    alertRow,
     alerts,
     ...(query.outline
       ? { outline: { depth: tree.rows.map((row) => row.depth), descendants: tree.rows.map((row) => row.descendants) } }

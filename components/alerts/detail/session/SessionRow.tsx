@@ -47,6 +47,7 @@ export function SessionRow({
     <li
       data-testid="session-row"
       data-row={row}
+      data-loaded={process ? "true" : undefined}
       aria-current={isCurrent ? "true" : undefined}
       className={`absolute left-0 flex w-full flex-col justify-center border-b border-l-2 border-slate-100 pr-2 dark:border-slate-800 ${
         isCurrent

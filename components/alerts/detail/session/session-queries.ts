@@ -38,14 +38,16 @@ async function fetchSession(alertId: string, params: Record<string, string>): Pr
 
 const STALE_MS = 60_000;
 
-/** The session's shape, its alerts and its first page of processes (kept as page 0 too). */
+/** The session's shape, its alerts and the page of processes around the alert (kept as that page too). */
 export function useSessionOutline(alertId: string) {
   const client = useQueryClient();
   return useQuery({
     queryKey: sessionKeys.outline(alertId),
     queryFn: async () => {
-      const session = await fetchSession(alertId, { outline: "true", limit: String(SESSION_PAGE) });
-      client.setQueryData(sessionKeys.page(alertId, 0), session.rows);
+      // The page with the alert's own process comes along: the list opens scrolled to it.
+      const session = await fetchSession(alertId, { outline: "true", at: "alert", limit: String(SESSION_PAGE) });
+      const first = session.rows[0];
+      if (first) client.setQueryData(sessionKeys.page(alertId, Math.floor(first.row / SESSION_PAGE)), session.rows);
       return session;
     },
     staleTime: STALE_MS,

@@ -252,6 +252,17 @@ describe("GET /api/alerts/:id/session: a session of thousands of processes", () 
     expect(rows.every((row) => row.commandLine !== null && row.pid !== null)).toBe(true);
   });
 
+  it("answers the page holding the alert's process first when asked to (at=alert)", async () => {
+    const alert = await generatedAlert();
+    const { body } = await session(alert.id, "?at=alert&limit=100");
+    expect(body.alertRow).not.toBeNull();
+    const alertRow = body.alertRow ?? 0;
+    expect(alertRow).toBeGreaterThan(100);
+    expect(body.rows[0]?.row).toBe(Math.floor(alertRow / 100) * 100);
+    expect(body.rows.find((row) => row.row === alertRow)?.entityId).toBe("gen-worker-3-7");
+    expect(body.nextCursor).toBe(String((body.rows[0]?.row ?? 0) + 100));
+  });
+
   it("stops at the process limit and says the session was truncated", async () => {
     const alert = await generatedAlert();
     const tree = await buildSessionTree(alert, 1_000);
