@@ -2,6 +2,7 @@
 
 import { type FormEvent, useMemo, useState } from "react";
 import type { Rule } from "@/lib/rules/schema";
+import { AlertShapeFields, alertShapeDraft, alertShapePatch } from "./AlertShapeFields";
 import { checkQuery, QueryEditor, type QueryProblem } from "./QueryEditor";
 import { RulesApiError, useUpdateRule } from "./rules-queries";
 
@@ -11,7 +12,7 @@ const inputClass =
 
 /**
  * Edits what an analyst tunes most: severity, risk, tags, whether the rule
- * runs, and its query. The server validates again and keeps the previous
+ * runs, its query, and how its alerts take name and severity from the event. The server validates again and keeps the previous
  * version; `baseVersion` makes a save over someone else's newer edit a 409.
  */
 export function RuleEditor({
@@ -30,6 +31,7 @@ export function RuleEditor({
   const [tags, setTags] = useState(rule.tags.join("\n"));
   const [enabled, setEnabled] = useState(rule.enabled);
   const [query, setQueryState] = useState(rule.query);
+  const [shape, setShape] = useState(() => alertShapeDraft(rule));
   const setQuery = (next: string) => {
     setQueryState(next);
     onQueryChange?.(next);
@@ -64,7 +66,15 @@ export function RuleEditor({
       .map((tag) => tag.trim())
       .filter(Boolean);
     update.mutate(
-      { baseVersion: rule.version, severity, riskScore: riskNumber, tags: tagList, enabled, query },
+      {
+        baseVersion: rule.version,
+        severity,
+        riskScore: riskNumber,
+        tags: tagList,
+        enabled,
+        query,
+        ...alertShapePatch(shape),
+      },
       { onSuccess: onDone },
     );
   }
@@ -129,6 +139,7 @@ export function RuleEditor({
         settings={settings}
         serverProblem={serverProblem}
       />
+      <AlertShapeFields draft={shape} onChange={setShape} errorOf={fieldError} />
       {update.isError ? (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           {update.error.message}

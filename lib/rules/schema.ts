@@ -111,8 +111,9 @@ export const RuleSchema = z.object({
   /** Per-event severity (promotion rules: the sensor's own priority); empty: always `severity`. */
   severityMapping: z.array(SeverityMappingEntrySchema).default([]),
   /** An event field whose value names the alert (promotion rules: the sensor's rule), else the rule's name. */
-  ruleNameOverride: fieldPath.optional(),
-  alertSuppression: AlertSuppressionSchema.optional(),
+  ruleNameOverride: fieldPath.nullable().optional(),
+  /** null or absent: no suppression. */
+  alertSuppression: AlertSuppressionSchema.nullable().optional(),
   version: z.int().min(1).default(1),
   enabled: z.boolean().default(true),
 });

@@ -1,0 +1,163 @@
+"use client";
+
+import type { Rule, SeverityMappingEntry } from "@/lib/rules/schema";
+
+const SEVERITIES = ["low", "medium", "high", "critical"] as const;
+const inputClass =
+  "block w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900";
+const smallButton =
+  "rounded-md border border-slate-300 px-2 py-1 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
+
+export interface AlertShapeDraft {
+  ruleNameOverride: string;
+  severityMapping: SeverityMappingEntry[];
+}
+
+export function alertShapeDraft(rule: Rule): AlertShapeDraft {
+  return {
+    ruleNameOverride: rule.ruleNameOverride ?? "",
+    severityMapping: rule.severityMapping.map((entry) => ({ ...entry })),
+  };
+}
+
+/** The patch fields for a draft: an empty override field clears it. */
+export function alertShapePatch(draft: AlertShapeDraft): Pick<Rule, "ruleNameOverride" | "severityMapping"> {
+  const field = draft.ruleNameOverride.trim();
+  return {
+    ruleNameOverride: field === "" ? null : field,
+    severityMapping: draft.severityMapping.map((entry) => ({ ...entry, field: entry.field.trim() })),
+  };
+}
+
+/**
+ * Alert name and severity taken from the event (Elastic's rule_name_override
+ * and severity_mapping): what promotion rules use to name an alert after the
+ * sensor's rule and weigh it by the sensor's priority. Compact: one field and
+ * field / value / severity rows.
+ */
+export function AlertShapeFields({
+  draft,
+  onChange,
+  errorOf,
+}: {
+  draft: AlertShapeDraft;
+  onChange: (next: AlertShapeDraft) => void;
+  /** Server-side message for a field path such as "severityMapping[0].field". */
+  errorOf: (field: string) => string | undefined;
+}) {
+  const rows = draft.severityMapping;
+  const setRow = (index: number, change: Partial<SeverityMappingEntry>) =>
+    onChange({ ...draft, severityMapping: rows.map((row, i) => (i === index ? { ...row, ...change } : row)) });
+  const overrideError = errorOf("ruleNameOverride");
+  const mappingError = rows
+    .map((_, index) => errorOf(`severityMapping[${index}].field`) ?? errorOf(`severityMapping[${index}].value`))
+    .find((message) => message !== undefined);
+  return (
+    <fieldset className="space-y-3 rounded-md border border-slate-200 p-3 dark:border-slate-800">
+      <legend className="px-1 text-sm font-medium">Alert name and severity from the event</legend>
+      <div>
+        <label htmlFor="rule-name-override" className="block text-sm">
+          Name alerts after field <span className="text-slate-500">(empty: the rule's name)</span>
+        </label>
+        <input
+          id="rule-name-override"
+          value={draft.ruleNameOverride}
+          placeholder="rule.name"
+          onChange={(event) => onChange({ ...draft, ruleNameOverride: event.target.value })}
+          aria-invalid={Boolean(overrideError)}
+          className={`mt-1 font-mono ${inputClass}`}
+        />
+        {overrideError ? <p className="mt-1 text-xs text-red-700 dark:text-red-400">{overrideError}</p> : null}
+      </div>
+      <div>
+        <p className="text-sm" id="severity-mapping-label">
+          Severity mapping{" "}
+          <span className="text-slate-500">
+            (an event whose field holds the value gets that severity; the highest match wins)
+          </span>
+        </p>
+        {rows.length > 0 ? (
+          <table className="mt-1 w-full text-sm" aria-labelledby="severity-mapping-label">
+            <thead>
+              <tr className="text-left text-xs text-slate-500">
+                <th className="font-normal">Field</th>
+                <th className="font-normal">Value</th>
+                <th className="font-normal">Severity</th>
+                <th>
+                  <span className="sr-only">Remove</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row, index) => {
+                const error = errorOf(`severityMapping[${index}].field`) ?? errorOf(`severityMapping[${index}].value`);
+                return (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place
+                  <tr key={index} data-testid="severity-mapping-row">
+                    <td className="pr-2 pb-1">
+                      <input
+                        aria-label={`Mapping ${index + 1} field`}
+                        value={row.field}
+                        onChange={(event) => setRow(index, { field: event.target.value })}
+                        aria-invalid={Boolean(error)}
+                        className={`font-mono ${inputClass}`}
+                      />
+                    </td>
+                    <td className="pr-2 pb-1">
+                      <input
+                        aria-label={`Mapping ${index + 1} value`}
+                        value={row.value}
+                        onChange={(event) => setRow(index, { value: event.target.value })}
+                        className={`font-mono ${inputClass}`}
+                      />
+                    </td>
+                    <td className="pr-2 pb-1">
+                      <select
+                        aria-label={`Mapping ${index + 1} severity`}
+                        value={row.severity}
+                        onChange={(event) => setRow(index, { severity: event.target.value as Rule["severity"] })}
+                        className={inputClass}
+                      >
+                        {SEVERITIES.map((severity) => (
+                          <option key={severity} value={severity}>
+                            {severity}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td className="pb-1">
+                      <button
+                        type="button"
+                        className={smallButton}
+                        aria-label={`Remove mapping ${index + 1}`}
+                        onClick={() => onChange({ ...draft, severityMapping: rows.filter((_, i) => i !== index) })}
+                      >
+                        Remove
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        ) : (
+          <p className="mt-1 text-xs text-slate-500">None: every alert has the rule's severity.</p>
+        )}
+        {mappingError ? (
+          <p role="alert" className="mt-1 text-xs text-red-700 dark:text-red-400">
+            {mappingError}
+          </p>
+        ) : null}
+        <button
+          type="button"
+          className={`mt-2 ${smallButton}`}
+          onClick={() =>
+            onChange({ ...draft, severityMapping: [...rows, { field: "", value: "", severity: "medium" }] })
+          }
+        >
+          Add mapping
+        </button>
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { RuleSchema } from "@/lib/rules/schema";
+import { alertShapeDraft, alertShapePatch } from "./AlertShapeFields";
+
+const rule = RuleSchema.parse({
+  id: "promo",
+  name: "Falco alert",
+  description: "Promotes Falco's alerts.",
+  type: "eql",
+  query: 'any where event.kind == "alert"',
+  severity: "medium",
+  riskScore: 47,
+  ruleNameOverride: "rule.name",
+  severityMapping: [{ field: "event.severity", value: "5", severity: "critical" }],
+});
+
+describe("the rule editor's alert name and severity fields", () => {
+  it("starts from the rule and sends its settings back unchanged", () => {
+    const draft = alertShapeDraft(rule);
+    expect(draft).toEqual({
+      ruleNameOverride: "rule.name",
+      severityMapping: [{ field: "event.severity", value: "5", severity: "critical" }],
+    });
+    expect(RuleSchema.parse({ ...rule, ...alertShapePatch(draft) })).toEqual(rule);
+  });
+
+  it("clears the override when the field is emptied, and trims mapping fields", () => {
+    const patch = alertShapePatch({
+      ruleNameOverride: "  ",
+      severityMapping: [{ field: " falco.priority ", value: "Notice", severity: "high" }],
+    });
+    expect(patch).toEqual({
+      ruleNameOverride: null,
+      severityMapping: [{ field: "falco.priority", value: "Notice", severity: "high" }],
+    });
+    expect(RuleSchema.safeParse({ ...rule, ...patch }).success).toBe(true);
+  });
+
+  it("leaves a bad field name for the server to name", () => {
+    const patch = alertShapePatch({
+      ruleNameOverride: "",
+      severityMapping: [{ field: "", value: "x", severity: "low" }],
+    });
+    const result = RuleSchema.safeParse({ ...rule, ...patch });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(["severityMapping", 0, "field"]);
+  });
+});
