@@ -182,6 +182,22 @@ describe("POST /api/hunt", () => {
     expect(next.value.eventsScanned).toBeLessThan(BUSY + 30);
   });
 
+  it("stops at its time limit with the time in the message", async () => {
+    const scope = HuntRequestSchema.parse({ query: "any where true" });
+    const results = huntResults(scope, {
+      range: { from: new Date(RANGE.from), to: new Date(RANGE.to) },
+      // Reading the first page of events alone takes longer than this.
+      limits: { timeMs: 1, maxEvents: 1_000_000, maxHeld: 1_000_000 },
+    });
+    let next = await results.next();
+    while (!next.done) next = await results.next();
+    expect(next.value.stopped?.reason).toBe("time");
+    expect(next.value.stopped?.message).toMatch(
+      /^The hunt stopped after scanning \d+ events in \d+\.\d s \(its time limit of 0\.001 s\)/,
+    );
+    expect(next.value.eventsScanned).toBeLessThan(BUSY + 30);
+  });
+
   it("lets viewers' tokens hunt and refuses ingest tokens", async () => {
     expect((await post({ query: "any where true", ...RANGE }, { token: viewerToken })).status).toBe(200);
     expect((await post({ query: "any where true", ...RANGE }, { token: ingestToken })).status).toBe(403);
