@@ -42,6 +42,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: `file:${e2eDatabase}`,
       KEELWATCH_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+      // low, so that e2e/hunt.spec.ts can reach the hunt's limit with a small upload
+      KEELWATCH_HUNT_MAX_EVENTS: "1000",
     },
   },
 });
