@@ -23,6 +23,9 @@ export function formatCount(count: number): string {
   return count.toLocaleString("en-US");
 }
 
+/** Formats an upload may be reported in without being offered in the form: "auto" met several formats in one stream. */
+const REPORTED_ONLY: Record<string, string> = { mixed: "Mixed (several formats)" };
+
 export function formatLabel(format: string): string {
-  return UPLOAD_FORMATS.find((option) => option.value === format)?.label ?? format;
+  return UPLOAD_FORMATS.find((option) => option.value === format)?.label ?? REPORTED_ONLY[format] ?? format;
 }

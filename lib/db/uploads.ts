@@ -7,7 +7,8 @@ export interface UploadReport {
   format: string;
   status: "done" | "failed";
   bytes: number;
-  events: { received: number; accepted: number; rejected: number; duplicate: number };
+  /** `skipped`: lines that were not events (a sensor's metrics snapshots), reported in `errors` but not rejected. */
+  events: { received: number; accepted: number; rejected: number; duplicate: number; skipped?: number };
   errors: { line: number; message: string }[];
   errorCount: number;
   alerts: {

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "../../app/api/events/route";
@@ -7,6 +9,7 @@ import { apiRequest, TEST_ORIGIN } from "../auth/test-helpers";
 import { prisma } from "../db/client";
 import { createTestDatabase } from "../db/test-database";
 
+const SENSOR_FIXTURES = path.resolve(import.meta.dirname, "..", "..", "e2e", "fixtures", "sensors");
 const database = createTestDatabase();
 process.env.DATABASE_URL = database.url;
 
@@ -84,6 +87,21 @@ describe("POST /api/events", () => {
     const empty = await POST(upload(""));
     expect(empty.status).toBe(400);
     expect((await empty.json()).error.code).toBe("empty_upload");
+  });
+
+  it("answers 200 with zero events and a notice for a push of only a Falco metrics snapshot", async () => {
+    const lines = readFileSync(path.join(SENSOR_FIXTURES, "falco-alerts.ndjson"), "utf8").split("\n");
+    const snapshot = lines.find((line) => line.includes('"output":"Falco metrics snapshot"'));
+    if (!snapshot) throw new Error("the Falco fixture has no metrics snapshot");
+    const response = await POST(upload(`${snapshot}\n`, ingestToken, "?filename=falcosidekick"));
+    expect(response.status).toBe(200);
+    const report = await response.json();
+    expect(report.events).toMatchObject({ received: 0, accepted: 0, rejected: 0, skipped: 1 });
+    expect(report.errorCount).toBe(0);
+    expect(report.errors).toEqual([
+      { line: 1, message: expect.stringMatching(/^not an event: 1 Falco metrics snapshot \(line 1\) skipped/) },
+    ]);
+    expect(report.alerts.created).toBe(0);
   });
 
   it("refuses a bad format parameter, naming it", async () => {

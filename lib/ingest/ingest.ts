@@ -113,8 +113,10 @@ export async function ingestEvents(input: AsyncIterable<Uint8Array>, options: In
     // The limit holds for the bytes sent and again for the bytes they decompress to.
     const raw = readEvents(countBytes(input, limit, counter), { maxBodyBytes: limit });
     for await (const item of normalizeEvents(raw, options.format, (format) => run.setFormat(format))) {
-      if ("error" in item) run.reject(item.line, item.error);
-      else await run.accept(item.line, item.event, item.text);
+      if ("error" in item) {
+        if (item.notEvent) run.notice(item.line, item.error, item.notEvent.count);
+        else run.reject(item.line, item.error);
+      } else await run.accept(item.line, item.event, item.text);
     }
     await run.finish();
   } catch (error) {
@@ -150,6 +152,8 @@ class IngestRun {
   private readonly tracker = new AncestryTracker(findStoredProcesses, REMEMBERED_PROCESSES);
   private readonly errors: { line: number; message: string }[] = [];
   private errorCount = 0;
+  /** lines skipped as not events (notice()) */
+  private skipped = 0;
   private received = 0;
   private accepted = 0;
   private duplicate = 0;
@@ -175,6 +179,16 @@ class IngestRun {
 
   setFormat(format: StreamFormat): void {
     this.format = format;
+  }
+
+  /**
+   * Lines that are not events but a sensor's bookkeeping (Falco metrics snapshots): listed among the
+   * errors so the report says what was skipped and where, but neither received nor rejected, so a
+   * push holding only such lines is a success with zero events rather than an unreadable upload.
+   */
+  notice(line: number, message: string, count: number): void {
+    this.skipped += count;
+    if (this.errors.length < MAX_KEPT_ERRORS) this.errors.push({ line, message });
   }
 
   reject(line: number, message: string): void {
@@ -367,6 +381,8 @@ class IngestRun {
         accepted: this.accepted,
         rejected: this.errorCount,
         duplicate: this.duplicate,
+        // Only when there were such lines: most streams have none, and reports keep their shape.
+        ...(this.skipped > 0 ? { skipped: this.skipped } : {}),
       },
       // Format detection holds the first events back, so their errors may arrive after later lines'.
       errors: [...this.errors].sort((a, b) => a.line - b.line),

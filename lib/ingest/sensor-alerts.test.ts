@@ -68,7 +68,8 @@ describe("promotion rules over real sensor output", () => {
   it("raises one alert per Falco alert, named after the Falco rule, with severity from its priority", async () => {
     const report = await ingest(fixture("sensors/falco-alerts.ndjson"), "falco-alerts.ndjson");
     // Two metrics snapshots are reported once, and are not events.
-    expect(report.events.accepted).toBe(6);
+    expect(report.events).toMatchObject({ received: 6, accepted: 6, rejected: 0, skipped: 2 });
+    expect(report.errorCount).toBe(0);
     expect(report.errors).toEqual([
       expect.objectContaining({ line: 4, message: expect.stringMatching(/^not an event: 2 Falco metrics snapshots/) }),
     ]);

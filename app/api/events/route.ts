@@ -32,7 +32,8 @@ export async function POST(request: Request): Promise<NextResponse> {
       apiTokenId: auth.principal.kind === "token" ? auth.principal.id : null,
       maxBytes: limit,
     });
-    if (report.events.received === 0 && report.errorCount === 0) {
+    // Empty means nothing at all: a push of only a sensor's metrics snapshots is a success with a notice.
+    if (report.events.received === 0 && report.errorCount === 0 && report.errors.length === 0) {
       return errorResponse(400, "empty_upload", "The upload holds no events: send NDJSON or a JSON array of objects.", {
         uploadId: report.uploadId,
       });
