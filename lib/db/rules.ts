@@ -91,7 +91,8 @@ export function ruleContentColumns(rule: Rule) {
 /**
  * Loads the built-in pack into the database: new rules are inserted, rules
  * whose pack version or text changed are updated (keeping the previous version
- * in RuleVersion), and an analyst's enable/disable choice is never overwritten.
+ * in RuleVersion), and an analyst's enable/disable choice is never overwritten,
+ * nor an analyst's edit of the rule until the pack's version passes it.
  * Returns the ids it inserted or updated.
  */
 export async function syncBuiltinRules(rules: readonly Rule[]): Promise<{ inserted: string[]; updated: string[] }> {
@@ -106,6 +107,9 @@ export async function syncBuiltinRules(rules: readonly Rule[]): Promise<{ insert
       inserted.push(rule.id);
       continue;
     }
+    // An analyst's edit (e.g. a promotion rule's severity mapping) bumps the row past the pack's version: keep it.
+    // A later pack release with a higher version replaces it, keeping the edit in RuleVersion.
+    if (existing.version > rule.version) continue;
     const changed = (Object.keys(columns) as (keyof typeof columns)[]).some((key) => existing[key] !== columns[key]);
     if (!changed) continue;
     const { enabled: _keep, createdAt: _c, updatedAt: _u, ...previous } = existing;

@@ -178,5 +178,12 @@ describe("promotion rules over real sensor output", () => {
     expect(alerts.map((alert) => [alert.ruleName, alert.severity])).toEqual([
       ["Terminal shell in container", "critical"],
     ]);
+
+    // The next start loads the built-in pack again: the analyst's mapping stays.
+    await syncBuiltinRules(await loadBuiltinRules());
+    const kept = await prisma().rule.findUniqueOrThrow({ where: { id: FALCO_ALERT } });
+    expect(JSON.parse(kept.severityMapping)).toEqual([
+      { field: "falco.priority", value: "Notice", severity: "critical" },
+    ]);
   });
 });
