@@ -278,6 +278,18 @@ describe("saved hunts and history", () => {
     expect(body.items[1].scope).toEqual({ containerId: "busy" });
   });
 
+  it("keeps only the last 20 queries", async () => {
+    await prisma().huntHistory.deleteMany();
+    for (let index = 0; index < 23; index++) {
+      await post({ query: `process where process.pid == ${index}`, ...RANGE, hostName: "node-2" });
+    }
+    const body = await (await history(apiRequest("/api/hunt/history", analyst))).json();
+    expect(body.items).toHaveLength(20);
+    expect(body.items[0].query).toBe("process where process.pid == 22");
+    expect(body.items[19].query).toBe("process where process.pid == 3");
+    expect(await prisma().huntHistory.count()).toBe(20);
+  });
+
   it("saves, lists, replaces by name and deletes a person's hunts; tokens have none", async () => {
     const created = await save(
       apiRequest("/api/hunt/saved", {
