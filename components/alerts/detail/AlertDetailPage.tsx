@@ -20,6 +20,7 @@ import { SensorAlert } from "./SensorAlert";
 import { SeverityBadge, StatusBadge } from "./SeverityBadge";
 import { StatusControls } from "./StatusControls";
 import { SessionView } from "./session/SessionView";
+import { useSessionOutline } from "./session/session-queries";
 import { TriageChecklist } from "./TriageChecklist";
 
 /** One alert, everything an analyst needs to decide on it. */
@@ -35,6 +36,8 @@ export function AlertDetailPage({
   canAddException: boolean;
 }) {
   const query = useAlertDetail(id);
+  // Asked for beside the alert, not after it: the session view then opens without a second wait.
+  useSessionOutline(id);
   const { patch, pending, problem, dismissProblem } = useAlertPatch(id, me);
   const alert = query.data;
 
