@@ -157,11 +157,15 @@ export function EventTable({
                         marked ? "bg-red-50 dark:bg-red-950/40" : ""
                       }`}
                     >
-                      {columns.map((column) => (
-                        <td key={column} className="max-w-md px-2 py-1 font-mono break-all">
-                          {event.document ? (fieldText(event.document, column) ?? "") : "(missing event)"}
-                        </td>
-                      ))}
+                      {columns.map((column) => {
+                        const text = event.document ? (fieldText(event.document, column) ?? "") : "(missing event)";
+                        // One line per event; the whole value is in the title and in the field detail.
+                        return (
+                          <td key={column} title={text} className="max-w-xs truncate px-2 py-1 font-mono">
+                            {text}
+                          </td>
+                        );
+                      })}
                     </tr>
                     {open === event.key && event.document ? (
                       <tr>
