@@ -94,7 +94,7 @@ export function EventStorage() {
           {data.retention.policy}
           <span className="block text-xs font-normal text-slate-500">
             {next
-              ? `next: ${next.events.toLocaleString()} events of ${when(next.firstEvent)}–${when(next.lastEvent)}, from ${when(next.dueAt)}`
+              ? `next: a block of ${next.events.toLocaleString()} events (${when(next.firstEvent)}–${when(next.lastEvent)}), due ${when(next.dueAt)}; alerts' events stay`
               : "nothing due"}
           </span>
         </dd>
