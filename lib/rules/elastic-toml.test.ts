@@ -264,3 +264,89 @@ describe("unwrapParagraphs", () => {
     expect(unwrapParagraphs("\n  one\n  two\n\n  three\n")).toBe("one two\n\nthree");
   });
 });
+
+describe("promotion and suppression settings", () => {
+  const withKeys = (extra: string) => baseRule.replace('severity = "low"\n', `severity = "low"\n${extra}`);
+  const withTables = (tables: string) => `${baseRule}\n${tables}`;
+
+  it("reads rule_name_override and every [[rule.severity_mapping]], a number value as its text", () => {
+    const { rule } = parseElasticRuleToml(
+      withTables(`[[rule.severity_mapping]]
+field = "event.severity"
+operator = "equals"
+value = "7"
+severity = "critical"
+risk_score = 99
+
+[[rule.severity_mapping]]
+field = "falco.priority"
+value = 3
+severity = "high"
+`),
+    );
+    expect(rule.severityMapping).toEqual([
+      { field: "event.severity", value: "7", severity: "critical" },
+      { field: "falco.priority", value: "3", severity: "high" },
+    ]);
+    expect(rule.ruleNameOverride).toBeUndefined();
+    expect(parseElasticRuleToml(withKeys('rule_name_override = "rule.name"\n')).rule.ruleNameOverride).toBe(
+      "rule.name",
+    );
+  });
+
+  it("defaults to no mapping, no override and no suppression", () => {
+    const { rule } = parseElasticRuleToml(baseRule);
+    expect(rule.severityMapping).toEqual([]);
+    expect(rule.ruleNameOverride).toBeUndefined();
+    expect(rule.alertSuppression).toBeUndefined();
+  });
+
+  it("names the file and the bad key of a mapping entry", () => {
+    const badSeverity = failure(
+      withTables(`[[rule.severity_mapping]]
+field = "event.severity"
+value = "7"
+severity = "urgent"
+`),
+    );
+    expect(badSeverity.message).toMatch(/rule\.severity_mapping\[0\]\.severity/);
+    expect(badSeverity.message).toMatch(/^rule\.toml: /);
+    const badOperator = failure(
+      withTables(`[[rule.severity_mapping]]
+field = "event.severity"
+operator = "not_equals"
+value = "7"
+severity = "high"
+`),
+    );
+    expect(badOperator.message).toMatch(/rule\.severity_mapping\[0\]\.value/);
+    expect(failure(withKeys('rule_name_override = "not a field!"\n')).message).toMatch(/rule\.rule_name_override/);
+  });
+
+  it("reads [rule.alert_suppression] with Elastic's {value, unit} duration", () => {
+    const { rule } = parseElasticRuleToml(
+      withTables(`[rule.alert_suppression]
+group_by = ["rule.name", "container.id"]
+missing_fields_strategy = "doNotSuppress"
+
+[rule.alert_suppression.duration]
+unit = "m"
+value = 5
+`),
+    );
+    expect(rule.alertSuppression).toEqual({
+      groupBy: ["rule.name", "container.id"],
+      duration: "5m",
+      missingFieldsStrategy: "doNotSuppress",
+    });
+    const perRun = parseElasticRuleToml(withTables(`[rule.alert_suppression]\ngroup_by = ["host.name"]\n`)).rule;
+    expect(perRun.alertSuppression).toEqual({
+      groupBy: ["host.name"],
+      duration: null,
+      missingFieldsStrategy: "suppress",
+    });
+    expect(failure(withTables(`[rule.alert_suppression]\ngroup_by = []\n`)).message).toMatch(
+      /rule\.alert_suppression\.groupBy: name at least one field/,
+    );
+  });
+});
