@@ -1,5 +1,5 @@
 import { scanStoredEvents } from "@/lib/db/events";
-import { compile, createRunner, type EqlEvent, type EqlResult, isMissingEvent } from "@/lib/eql";
+import { compile, compilePrefilter, createRunner, type EqlEvent, type EqlResult, isMissingEvent } from "@/lib/eql";
 import { Histogram, type HistogramBucket } from "./histogram";
 import { type HuntLimits, huntLimits } from "./limits";
 import { type HuntScope, huntWhere } from "./request";
@@ -79,12 +79,15 @@ export async function* huntResults(
   scope: HuntScope,
   options: HuntScanOptions,
 ): AsyncGenerator<HuntRow[], HuntScanSummary, undefined> {
-  const compiled = compile(scope.query, {
+  const eqlOptions = {
     eventCategoryField: scope.eventCategoryField,
     timestampField: scope.timestampField,
     ...(scope.tiebreakerField ? { tiebreakerField: scope.tiebreakerField } : {}),
-  });
+  };
+  const compiled = compile(scope.query, eqlOptions);
   const runner = createRunner(compiled);
+  // A document lacking every literal the query needs cannot match (nor matter to a sequence): skip parsing it.
+  const prefilter = compilePrefilter(compiled.query, eqlOptions);
   const limits = options.limits ?? huntLimits();
   const stored = new WeakMap<object, { id: number; time: number }>();
   let batch: HuntRow[] = [];
@@ -114,6 +117,7 @@ export async function* huntResults(
       if (eventsScanned % (CHECK_EVERY * 8) === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     eventsScanned++;
+    if (prefilter && !prefilter.mayMatch(row.text)) continue;
     const event = JSON.parse(row.text) as EqlEvent;
     stored.set(event, { id: row.id, time: row.timestamp.getTime() });
     collect(runner.push(event));
