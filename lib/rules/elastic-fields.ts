@@ -161,8 +161,8 @@ function toRuleInput(fields: ElasticFields, { keelwatch, guide, enabledByDefault
 /**
  * Elastic's severity_mapping entries ({field, operator: "equals", value, severity, risk_score})
  * as the model's {field, value, severity}. Values are text in Elastic; a TOML number is taken
- * as its text. Another operator (Elastic has only "equals") is kept as a bad value so the
- * error names the entry. Anything not shaped as a list is passed on for the schema to refuse.
+ * as its text. Another operator (Elastic has only "equals") is passed on for the schema to
+ * refuse, naming the entry. Anything not shaped as a list is passed on for the schema to refuse.
  */
 function severityMappingInput(value: unknown): unknown {
   if (!Array.isArray(value)) return value;
@@ -172,8 +172,9 @@ function severityMappingInput(value: unknown): unknown {
     const valueText = typeof matched === "number" || typeof matched === "boolean" ? String(matched) : matched;
     return {
       field,
-      value: operator === undefined || operator === "equals" ? valueText : { operator },
+      value: valueText,
       severity,
+      ...(operator === undefined || operator === "equals" ? {} : { operator }),
     };
   });
 }

@@ -319,7 +319,7 @@ value = "7"
 severity = "high"
 `),
     );
-    expect(badOperator.message).toMatch(/rule\.severity_mapping\[0\]\.value/);
+    expect(badOperator.message).toMatch(/rule\.severity_mapping\[0\]\.operator: expected "equals"/);
     expect(failure(withKeys('rule_name_override = "not a field!"\n')).message).toMatch(/rule\.rule_name_override/);
   });
 

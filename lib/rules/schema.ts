@@ -55,6 +55,8 @@ export const SeverityMappingEntrySchema = z.object({
   field: fieldPath,
   value: z.string(),
   severity: SeveritySchema,
+  /** Only ever "equals" (Elastic has no other); an import passes it on only to have another one refused. */
+  operator: z.literal("equals", 'expected "equals", the only operator of a severity mapping').optional(),
 });
 
 /** How long a suppression group stays open, e.g. "5m" (Elastic writes {value, unit}). */
