@@ -20,4 +20,9 @@ export interface AlertDraft {
   sessionLeaderEntityId: string | null;
   /** the triggering events (stored before the alert), in sequence order: content hash and @timestamp identify one */
   events: { contentHash: string; timestamp: Date }[];
+  /**
+   * The rule suppresses by fields: `key` names the group (rule + values); a match whose group has an alert open
+   * (its timestamp within `endsAt`, or, without a duration, from the same upload) adds to that alert's count.
+   */
+  suppression?: { key: string; endsAt: Date | null } | undefined;
 }

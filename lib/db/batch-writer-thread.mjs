@@ -277,11 +277,56 @@ class BlockBuilder {
  * is skipped. Triggering events are linked by content hash: this batch's were
  * just stored, a sequence's earlier events were stored by an earlier batch.
  */
+/** Statements of alert suppression, prepared once per database (insertAlerts is all this file lets them touch). */
+const suppressionStatements = new WeakMap();
+
+function suppressionOf(statements) {
+  const db = statements.insertAlert.database;
+  let prepared = suppressionStatements.get(db);
+  if (!prepared) {
+    prepared = {
+      openGroup: db
+        .prepare(
+          `SELECT "id" FROM "Alert" WHERE "suppressionKey" = ? AND "timestamp" <= ? AND "suppressionEndsAt" >= ?
+           ORDER BY "timestamp" DESC LIMIT 1`,
+        )
+        .pluck(),
+      uploadGroup: db
+        .prepare(
+          `SELECT "id" FROM "Alert" WHERE "suppressionKey" = ? AND "suppressionEndsAt" IS NULL AND "uploadId" = ? LIMIT 1`,
+        )
+        .pluck(),
+      fold: db.prepare(`UPDATE "Alert" SET "suppressedCount" = "suppressedCount" + 1 WHERE "id" = ?`),
+      mark: db.prepare(`UPDATE "Alert" SET "suppressionKey" = ?, "suppressionEndsAt" = ? WHERE "id" = ?`),
+    };
+    suppressionStatements.set(db, prepared);
+  }
+  return prepared;
+}
+
+/** Returned beside created dedup keys for matches folded into a kept alert (lib/ingest counts them as suppressed). */
+const SUPPRESSED_PREFIX = "suppressed\n";
+
 function insertAlerts(statements, uploadId, drafts, eventIds) {
   const created = new Set();
   const now = sqliteDateTime(new Date());
   for (const draft of drafts) {
     if (created.has(draft.dedupKey)) continue;
+    const suppression = draft.suppression ? suppressionOf(statements) : null;
+    if (suppression) {
+      // A completing event stored before (an upload sent again) was counted then: a duplicate, not one more repeat.
+      const last = draft.events[draft.events.length - 1];
+      if (last && !eventIds.has(last.contentHash)) continue;
+      const at = sqliteDateTime(draft.timestamp);
+      const kept = draft.suppression.endsAt
+        ? suppression.openGroup.get(draft.suppression.key, at, at)
+        : suppression.uploadGroup.get(draft.suppression.key, uploadId);
+      if (kept !== undefined) {
+        suppression.fold.run(kept);
+        created.add(`${SUPPRESSED_PREFIX}${draft.dedupKey}`);
+        continue;
+      }
+    }
     const id = randomUUID();
     const stored = statements.insertAlert.get(
       id,
@@ -311,6 +356,10 @@ function insertAlerts(statements, uploadId, drafts, eventIds) {
     );
     if (stored === undefined) continue;
     created.add(draft.dedupKey);
+    if (suppression) {
+      const endsAt = draft.suppression.endsAt ? sqliteDateTime(draft.suppression.endsAt) : null;
+      suppression.mark.run(draft.suppression.key, endsAt, id);
+    }
     draft.events.forEach((event, position) => {
       const eventId =
         eventIds.get(event.contentHash) ?? statements.findEvent.get(sqliteDateTime(event.timestamp), event.contentHash);

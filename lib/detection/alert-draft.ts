@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { AlertDraft } from "../db/alerts";
 import { shapeAlert } from "./alert-shape";
 import type { AlertShape } from "./detector";
-import { commandLine, ecsText } from "./ecs-fields";
+import { commandLine, ecsText, ecsValue } from "./ecs-fields";
 
 export const SEVERITY_RANK: Record<string, number> = { low: 1, medium: 2, high: 3, critical: 4 };
 
@@ -64,5 +64,29 @@ export function alertDraft(rule: AlertRuleFacts, events: readonly MatchedEvent[]
     entryLeaderEntityId: ecsText(event, "process.entry_leader.entity_id"),
     sessionLeaderEntityId: ecsText(event, "process.session_leader.entity_id"),
     events: events.map((matched) => ({ contentHash: matched.contentHash, timestamp: matched.timestamp })),
+    suppression: suppressionGroup(rule, event, first.timestamp),
   };
+}
+
+const DURATION_UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000 };
+
+/**
+ * The suppression group of a match (Elastic's alert_suppression): the rule and the values of its group-by fields
+ * in the completing event. A missing field is a value of its own ("suppress"), or, with "doNotSuppress", the
+ * match is not suppressed at all.
+ */
+export function suppressionGroup(
+  rule: AlertRuleFacts,
+  event: Record<string, unknown>,
+  timestamp: Date,
+): { key: string; endsAt: Date | null } | undefined {
+  const settings = rule.alertShape?.alertSuppression;
+  if (!settings) return undefined;
+  const values = settings.groupBy.map((field) => ecsValue(event, field) ?? null);
+  if (settings.missingFieldsStrategy === "doNotSuppress" && values.some((value) => value === null)) return undefined;
+  const key = `${rule.id}:${createHash("sha256").update(JSON.stringify(values)).digest("hex")}`;
+  const duration = settings.duration;
+  if (!duration) return { key, endsAt: null };
+  const millis = Number.parseInt(duration, 10) * (DURATION_UNIT_MS[duration.slice(-1)] ?? 60_000);
+  return { key, endsAt: new Date(timestamp.getTime() + millis) };
 }

@@ -66,6 +66,9 @@ type Json = Record<string, unknown>;
  */
 const IDENTITY = Symbol("keelwatch.ingest.identity");
 
+/** How the batch writer (insertAlerts) marks a match it folded into a kept alert, beside the created dedup keys. */
+const SUPPRESSED_PREFIX = "suppressed\n";
+
 type IdentifiedEvent = Json & { [IDENTITY]?: PendingEvent };
 
 function identify(event: Json, pending: PendingEvent): void {
@@ -305,6 +308,9 @@ class IngestRun {
         const entry = this.createdByRule.get(key) ?? { ruleId: draft.ruleId, ruleName: draft.ruleName, created: 0 };
         entry.created++;
         this.createdByRule.set(key, entry);
+      } else if (stored.createdAlerts.has(`${SUPPRESSED_PREFIX}${draft.dedupKey}`)) {
+        // Folded into the kept alert of its suppression group (the rule's alert_suppression).
+        this.alertsSuppressed++;
       } else {
         this.alertsDuplicate++;
       }

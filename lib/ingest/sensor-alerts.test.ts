@@ -186,4 +186,36 @@ describe("promotion rules over real sensor output", () => {
       { field: "falco.priority", value: "Notice", severity: "critical" },
     ]);
   });
+
+  it("suppression by fields folds repeats within the window into the kept alert's count", async () => {
+    const saved = await updateRule(
+      FALCO_ALERT,
+      { alertSuppression: { groupBy: ["rule.name", "container.id"], duration: "5m" } },
+      actor,
+    );
+    expect(saved.ok).toBe(true);
+    const line = fixture("sensors/falco-alerts.ndjson").trim().split("\n")[0]!;
+    const at = (minutes: number) => {
+      const alert = JSON.parse(line) as { time: string };
+      return JSON.stringify({ ...alert, time: new Date(Date.parse(alert.time) + minutes * 60_000).toISOString() });
+    };
+    const first = await ingest(`${[at(0), at(1), at(2)].join("\n")}\n`, "repeats.ndjson");
+    expect(first.alerts).toMatchObject({ created: 1, suppressed: 2, duplicate: 0 });
+    // Later in another upload: still within 5 minutes of the kept alert, then past it.
+    const later = await ingest(`${[at(4), at(7)].join("\n")}\n`, "later.ndjson");
+    expect(later.alerts).toMatchObject({ created: 1, suppressed: 1 });
+    // The same file again adds nothing: a stored detection is a duplicate, not one more repeat.
+    const again = await ingest(`${[at(0), at(1), at(2)].join("\n")}\n`, "repeats-again.ndjson");
+    expect(again.alerts).toMatchObject({ created: 0, suppressed: 0, duplicate: 3 });
+    const alerts = await prisma().alert.findMany({
+      where: { ruleId: FALCO_ALERT },
+      orderBy: { timestamp: "asc" },
+      select: { ruleName: true, suppressedCount: true },
+    });
+    expect(alerts).toEqual([
+      { ruleName: "Terminal shell in container", suppressedCount: 3 },
+      { ruleName: "Terminal shell in container", suppressedCount: 0 },
+    ]);
+    await updateRule(FALCO_ALERT, { alertSuppression: null }, actor);
+  });
 });
