@@ -121,6 +121,14 @@ function columns(): ColumnDef<AlertRow>[] {
           title={row.original.ruleName}
         >
           {row.original.ruleName}
+          {row.original.suppressedCount > 0 ? (
+            <span
+              className="ml-1 rounded bg-slate-100 px-1 text-xs font-normal text-slate-600 dark:bg-slate-800 dark:text-slate-300"
+              title={`${row.original.suppressedCount} more matches folded into this alert by suppression`}
+            >
+              +{row.original.suppressedCount}
+            </span>
+          ) : null}
         </Link>
       ),
     },

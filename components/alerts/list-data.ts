@@ -30,6 +30,8 @@ const AlertListItemSchema = z.object({
   processExecutable: z.string().nullable(),
   commandLine: z.string().nullable(),
   userName: z.string().nullable(),
+  /** matches folded into this alert by suppression (absent from older servers: 0) */
+  suppressedCount: z.number().default(0),
   assignee: z.object({ id: z.string(), displayName: z.string() }).nullable(),
 });
 export type AlertRow = z.infer<typeof AlertListItemSchema>;

@@ -129,6 +129,8 @@ export interface AlertDetail {
   ruleName: string;
   severity: string;
   riskScore: number;
+  /** matches folded into this alert by the rule's alert suppression (absent: none) */
+  suppressedCount?: number;
   timestamp: string;
   createdAt: string;
   updatedAt: string;
@@ -208,6 +210,7 @@ export async function getAlertDetail(id: string): Promise<AlertDetail | null> {
     ruleName: alert.ruleName,
     severity: alert.severity,
     riskScore: alert.riskScore,
+    suppressedCount: alert.suppressedCount,
     timestamp: alert.timestamp.toISOString(),
     createdAt: alert.createdAt.toISOString(),
     updatedAt: alert.updatedAt.toISOString(),

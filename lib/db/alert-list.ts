@@ -109,6 +109,8 @@ export interface AlertListItem {
   processExecutable: string | null;
   commandLine: string | null;
   userName: string | null;
+  /** matches folded into this alert by the rule's alert suppression */
+  suppressedCount: number;
   assignee: { id: string; displayName: string } | null;
 }
 
@@ -287,6 +289,7 @@ function toItem(row: AlertRow): AlertListItem {
     severityRank: Number(row.severityRank),
     riskScore: Number(row.riskScore),
     version: Number(row.version),
+    suppressedCount: Number(row.suppressedCount ?? 0),
     timestamp: toDate(row.timestamp),
     acknowledgedAt: row.acknowledgedAt === null ? null : toDate(row.acknowledgedAt),
     closedAt: row.closedAt === null ? null : toDate(row.closedAt),
@@ -297,7 +300,7 @@ function toItem(row: AlertRow): AlertListItem {
 const LIST_COLUMNS = Prisma.raw(`a."id", a."ruleId", a."ruleName", a."severity", a."severityRank", a."riskScore",
   a."status", a."closingReason", a."timestamp", a."acknowledgedAt", a."closedAt", a."version",
   a."containerId", a."containerName", a."imageName", a."hostName", a."processName",
-  a."processExecutable", a."commandLine", a."userName",
+  a."processExecutable", a."commandLine", a."userName", a."suppressedCount",
   a."assigneeId", u."displayName" AS "assigneeName"`);
 
 function branchSql(source: Prisma.Sql, conditions: Prisma.Sql[], sort: AlertSort, rows: number): Prisma.Sql {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getAlertDetail } from "../db/alert-detail";
+import { listAlerts } from "../db/alert-list";
 import { prisma } from "../db/client";
 import { createExceptionItem } from "../db/exceptions";
 import { updateRule } from "../db/rule-admin";
@@ -216,6 +217,11 @@ describe("promotion rules over real sensor output", () => {
       { ruleName: "Terminal shell in container", suppressedCount: 3 },
       { ruleName: "Terminal shell in container", suppressedCount: 0 },
     ]);
+    // The list and the detail carry the count.
+    const listed = await listAlerts({ rule: FALCO_ALERT });
+    expect(listed.items.map((item) => item.suppressedCount).sort()).toEqual([0, 3]);
+    const kept = listed.items.find((item) => item.suppressedCount === 3)!;
+    expect((await getAlertDetail(kept.id))?.suppressedCount).toBe(3);
     await updateRule(FALCO_ALERT, { alertSuppression: null }, actor);
   });
 });

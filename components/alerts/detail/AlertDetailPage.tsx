@@ -98,6 +98,11 @@ export function AlertDetailPage({
           </nav>
           <h1 className="text-xl font-semibold tracking-tight">{alert.ruleName}</h1>
           <div className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
+            {alert.suppressedCount ? (
+              <span data-testid="suppressed-count">
+                +{alert.suppressedCount} {alert.suppressedCount === 1 ? "repeat" : "repeats"} folded in by suppression
+              </span>
+            ) : null}
             <SeverityBadge severity={alert.severity} />
             <span>risk {alert.riskScore}</span>
             <StatusBadge status={alert.status} />
