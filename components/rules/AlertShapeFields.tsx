@@ -11,21 +11,40 @@ const smallButton =
 export interface AlertShapeDraft {
   ruleNameOverride: string;
   severityMapping: SeverityMappingEntry[];
+  /** suppression group-by fields, comma separated; empty: no suppression */
+  suppressGroupBy: string;
+  /** e.g. "5m"; empty: within one upload */
+  suppressDuration: string;
+  suppressMissing: "suppress" | "doNotSuppress";
 }
 
 export function alertShapeDraft(rule: Rule): AlertShapeDraft {
   return {
     ruleNameOverride: rule.ruleNameOverride ?? "",
     severityMapping: rule.severityMapping.map((entry) => ({ ...entry })),
+    suppressGroupBy: rule.alertSuppression?.groupBy.join(", ") ?? "",
+    suppressDuration: rule.alertSuppression?.duration ?? "",
+    suppressMissing: rule.alertSuppression?.missingFieldsStrategy ?? "suppress",
   };
 }
 
-/** The patch fields for a draft: an empty override field clears it. */
-export function alertShapePatch(draft: AlertShapeDraft): Pick<Rule, "ruleNameOverride" | "severityMapping"> {
+/** The patch fields for a draft: an empty override field clears it, no group-by fields turn suppression off. */
+export function alertShapePatch(
+  draft: AlertShapeDraft,
+): Pick<Rule, "ruleNameOverride" | "severityMapping" | "alertSuppression"> {
   const field = draft.ruleNameOverride.trim();
+  const groupBy = draft.suppressGroupBy
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const duration = draft.suppressDuration.trim();
   return {
     ruleNameOverride: field === "" ? null : field,
     severityMapping: draft.severityMapping.map((entry) => ({ ...entry, field: entry.field.trim() })),
+    alertSuppression:
+      groupBy.length === 0
+        ? null
+        : { groupBy, duration: duration === "" ? null : duration, missingFieldsStrategy: draft.suppressMissing },
   };
 }
 
@@ -49,12 +68,16 @@ export function AlertShapeFields({
   const setRow = (index: number, change: Partial<SeverityMappingEntry>) =>
     onChange({ ...draft, severityMapping: rows.map((row, i) => (i === index ? { ...row, ...change } : row)) });
   const overrideError = errorOf("ruleNameOverride");
+  const suppressionError = ["alertSuppression.groupBy", "alertSuppression.duration", "alertSuppression"]
+    .map((field) => errorOf(field))
+    .concat([0, 1, 2].map((index) => errorOf(`alertSuppression.groupBy[${index}]`)))
+    .find((message) => message !== undefined);
   const mappingError = rows
     .map((_, index) => errorOf(`severityMapping[${index}].field`) ?? errorOf(`severityMapping[${index}].value`))
     .find((message) => message !== undefined);
   return (
     <fieldset className="space-y-3 rounded-md border border-slate-200 p-3 dark:border-slate-800">
-      <legend className="px-1 text-sm font-medium">Alert name and severity from the event</legend>
+      <legend className="px-1 text-sm font-medium">Alert name, severity and suppression</legend>
       <div>
         <label htmlFor="rule-name-override" className="block text-sm">
           Name alerts after field <span className="text-slate-500">(empty: the rule's name)</span>
@@ -157,6 +180,62 @@ export function AlertShapeFields({
         >
           Add mapping
         </button>
+      </div>
+      <div className="grid gap-2 sm:grid-cols-3">
+        <div className="sm:col-span-3">
+          <p className="text-sm">
+            Suppression{" "}
+            <span className="text-slate-500">
+              (matches with the same values of these fields fold into one alert and add to its count)
+            </span>
+          </p>
+        </div>
+        <div>
+          <label htmlFor="rule-suppress-group-by" className="block text-xs">
+            Group by <span className="text-slate-500">(up to 3 fields, comma separated)</span>
+          </label>
+          <input
+            id="rule-suppress-group-by"
+            value={draft.suppressGroupBy}
+            placeholder="rule.name, container.id"
+            onChange={(event) => onChange({ ...draft, suppressGroupBy: event.target.value })}
+            aria-invalid={Boolean(suppressionError)}
+            className={`mt-1 font-mono ${inputClass}`}
+          />
+        </div>
+        <div>
+          <label htmlFor="rule-suppress-duration" className="block text-xs">
+            Window <span className="text-slate-500">(e.g. 5m; empty: one upload)</span>
+          </label>
+          <input
+            id="rule-suppress-duration"
+            value={draft.suppressDuration}
+            placeholder="5m"
+            onChange={(event) => onChange({ ...draft, suppressDuration: event.target.value })}
+            className={`mt-1 font-mono ${inputClass}`}
+          />
+        </div>
+        <div>
+          <label htmlFor="rule-suppress-missing" className="block text-xs">
+            When a field is missing
+          </label>
+          <select
+            id="rule-suppress-missing"
+            value={draft.suppressMissing}
+            onChange={(event) =>
+              onChange({ ...draft, suppressMissing: event.target.value as AlertShapeDraft["suppressMissing"] })
+            }
+            className={`mt-1 ${inputClass}`}
+          >
+            <option value="suppress">Suppress together</option>
+            <option value="doNotSuppress">Raise an alert each</option>
+          </select>
+        </div>
+        {suppressionError ? (
+          <p role="alert" className="text-xs text-red-700 sm:col-span-3 dark:text-red-400">
+            {suppressionError}
+          </p>
+        ) : null}
       </div>
     </fieldset>
   );

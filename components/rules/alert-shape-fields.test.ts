@@ -20,18 +20,25 @@ describe("the rule editor's alert name and severity fields", () => {
     expect(draft).toEqual({
       ruleNameOverride: "rule.name",
       severityMapping: [{ field: "event.severity", value: "5", severity: "critical" }],
+      suppressGroupBy: "",
+      suppressDuration: "",
+      suppressMissing: "suppress",
     });
-    expect(RuleSchema.parse({ ...rule, ...alertShapePatch(draft) })).toEqual(rule);
+    expect(RuleSchema.parse({ ...rule, ...alertShapePatch(draft) })).toEqual({ ...rule, alertSuppression: null });
   });
 
   it("clears the override when the field is emptied, and trims mapping fields", () => {
     const patch = alertShapePatch({
       ruleNameOverride: "  ",
       severityMapping: [{ field: " falco.priority ", value: "Notice", severity: "high" }],
+      suppressGroupBy: "",
+      suppressDuration: "",
+      suppressMissing: "suppress",
     });
     expect(patch).toEqual({
       ruleNameOverride: null,
       severityMapping: [{ field: "falco.priority", value: "Notice", severity: "high" }],
+      alertSuppression: null,
     });
     expect(RuleSchema.safeParse({ ...rule, ...patch }).success).toBe(true);
   });
@@ -40,9 +47,39 @@ describe("the rule editor's alert name and severity fields", () => {
     const patch = alertShapePatch({
       ruleNameOverride: "",
       severityMapping: [{ field: "", value: "x", severity: "low" }],
+      suppressGroupBy: "",
+      suppressDuration: "",
+      suppressMissing: "suppress",
     });
     const result = RuleSchema.safeParse({ ...rule, ...patch });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(["severityMapping", 0, "field"]);
+  });
+
+  it("reads and writes suppression: group-by fields, window and missing-field strategy", () => {
+    const suppressed = {
+      ...rule,
+      alertSuppression: {
+        groupBy: ["rule.name", "container.id"],
+        duration: "5m",
+        missingFieldsStrategy: "doNotSuppress" as const,
+      },
+    };
+    const draft = alertShapeDraft(suppressed);
+    expect(draft).toMatchObject({
+      suppressGroupBy: "rule.name, container.id",
+      suppressDuration: "5m",
+      suppressMissing: "doNotSuppress",
+    });
+    expect(RuleSchema.parse({ ...rule, ...alertShapePatch(draft) })).toEqual(suppressed);
+    const perUpload = alertShapePatch({ ...draft, suppressDuration: " " }).alertSuppression;
+    expect(perUpload).toEqual({
+      groupBy: ["rule.name", "container.id"],
+      duration: null,
+      missingFieldsStrategy: "doNotSuppress",
+    });
+    expect(RuleSchema.safeParse({ ...rule, ...alertShapePatch({ ...draft, suppressDuration: "soon" }) }).success).toBe(
+      false,
+    );
   });
 });
