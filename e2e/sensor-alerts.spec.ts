@@ -66,8 +66,9 @@ test("Falco's alerts are promoted with their Falco rule and severity; an excepti
   await form.getByRole("button", { name: "Create exception" }).click();
   await expect(page).toHaveURL(/\/exceptions$/);
 
-  // The same Falco alert a minute later raises nothing; another Falco rule in the same container still does.
-  const next = await push(page, origin, [falcoLine(0, containerId, 1), falcoLine(1, containerId, 1)]);
+  // The same Falco alert ten minutes later (past the promotion rule's 5-minute suppression) raises nothing; another
+  // Falco rule in the same container still does.
+  const next = await push(page, origin, [falcoLine(0, containerId, 10), falcoLine(1, containerId, 10)]);
   expect(next.alerts.suppressedByException).toBe(1);
   expect(next.alerts.created).toBe(1);
 });

@@ -170,6 +170,11 @@ describe("the built-in pack", () => {
       expect(rule.ruleNameOverride, name).toBe("rule.name");
       expect(rule.enabled, name).toBe(true);
       expect(rule.tags, name).toContain("Rule Type: Promotion");
+      expect(rule.alertSuppression, name).toEqual({
+        groupBy: ["rule.name", "container.id", "process.command_line"],
+        duration: "5m",
+        missingFieldsStrategy: "suppress",
+      });
     }
   });
 
