@@ -21,6 +21,12 @@ const FIXTURES = path.join(import.meta.dirname, "..", "..", "e2e", "fixtures");
 const NETWORK_TOOL = "Suspicious Network Tool Launched Inside A Container";
 const SHELL = "Suspicious Interactive Shell Spawned From Inside A Container";
 const UTILITY = "Network utility executed in container";
+/** The built-in promotion rules: "Falco alert", "Tetragon policy hit", "Datadog Workload Protection signal". */
+const PROMOTION_RULES = new Set([
+  "4c50a75e-4bea-402d-87e3-3360cd924004",
+  "3f69c0b0-8e80-45e5-84f4-eed6cb4ad9a9",
+  "399aab98-b54e-45fb-9b5a-0e54936c37f7",
+]);
 
 let token: string;
 
@@ -50,6 +56,7 @@ const cases = [
     file: "ecs-cloud-defend.ndjson",
     format: "ecs",
     byRule: { [NETWORK_TOOL]: 3, [SHELL]: 2, [UTILITY]: 1 },
+    promoted: {} as Record<string, number>,
     executables: {
       [NETWORK_TOOL]: ["/usr/bin/nc", "/usr/bin/nslookup", "/usr/bin/timeout"],
       [UTILITY]: ["/usr/bin/nslookup"],
@@ -59,6 +66,18 @@ const cases = [
     file: "falco.ndjson",
     format: "falco",
     byRule: { [NETWORK_TOOL]: 3, [SHELL]: 1, [UTILITY]: 1 },
+    promoted: {
+      // one per Falco alert in the file (the same as keelwatch detect lists); no two repeat a command in a container
+      "Drop and execute new binary in container": 1,
+      "Launch Package Management Process in Container": 1,
+      "Launch Suspicious Network Tool in Container": 2,
+      "Launch Suspicious Network Tool on Host": 1,
+      "Netcat Remote Code Execution in Container": 1,
+      "Outbound Connection to C2 Servers": 1,
+      "Read sensitive file untrusted": 1,
+      "Run shell untrusted": 1,
+      "Terminal shell in container": 1,
+    } as Record<string, number>,
     executables: {
       [NETWORK_TOOL]: ["/usr/bin/nc", "/usr/bin/nmap", "/usr/bin/nslookup"],
       [UTILITY]: ["/usr/bin/nslookup"],
@@ -68,6 +87,7 @@ const cases = [
     file: "tetragon.ndjson",
     format: "tetragon",
     byRule: { [NETWORK_TOOL]: 3, [SHELL]: 2, [UTILITY]: 1 },
+    promoted: { "monitor-network": 1 } as Record<string, number>,
     executables: {
       [NETWORK_TOOL]: ["/usr/bin/nc", "/usr/bin/nslookup", "/usr/bin/timeout"],
       [UTILITY]: ["/usr/bin/nslookup"],
@@ -77,6 +97,15 @@ const cases = [
     file: "datadog.ndjson",
     format: "datadog",
     byRule: { [NETWORK_TOOL]: 3, [SHELL]: 1, [UTILITY]: 1 },
+    promoted: {
+      exec_from_tmp: 1,
+      interactive_shell_in_container: 1,
+      net_util_in_container: 1,
+      network_utility_executed_in_container: 1,
+      ruleset_loaded_exec: 5,
+      sensitive_file_read: 1,
+      shell_spawned_by_web_app: 1,
+    } as Record<string, number>,
     executables: {
       [NETWORK_TOOL]: ["/usr/bin/dig", "/usr/bin/nc", "/usr/bin/nslookup"],
       [UTILITY]: ["/usr/bin/nslookup"],
@@ -84,7 +113,7 @@ const cases = [
   },
 ];
 
-describe.each(cases)("POST /api/events with $file", ({ file, format, byRule, executables }) => {
+describe.each(cases)("POST /api/events with $file", ({ file, format, byRule, promoted, executables }) => {
   const content = readFileSync(path.join(FIXTURES, file));
   const lines = content
     .toString("utf8")
@@ -96,10 +125,15 @@ describe.each(cases)("POST /api/events with $file", ({ file, format, byRule, exe
     expect(status).toBe(200);
     expect(report.format).toBe(format);
     expect(report.events).toEqual({ received: lines, accepted: lines, rejected: 0, duplicate: 0 });
-    expect(report.alerts.byRule).toEqual(byRule);
+    // The detection rules' alerts; the sensors' own alerts are the promotion rules' (named after the sensor's rule).
+    const rules = report.alerts.rules as { ruleId: string; ruleName: string; created: number }[];
+    const detected = rules.filter((rule) => !PROMOTION_RULES.has(rule.ruleId));
+    expect(Object.fromEntries(detected.map((rule) => [rule.ruleName, rule.created]))).toEqual(byRule);
+    const promotedNow = rules.filter((rule) => PROMOTION_RULES.has(rule.ruleId));
+    expect(Object.fromEntries(promotedNow.map((rule) => [rule.ruleName, rule.created]))).toEqual(promoted);
 
     const alerts = await prisma().alert.findMany({
-      where: { uploadId: report.uploadId },
+      where: { uploadId: report.uploadId, ruleId: { notIn: [...PROMOTION_RULES] } },
       include: { events: true },
       orderBy: { processExecutable: "asc" },
     });
