@@ -57,13 +57,21 @@ describe("generateEvents", () => {
   });
 
   it("makes each seed rule match roughly 1% of events, and not every event", async () => {
-    const rules = await loadBuiltinRules();
+    const all = await loadBuiltinRules();
+    // The promotion rules raise the sensors' own alerts; the generator writes plain ECS activity, none of which is one.
+    const promotion = all.filter((rule) => rule.tags.includes("Rule Type: Promotion"));
+    const rules = all.filter((rule) => !promotion.includes(rule));
     expect(rules).toHaveLength(3);
     for (const rule of rules) {
       const runner = createRunner(compile(rule.query));
       const hits = runner.pushAll(sample).length + runner.finish().length;
       expect(hits / sample.length, rule.name).toBeGreaterThan(0.005);
       expect(hits / sample.length, rule.name).toBeLessThan(0.03);
+    }
+    expect(promotion).toHaveLength(3);
+    for (const rule of promotion) {
+      const runner = createRunner(compile(rule.query));
+      expect(runner.pushAll(sample).length + runner.finish().length, rule.name).toBe(0);
     }
   });
 });
