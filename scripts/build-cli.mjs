@@ -88,13 +88,18 @@ function mtimeOf(file) {
   }
 }
 
+/** The first input of a build whose modification time is not the one it was built from, or null. */
+export function staleInput(manifest, mtime = mtimeOf) {
+  for (const [file, builtFrom] of Object.entries(manifest.inputs)) {
+    if (mtime(file) !== builtFrom) return file;
+  }
+  return null;
+}
+
 /** The bundle's entry file when the last build is still right for the sources, else null. */
 export function freshBundle() {
   const manifest = readManifest();
-  if (manifest === null) return null;
-  for (const [file, mtime] of Object.entries(manifest.inputs)) {
-    if (mtimeOf(file) !== mtime) return null;
-  }
+  if (manifest === null || staleInput(manifest) !== null) return null;
   const entry = path.join(CLI_DIR, manifest.entry);
   return fs.existsSync(entry) ? entry : null;
 }
