@@ -8,6 +8,10 @@ const BUILTIN = [
   "Suspicious Network Tool Launched Inside A Container",
   "Suspicious Interactive Shell Spawned From Inside A Container",
   "Network utility executed in container",
+  // The promotion rules: the sensors' own alerts become alerts.
+  "Falco alert",
+  "Tetragon policy hit",
+  "Datadog Workload Protection signal",
 ];
 const SHELL = "Suspicious Interactive Shell Spawned From Inside A Container";
 const NETWORK_TOOL = "Suspicious Network Tool Launched Inside A Container";
