@@ -71,7 +71,7 @@ function generatedSession(): string {
     const proc = {
       ...process,
       executable: `/usr/bin/${process.name}`,
-      working_directory: "/work/gen",
+      working_directory: "/srv/gen",
       parent,
       entry_leader: leader,
       session_leader: leader,
@@ -247,7 +247,7 @@ describe("GET /api/alerts/:id/session: a session of thousands of processes", () 
     expect(rows[1]).toMatchObject({ childCount: WORKERS_PER_SHELL, descendants: WORKERS_PER_SHELL });
 
     const nc = rows.find((row) => row.entityId === "gen-worker-3-7");
-    expect(nc).toMatchObject({ name: "nc", alertIds: [alert.id], userName: "builder", workingDirectory: "/work/gen" });
+    expect(nc).toMatchObject({ name: "nc", alertIds: [alert.id], userName: "builder", workingDirectory: "/srv/gen" });
     expect(rows.find((row) => row.entityId === "gen-worker-3-9")?.exitCode).toBe(1);
     expect(rows.every((row) => row.commandLine !== null && row.pid !== null)).toBe(true);
   });
