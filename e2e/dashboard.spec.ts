@@ -94,12 +94,17 @@ test.describe("alerts spread over months", () => {
     await expect(chart.locator(".recharts-bar-rectangle").first()).toBeAttached();
     // By day, 400 days drew bars under 2 px wide; a bar an analyst can see and click is at least 3 px.
     const bars = chart.locator(".recharts-bar-rectangle path");
-    const boxes = await bars.evaluateAll((paths) =>
-      paths.map((path) => {
-        const box = path.getBoundingClientRect();
-        return { width: box.width, height: box.height };
-      }),
-    );
+    const measure = () =>
+      bars.evaluateAll((paths) =>
+        paths.map((path) => {
+          const box = path.getBoundingClientRect();
+          return { width: box.width, height: box.height };
+        }),
+      );
+    // The bars grow from the axis when drawn (Recharts' animation): measured at once, all were 0 px high in one
+    // fresh clone's run. Measure once they have grown.
+    await expect.poll(async () => (await measure()).filter((box) => box.height >= 1).length).toBeGreaterThan(10);
+    const boxes = await measure();
     const sizes = boxes.filter((box) => box.height >= 1).map((box) => box.width);
     expect(sizes.length).toBeGreaterThan(10);
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(3);
