@@ -1,32 +1,12 @@
-import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../db/client";
 import { setUpTestDatabase } from "../../db/test-database-hooks";
-import type { CliIO } from "../io";
-import { main } from "../main";
+import { runCli } from "../run-for-test";
 
 const database = setUpTestDatabase();
 
-async function demo(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => {
-    out += chunk;
-  });
-  stderr.on("data", (chunk) => {
-    err += chunk;
-  });
-  const io: CliIO = {
-    stdin: Readable.from([]),
-    stdout,
-    stderr,
-    env: { NODE_ENV: "test", DATABASE_URL: database.url },
-    cwd: process.cwd(),
-  };
-  const code = await main(["demo", ...argv], io);
-  return { code, out, err };
+function demo(argv: string[]) {
+  return runCli(["demo", ...argv], database.url);
 }
 
 describe("keelwatch demo", () => {

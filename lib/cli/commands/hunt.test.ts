@@ -1,34 +1,14 @@
-import { PassThrough, Readable } from "node:stream";
 import { parse } from "csv-parse/sync";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { setUpTestDatabase } from "../../db/test-database-hooks";
 import { ingestEvents } from "../../ingest/ingest";
-import type { CliIO } from "../io";
-import { main } from "../main";
+import { runCli } from "../run-for-test";
 
 const database = setUpTestDatabase();
 const START = Date.UTC(2026, 10, 20, 10);
 
-async function hunt(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => {
-    out += chunk;
-  });
-  stderr.on("data", (chunk) => {
-    err += chunk;
-  });
-  const io: CliIO = {
-    stdin: Readable.from([]),
-    stdout,
-    stderr,
-    env: { NODE_ENV: "test", DATABASE_URL: database.url },
-    cwd: process.cwd(),
-  };
-  const code = await main(["hunt", ...argv], io);
-  return { code, out, err };
+function hunt(argv: string[]) {
+  return runCli(["hunt", ...argv], database.url);
 }
 
 async function* bytes(text: string): AsyncGenerator<Uint8Array> {

@@ -1,37 +1,17 @@
-import { PassThrough, Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { prisma } from "../../db/client";
 import { setUpTestDatabase } from "../../db/test-database-hooks";
 import { createChannel } from "../../notify/channels-admin";
 import { startHttpReceiver } from "../../notify/test-receivers";
-import type { CliIO } from "../io";
-import { main } from "../main";
+import { runCli } from "../run-for-test";
 
 const database = setUpTestDatabase();
 process.env.KEELWATCH_SECRET_KEY = "cli-notify-test-key";
 const receiver = await startHttpReceiver();
 afterAll(() => receiver.close());
 
-async function notify(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => {
-    out += chunk;
-  });
-  stderr.on("data", (chunk) => {
-    err += chunk;
-  });
-  const io: CliIO = {
-    stdin: Readable.from([]),
-    stdout,
-    stderr,
-    env: { NODE_ENV: "test", DATABASE_URL: database.url },
-    cwd: process.cwd(),
-  };
-  const code = await main(["notify", ...argv], io);
-  return { code, out, err };
+function notify(argv: string[]) {
+  return runCli(["notify", ...argv], database.url);
 }
 
 describe("keelwatch notify test", () => {
