@@ -1,6 +1,5 @@
 import {
   type CompiledQuery,
-  compile,
   createRunner,
   type EqlEvent,
   type EqlResult,
@@ -9,6 +8,7 @@ import {
   sortEvents,
 } from "../eql";
 import type { AlertSuppression, SeverityMappingEntry } from "../rules/schema";
+import { compileCached } from "./compile-cache";
 import { lookbackMillis, MAX_LOOKBACK_MILLIS } from "./lookback";
 
 /** What detection needs of a rule (lib/rules has the full model). */
@@ -75,7 +75,7 @@ export class Detector {
     this.armed = rules.map((rule) => {
       let compiled: CompiledQuery;
       try {
-        compiled = compile(rule.query, {
+        compiled = compileCached(rule.query, {
           eventCategoryField: rule.eventCategoryField,
           timestampField: rule.timestampField,
           tiebreakerField: rule.tiebreakerField ?? undefined,
