@@ -177,7 +177,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     method: "POST",
     path: "/api/events",
     tag: "events",
-    summary: "Ingest an events file: NDJSON, a JSON array, or gzip of either; detection runs on it",
+    summary:
+      "Ingest events: NDJSON, a JSON array, or gzip of either; detection runs on them. With `filename` (or a person's session) the body is an upload; with an API token and no `filename` it is a sensor's push, stored in the token's stream with the other pushes in flight (group commit) and answered once stored",
     auth: needs("events:ingest"),
     query: UploadQuerySchema,
     rawBody: {
@@ -190,7 +191,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     ),
     errors: {
       207: "some lines were rejected (the report lists them)",
-      413: "the upload is larger than KEELWATCH_MAX_UPLOAD_BYTES",
+      413: "the upload is larger than KEELWATCH_MAX_UPLOAD_BYTES, or a push larger than KEELWATCH_MAX_PUSH_BYTES (8 MiB)",
       503: "the database is busy (Retry-After), read-only or failing; batches stored so far stay, send the file again",
       507: "the disk holding the database is full",
     },
@@ -203,6 +204,15 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     auth: needs("uploads:read"),
     query: UploadListQuerySchema,
     response: json(200, "{items, nextCursor}"),
+  },
+  {
+    method: "GET",
+    path: "/api/sources",
+    tag: "events",
+    summary:
+      "Sensor sources (ingest tokens and every token that pushed): formats, counts for the last hour, day and in all, last seen, latest errors and health (ok, silent, rejecting, new, revoked): {items, silent}",
+    auth: needs("uploads:read"),
+    response: json(200, "{items: [source], silent}"),
   },
   {
     method: "GET",

@@ -96,6 +96,7 @@ function openWriter(file) {
   const statements = {
     insertEvent: db.prepare(insertSql("Event", EVENT_COLUMNS, "id")).pluck(),
     findEvent: db.prepare(`SELECT "id" FROM "Event" WHERE "timestamp" = ? AND "contentHash" = ?`).pluck(),
+    lastLine: db.prepare(`SELECT COALESCE(MAX("line"), 0) FROM "Event" WHERE "uploadId" = ?`).pluck(),
     insertAlert: db.prepare(insertSql("Alert", ALERT_COLUMNS, "dedupKey")).pluck(),
     openBlock: db
       .prepare(
@@ -114,6 +115,13 @@ function openWriter(file) {
       `UPDATE "Upload" SET "bytesReceived" = ?, "eventsReceived" = ?, "eventsRejected" = ?, "format" = ?,
        "eventsAccepted" = "eventsAccepted" + ?, "eventsDuplicate" = "eventsDuplicate" + ? WHERE "id" = ?`,
     ),
+    // A source's stream: every push adds to the one row (no batch knows the stream's totals).
+    addProgress: db.prepare(
+      `UPDATE "Upload" SET "bytesReceived" = "bytesReceived" + ?, "eventsReceived" = "eventsReceived" + ?,
+       "eventsRejected" = "eventsRejected" + ?, "format" = ?, "eventsAccepted" = "eventsAccepted" + ?,
+       "eventsDuplicate" = "eventsDuplicate" + ?, "alertsCreated" = "alertsCreated" + ? WHERE "id" = ?`,
+    ),
+    ...sourceStatements(db),
   };
   const transaction = db.transaction((batch) => writeBatch(statements, batch));
   // IMMEDIATE takes the write lock at BEGIN, so a busy database fails before any work is done.
@@ -159,15 +167,19 @@ function* stagedChunks(staged) {
   }
 }
 
-function writeBatch(statements, { uploadId, staged, events, alerts, progress }) {
+function writeBatch(statements, { uploadId, staged, events, alerts, progress, source }) {
   const eventIds = new Map();
+  /** Content hashes of the rows found stored already (a sensor sending a push again): few, usually none. */
+  const duplicateHashes = [];
+  // A stream's pushes each number their lines from 1: in the stream they follow what it holds already.
+  const lineBase = progress?.additive ? statements.lastLine.get(uploadId) : 0;
   const block = new BlockBuilder(statements, uploadId);
   let inserted = 0;
   let stagedRows = 0;
   const insert = (row) => {
     const id = statements.insertEvent.get(
       uploadId,
-      row.line,
+      lineBase + row.line,
       row.contentHash,
       sqliteDateTime(row.timestamp),
       row.category,
@@ -187,7 +199,7 @@ function writeBatch(statements, { uploadId, staged, events, alerts, progress }) 
       inserted++;
       eventIds.set(row.contentHash, id);
       block.add(row);
-    }
+    } else duplicateHashes.push(row.contentHash);
   };
   // Read one chunk at a time, so a chunk's rows die young in this thread too.
   for (const rows of stagedChunks(staged)) {
@@ -201,7 +213,19 @@ function writeBatch(statements, { uploadId, staged, events, alerts, progress }) 
   block.seal();
   const duplicates = stagedRows + events.length - inserted;
   const createdAlerts = insertAlerts(statements, uploadId, alerts, eventIds);
-  if (progress) {
+  const alertsCreated = createdAlerts.filter((key) => !key.startsWith(SUPPRESSED_PREFIX)).length;
+  if (progress?.additive) {
+    statements.addProgress.run(
+      progress.bytes,
+      progress.received,
+      progress.rejected,
+      progress.format,
+      inserted + duplicates,
+      duplicates,
+      alertsCreated,
+      uploadId,
+    );
+  } else if (progress) {
     statements.recordProgress.run(
       progress.bytes,
       progress.received,
@@ -212,7 +236,80 @@ function writeBatch(statements, { uploadId, staged, events, alerts, progress }) 
       uploadId,
     );
   }
-  return { inserted, duplicates, createdAlerts };
+  if (source) recordSourceActivity(statements, source, { events: inserted + duplicates, alerts: alertsCreated });
+  return { inserted, duplicates, createdAlerts, duplicateHashes };
+}
+
+/** How many of a source's latest errors its row keeps (the Sources page shows them). */
+const KEPT_SOURCE_ERRORS = 20;
+/** Per-minute activity older than this is deleted as new minutes are written (the page shows a day). */
+const SOURCE_ACTIVITY_DAYS = 8;
+/** Weight of the newest gap in a source's smoothed gap between pushes. */
+const GAP_WEIGHT = 0.2;
+
+function sourceStatements(db) {
+  return {
+    readSource: db.prepare(
+      `SELECT "lastSeenAt", "meanGapSeconds", "formats", "latestErrors" FROM "Source" WHERE "tokenId" = ?`,
+    ),
+    updateSource: db.prepare(
+      `UPDATE "Source" SET "pushes" = "pushes" + ?, "events" = "events" + ?, "rejected" = "rejected" + ?,
+       "alerts" = "alerts" + ?, "firstSeenAt" = COALESCE("firstSeenAt", ?), "lastSeenAt" = ?, "meanGapSeconds" = ?,
+       "formats" = ?, "latestErrors" = ? WHERE "tokenId" = ?`,
+    ),
+    addActivity: db.prepare(
+      `INSERT INTO "SourceActivity" ("tokenId", "minute", "pushes", "events", "rejected", "alerts")
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT ("tokenId", "minute") DO UPDATE SET "pushes" = "pushes" + excluded."pushes",
+       "events" = "events" + excluded."events", "rejected" = "rejected" + excluded."rejected",
+       "alerts" = "alerts" + excluded."alerts"`,
+    ),
+    pruneActivity: db.prepare(`DELETE FROM "SourceActivity" WHERE "tokenId" = ? AND "minute" < ?`),
+  };
+}
+
+/**
+ * A source's counters, in the transaction that stores its pushes' events, so
+ * the Sources page counts exactly what is stored. `source` says what the
+ * pushes held (pushes, rejected lines, formats, errors); the events and alerts
+ * are what this batch stored. A group of pushes larger than one batch sends
+ * its pushes, rejected lines and errors with its last batch only.
+ */
+function recordSourceActivity(statements, source, stored) {
+  const current = statements.readSource.get(source.tokenId);
+  if (!current) throw new Error(`source ${source.tokenId} has no Source row; nothing was stored`);
+  const at = new Date(source.at);
+  let meanGap = current.meanGapSeconds;
+  if (source.pushes > 0 && current.lastSeenAt) {
+    const gap = Math.max(0, (source.at - Date.parse(current.lastSeenAt)) / 1000);
+    meanGap = meanGap === null ? gap : meanGap * (1 - GAP_WEIGHT) + gap * GAP_WEIGHT;
+  }
+  const formats = [...new Set([...JSON.parse(current.formats), ...source.formats])].sort();
+  const errors = [...source.errors.slice().reverse(), ...JSON.parse(current.latestErrors)].slice(0, KEPT_SOURCE_ERRORS);
+  const seen = source.pushes > 0 ? sqliteDateTime(at) : current.lastSeenAt;
+  statements.updateSource.run(
+    source.pushes,
+    stored.events,
+    source.rejected,
+    stored.alerts,
+    seen,
+    seen,
+    meanGap,
+    JSON.stringify(formats),
+    JSON.stringify(errors),
+    source.tokenId,
+  );
+  const minute = new Date(Math.floor(source.at / 60_000) * 60_000);
+  statements.addActivity.run(
+    source.tokenId,
+    sqliteDateTime(minute),
+    source.pushes,
+    stored.events,
+    source.rejected,
+    stored.alerts,
+  );
+  const oldest = new Date(minute.getTime() - SOURCE_ACTIVITY_DAYS * 86_400_000);
+  statements.pruneActivity.run(source.tokenId, sqliteDateTime(oldest));
 }
 
 /**

@@ -36,6 +36,8 @@ export interface StoredBatch {
   duplicates: number;
   /** dedup keys of the alerts that were new */
   createdAlerts: Set<string>;
+  /** content hashes of the events that were stored already (usually none) */
+  duplicateHashes: string[];
 }
 
 /**
@@ -48,6 +50,23 @@ export interface UploadProgress {
   received: number;
   rejected: number;
   format: string;
+  /** A source's stream: the figures are this batch's own, added to the row's (and its alerts too). */
+  additive?: boolean;
+}
+
+/**
+ * What a group of a source's pushes held, recorded in the Source row and its
+ * per-minute activity by the batch's own transaction (with the events and
+ * alerts the batch stored).
+ */
+export interface SourceDelta {
+  tokenId: string;
+  /** when the pushes arrived (ms since the epoch) */
+  at: number;
+  pushes: number;
+  rejected: number;
+  formats: string[];
+  errors: { at: string; line: number; message: string }[];
 }
 
 /**
@@ -77,6 +96,7 @@ interface Batch {
   events: readonly EventRow[];
   alerts: readonly AlertDraft[];
   progress: UploadProgress | undefined;
+  source: SourceDelta | undefined;
 }
 
 /** What it answers: errors arrive as their name, message and SQLite code (threads pass no Error objects). */
@@ -190,9 +210,24 @@ export class StagedRows {
   private channel: { writer: WriterThread; port: MessagePort } | undefined;
   chunks = 0;
   rows = 0;
+  /** Rows kept here instead (`inline`), sent with the batch itself. */
+  readonly held: EventRow[] = [];
+
+  /**
+   * `inline`: keep the rows here and send them with the batch. For a group of
+   * sensor pushes (a few rows, stored at once) the channel costs more than it
+   * saves: a channel and its transfer per group were the largest share of a
+   * one-event push (scratch profile, notes of 2026-12-06).
+   */
+  constructor(private readonly inline = false) {}
 
   add(rows: readonly EventRow[]): void {
     if (rows.length === 0) return;
+    if (this.inline) {
+      for (const row of rows) this.held.push(row);
+      this.rows += rows.length;
+      return;
+    }
     if (!this.channel) {
       const writer = thread();
       const { port1, port2 } = new MessageChannel();
@@ -214,6 +249,7 @@ export class StagedRows {
   discard(): void {
     this.channel?.writer.notify({ type: "discard", key: this.key });
     this.release();
+    this.held.length = 0;
     this.chunks = 0;
     this.rows = 0;
   }
@@ -226,8 +262,18 @@ async function write(batch: Batch): Promise<StoredBatch> {
   if ("error" in reply) {
     throw Object.assign(new Error(reply.error.message), { name: reply.error.name, code: reply.error.code });
   }
-  const result = reply.result as { inserted: number; duplicates: number; createdAlerts: string[] };
-  return { inserted: result.inserted, duplicates: result.duplicates, createdAlerts: new Set(result.createdAlerts) };
+  const result = reply.result as {
+    inserted: number;
+    duplicates: number;
+    createdAlerts: string[];
+    duplicateHashes: string[];
+  };
+  return {
+    inserted: result.inserted,
+    duplicates: result.duplicates,
+    createdAlerts: new Set(result.createdAlerts),
+    duplicateHashes: result.duplicateHashes,
+  };
 }
 
 /**
@@ -245,15 +291,16 @@ export async function storeBatch(
   uploadId: string,
   events: readonly EventRow[],
   alerts: readonly AlertDraft[],
-  options: { progress?: UploadProgress; patienceMs?: number; staged?: StagedRows } = {},
+  options: { progress?: UploadProgress; patienceMs?: number; staged?: StagedRows; source?: SourceDelta } = {},
 ): Promise<StoredBatch> {
   const { staged } = options;
   const batch: Batch = {
     uploadId,
     staged: staged && staged.chunks > 0 ? { key: staged.key, chunks: staged.chunks, rows: staged.rows } : undefined,
-    events,
+    events: staged && staged.held.length > 0 ? [...staged.held, ...events] : events,
     alerts,
     progress: options.progress,
+    source: options.source,
   };
   const stored = await retryWhenBusy(() => write(batch), options.patienceMs);
   staged?.release();

@@ -99,9 +99,10 @@ const UPLOAD_SUMMARY = {
   finishedAt: true,
 } as const;
 
-/** Newest first, cursor-paginated by id. */
+/** Files, newest first, cursor-paginated by id (sources' streams are on the Sources page). */
 export async function listUploads(limit: number, cursor?: string) {
   const rows = await prisma().upload.findMany({
+    where: { kind: "file" },
     select: UPLOAD_SUMMARY,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,

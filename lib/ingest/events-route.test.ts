@@ -113,7 +113,9 @@ describe("POST /api/events", () => {
   it("answers 413 above the size limit", async () => {
     process.env.KEELWATCH_MAX_UPLOAD_BYTES = "100";
     try {
-      const response = await POST(upload(`${JSON.stringify(nc)}\n${JSON.stringify(nc)}\n`));
+      const response = await POST(
+        upload(`${JSON.stringify(nc)}\n${JSON.stringify(nc)}\n`, ingestToken, "?filename=big.ndjson"),
+      );
       expect(response.status).toBe(413);
       expect((await response.json()).error.code).toBe("upload_too_large");
     } finally {
@@ -126,7 +128,7 @@ describe("POST /api/events", () => {
     try {
       const bomb = gzipSync(Buffer.from(`${JSON.stringify(nc)}\n`.repeat(1_000)));
       expect(bomb.length).toBeLessThan(4096);
-      const response = await POST(upload(bomb));
+      const response = await POST(upload(bomb, ingestToken, "?filename=bomb.ndjson.gz"));
       expect(response.status).toBe(413);
       expect((await response.json()).error.message).toMatch(/after decompression/);
     } finally {
@@ -142,7 +144,13 @@ describe("POST /api/events", () => {
   });
 
   it("the upload's report can be read back by id", async () => {
-    const response = await POST(upload(`${JSON.stringify({ ...nc, process: { ...nc.process, entity_id: "p9" } })}\n`));
+    const response = await POST(
+      upload(
+        `${JSON.stringify({ ...nc, process: { ...nc.process, entity_id: "p9" } })}\n`,
+        ingestToken,
+        "?filename=one.ndjson",
+      ),
+    );
     const { uploadId } = await response.json();
     const admin = (await issueApiToken({ name: "admin", role: "admin", expiresAt: null, createdById: null })).token;
     const detail = await getUpload(apiRequest(`/api/uploads/${uploadId}`, { token: admin }), {

@@ -1,5 +1,5 @@
 import type { AlertDraft } from "../db/alerts";
-import { StagedRows, type StoredBatch, storeBatch } from "../db/batch-writer";
+import { type SourceDelta, StagedRows, type StoredBatch, storeBatch } from "../db/batch-writer";
 import { findEventsBetween } from "../db/events";
 import { loadActiveExceptions } from "../db/exceptions";
 import { findStoredProcesses } from "../db/processes";
@@ -137,12 +137,46 @@ export async function ingestEvents(input: AsyncIterable<Uint8Array>, options: In
   return report;
 }
 
-class IngestRun {
+/**
+ * A source's stream (lib/ingest/stream): a group of pushes stored into the
+ * source's one Upload row. Its counters are added to the row's, the Source
+ * row's counters are kept in the same transactions, and the observer hears
+ * which events each outcome concerns, so each push gets its own report.
+ */
+export interface StreamTarget {
+  tokenId: string;
+  /** when the group's pushes arrived (ms since the epoch) */
+  at: number;
+  pushes: number;
+  formats: string[];
+  /** a push's own line number for a line of the group */
+  pushLine(line: number): number;
+  observer: RunObserver;
+}
+
+/** What a stream's group hears of its events' fate, by content hash. */
+export interface RunObserver {
+  /** an event read, by the line it was fed as */
+  event(hash: string, line: number): void;
+  /**
+   * a match's fate: "excepted" when a false-positive exception covers it, "suppressed" when over the
+   * rule's cap or folded into a kept alert, "duplicate" when raised before
+   */
+  alert(
+    hashes: readonly string[],
+    outcome: "created" | "suppressed" | "excepted" | "duplicate",
+    draft: AlertDraft | null,
+  ): void;
+  duplicates(hashes: readonly string[]): void;
+}
+
+/** One run of enrichment, detection and storage over events read from a file or from a group of pushes. */
+export class IngestRun {
   private format: StreamFormat | "auto";
   /** Events read and not yet checked: at most one chunk. */
   private chunk: PendingEvent[] = [];
   /** Rows checked and sent ahead to the writer thread, and alerts drafted, for the batch being filled. */
-  private staged = new StagedRows();
+  private staged: StagedRows;
   private drafts: AlertDraft[] = [];
   /** Alerts drafted per rule id for the batch being filled (maxAlertsPerRun holds per batch). */
   private draftsPerRule = new Map<string, number>();
@@ -169,15 +203,19 @@ class IngestRun {
   private storing: Promise<{ error: unknown } | undefined> | undefined;
   /** Alerts created per rule id and alert name (a promotion rule names its alerts after the sensor's rules). */
   private readonly createdByRule = new Map<string, { ruleId: string; ruleName: string; created: number }>();
+  /** A stream's figures already added to its row by earlier batches (a stream's progress is added, not set). */
+  private readonly sent = { bytes: 0, received: 0, rejected: 0 };
 
   constructor(
     private readonly uploadId: string,
-    private readonly options: IngestOptions,
+    private readonly options: Pick<IngestOptions, "fileName" | "format" | "batchSize">,
     private readonly detector: Detector,
     private readonly exceptions: CompiledExceptions,
     private readonly counter: { bytes: number },
+    private readonly stream?: StreamTarget,
   ) {
     this.format = options.format;
+    this.staged = new StagedRows(stream !== undefined);
   }
 
   setFormat(format: StreamFormat): void {
@@ -212,6 +250,7 @@ class IngestRun {
     const json = text !== undefined && isCanonicalJson(text, event) ? text : JSON.stringify(event);
     const pending = { event, line, hash: contentHash(json), timestamp, json };
     identify(event, pending);
+    this.stream?.observer.event(pending.hash, line);
     this.chunk.push(pending);
     if (this.chunk.length >= Math.min(DETECTION_CHUNK, this.batchSize)) await this.check([]);
   }
@@ -220,7 +259,7 @@ class IngestRun {
     await this.check([]);
     // Sequences that only the end of input completes; they may refer to events stored already.
     await this.check(this.detector.finish());
-    await this.store();
+    await this.store(true);
     await this.settle();
   }
 
@@ -255,25 +294,35 @@ class IngestRun {
     if (this.staged.rows >= this.batchSize) await this.store();
   }
 
-  /** Sends the rows and alerts checked so far to be stored, as one transaction. */
-  private async store(): Promise<void> {
-    if (this.staged.rows === 0 && this.drafts.length === 0) return;
+  /**
+   * Sends the rows and alerts checked so far to be stored, as one transaction.
+   * A stream's last batch is sent even when empty: it records the pushes (and
+   * their rejected lines) in the Source row.
+   */
+  private async store(last = false): Promise<void> {
+    if (this.staged.rows === 0 && this.drafts.length === 0 && !(last && this.stream)) return;
     // The previous batch was being stored while this one was read and checked. One batch in
     // flight at a time bounds memory, and its failure stops the upload here (this batch stays
     // in this.staged, which the upload's failure path discards).
     await this.settle();
     const staged = this.staged;
     const drafts = this.drafts;
-    this.staged = new StagedRows();
+    this.staged = new StagedRows(this.stream !== undefined);
     this.drafts = [];
     this.draftsPerRule = new Map();
-    const progress = {
-      bytes: this.counter.bytes,
-      received: this.received,
-      rejected: this.errorCount,
-      format: this.format,
-    };
-    this.storing = storeBatch(this.uploadId, [], drafts, { progress, staged }).then(
+    const progress = this.stream
+      ? {
+          bytes: this.counter.bytes - this.sent.bytes,
+          received: this.received - this.sent.received,
+          rejected: this.errorCount - this.sent.rejected,
+          format: this.format,
+          additive: true,
+        }
+      : { bytes: this.counter.bytes, received: this.received, rejected: this.errorCount, format: this.format };
+    if (this.stream)
+      Object.assign(this.sent, { bytes: this.counter.bytes, received: this.received, rejected: this.errorCount });
+    const source = last && this.stream ? this.sourceDelta(this.stream) : undefined;
+    this.storing = storeBatch(this.uploadId, [], drafts, { progress, staged, source }).then(
       (stored) => {
         this.count(stored, drafts);
         return undefined;
@@ -283,6 +332,21 @@ class IngestRun {
         return { error };
       },
     );
+  }
+
+  /** What the group's pushes held, for the Source row (its events and alerts the batches count themselves). */
+  private sourceDelta(stream: StreamTarget): SourceDelta {
+    const at = new Date(stream.at).toISOString();
+    return {
+      tokenId: stream.tokenId,
+      at: stream.at,
+      pushes: stream.pushes,
+      rejected: this.errorCount,
+      formats: stream.formats,
+      errors: this.errors
+        .slice(-20)
+        .map((error) => ({ at, line: stream.pushLine(error.line), message: error.message })),
+    };
   }
 
   /** Frees the rows sent ahead for a batch that will not be stored (the upload failed). */
@@ -300,7 +364,21 @@ class IngestRun {
   private count(stored: StoredBatch, drafts: AlertDraft[]): void {
     this.accepted += stored.inserted + stored.duplicates;
     this.duplicate += stored.duplicates;
+    const observer = this.stream?.observer;
+    if (observer && stored.duplicateHashes.length > 0) observer.duplicates(stored.duplicateHashes);
     for (const draft of drafts) {
+      if (observer) {
+        const outcome = stored.createdAlerts.has(draft.dedupKey)
+          ? "created"
+          : stored.createdAlerts.has(`${SUPPRESSED_PREFIX}${draft.dedupKey}`)
+            ? "suppressed"
+            : "duplicate";
+        observer.alert(
+          draft.events.map((event) => event.contentHash),
+          outcome,
+          draft,
+        );
+      }
       if (stored.createdAlerts.has(draft.dedupKey)) {
         this.alertsCreated++;
         // Per alert name: a promotion rule's alerts are named after each sensor rule.
@@ -356,6 +434,11 @@ class IngestRun {
       if (covered) {
         this.alertsSuppressed++;
         this.alertsSuppressedByException++;
+        this.stream?.observer.alert(
+          matched.map((entry) => entry.contentHash),
+          "excepted",
+          null,
+        );
         return [];
       }
     }
@@ -371,8 +454,28 @@ class IngestRun {
       counts.set(draft.ruleId, count);
       if (count <= (limits.get(draft.ruleId) ?? Number.POSITIVE_INFINITY)) return true;
       this.alertsSuppressed++;
+      this.stream?.observer.alert(
+        draft.events.map((event) => event.contentHash),
+        "suppressed",
+        null,
+      );
       return false;
     });
+  }
+
+  /** Lines counted so far: a stream's group reads them before and after each push. */
+  tally(): { received: number; rejected: number; skipped: number; errorsKept: number } {
+    return {
+      received: this.received,
+      rejected: this.errorCount,
+      skipped: this.skipped,
+      errorsKept: this.errors.length,
+    };
+  }
+
+  /** Kept errors from index `from` on, in the order they were found. */
+  errorsFrom(from: number): { line: number; message: string }[] {
+    return this.errors.slice(from);
   }
 
   report(status: "done" | "failed", failure?: string): UploadReport {

@@ -2,21 +2,34 @@ import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/app/http";
 import { storageErrorResponse } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
+import { sourceStream } from "@/lib/db/sources";
+import type { UploadReport } from "@/lib/db/uploads";
 import { BodyTooLargeError, ReadEventsError } from "@/lib/events/read-events";
-import { UploadTooLargeError } from "@/lib/ingest/byte-limit";
+import { formatBytes, UploadTooLargeError } from "@/lib/ingest/byte-limit";
 import { ingestEvents } from "@/lib/ingest/ingest";
+import { submitPush } from "@/lib/ingest/stream/push-queue";
+import { maxPushBytes, readPush } from "@/lib/ingest/stream/read-push";
 import { maxUploadBytes, publicReport, reportStatus, UploadQuerySchema } from "@/lib/ingest/upload-request";
 
 export const dynamic = "force-dynamic";
 
-/** Streams an events file (NDJSON, JSON array, gzip of either) through detection into the database. */
+/**
+ * Streams an events file (NDJSON, JSON array, gzip of either) through
+ * detection into the database. A request with an API token and no `filename`
+ * is a sensor's push: it joins the token's stream (lib/ingest/stream) instead
+ * of becoming an upload of its own.
+ */
 export async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "events:ingest");
   if (!auth.ok) return auth.response;
-  const query = UploadQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const params = new URL(request.url).searchParams;
+  const query = UploadQuerySchema.safeParse(Object.fromEntries(params));
   if (!query.success) {
     const issue = query.error.issues[0];
     return errorResponse(400, "invalid_request", `Invalid query parameter ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  if (auth.principal.kind === "token" && !params.has("filename")) {
+    return push(request, { id: auth.principal.id, name: auth.principal.name }, query.data.format);
   }
   const limit = maxUploadBytes();
   if (Number(request.headers.get("content-length") ?? 0) > limit) {
@@ -51,4 +64,37 @@ export async function POST(request: Request): Promise<NextResponse> {
     if (storage) return storage;
     throw error;
   }
+}
+
+/** A sensor's push: read whole, stored with the source's other pushes in flight, answered once stored. */
+async function push(
+  request: Request,
+  token: { id: string; name: string },
+  format: Parameters<typeof readPush>[1],
+): Promise<NextResponse> {
+  const limit = maxPushBytes();
+  const tooLarge = () =>
+    errorResponse(
+      413,
+      "push_too_large",
+      `A sensor push holds at most ${formatBytes(limit)} (KEELWATCH_MAX_PUSH_BYTES). Send smaller batches, or send a file as an upload: add ?filename=NAME.`,
+    );
+  if (Number(request.headers.get("content-length") ?? 0) > limit) return tooLarge();
+  if (!request.body) return errorResponse(400, "empty_upload", "The push is empty: send NDJSON or a JSON array.");
+  let report: UploadReport;
+  try {
+    const read = await readPush(request.body as unknown as AsyncIterable<Uint8Array>, format, limit);
+    if (read.items.length === 0) {
+      return errorResponse(400, "empty_upload", "The push holds no events: send NDJSON or a JSON array of objects.");
+    }
+    report = await submitPush(await sourceStream(token), read);
+  } catch (error) {
+    if (error instanceof UploadTooLargeError || error instanceof BodyTooLargeError) return tooLarge();
+    if (error instanceof ReadEventsError)
+      return errorResponse(400, "unreadable_upload", `The push cannot be read: ${error.message}`);
+    const storage = storageErrorResponse(error);
+    if (storage) return storage;
+    throw error;
+  }
+  return NextResponse.json({ ...publicReport(report), source: token }, { status: reportStatus(report) });
 }
