@@ -23,6 +23,7 @@ import { parentPort, receiveMessageOnPort, workerData } from "node:worker_thread
 import Database from "better-sqlite3";
 import { packBlock } from "./events/block-codec.mjs";
 import { convertLegacyBatch, retentionStep } from "./events/maintenance.mjs";
+import { decodeRows } from "./row-chunk.mjs";
 
 const EVENT_COLUMNS = [
   "uploadId",
@@ -163,7 +164,7 @@ function* stagedChunks(staged) {
         `the batch writer received ${chunk} of the ${staged.chunks} chunks of rows staged for this batch; nothing was stored`,
       );
     }
-    yield received.message;
+    yield decodeRows(received.message);
   }
 }
 
@@ -209,9 +210,10 @@ function writeBatch(statements, { uploadId, staged, events, alerts, progress, so
   if (staged && stagedRows !== staged.rows) {
     throw new Error(`the staged chunks held ${stagedRows} rows, not ${staged.rows}; nothing was stored`);
   }
-  for (const row of events) insert(row);
+  const inline = events ? decodeRows(events) : [];
+  for (const row of inline) insert(row);
   block.seal();
-  const duplicates = stagedRows + events.length - inserted;
+  const duplicates = stagedRows + inline.length - inserted;
   const createdAlerts = insertAlerts(statements, uploadId, alerts, eventIds);
   const alertsCreated = createdAlerts.filter((key) => !key.startsWith(SUPPRESSED_PREFIX)).length;
   if (progress?.additive) {

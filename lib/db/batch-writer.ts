@@ -8,6 +8,7 @@ import type { EventRow } from "./events";
 import type { RetentionPolicy } from "./events/maintenance.mjs";
 import { CONNECTION_PRAGMAS, WRITER_PRAGMAS } from "./pragmas";
 import { databaseIsReadOnly } from "./read-only";
+import { encodeRows, type RowChunk } from "./row-chunk.mjs";
 
 /**
  * The ingest hot path's storage: batches go to a thread of their own
@@ -93,7 +94,8 @@ interface Batch {
   uploadId: string;
   /** Stored first, in the order they were staged; the thread refuses the batch unless it holds them all. */
   staged: { key: string; chunks: number; rows: number } | undefined;
-  events: readonly EventRow[];
+  /** Rows sent with the batch itself (row-chunk.mjs: documents as one transferred buffer). */
+  events: RowChunk | undefined;
   alerts: readonly AlertDraft[];
   progress: UploadProgress | undefined;
   source: SourceDelta | undefined;
@@ -147,13 +149,13 @@ class WriterThread {
     this.worker.on("exit", (code) => fail(new Error(`the batch writer thread stopped (exit code ${code})`)));
   }
 
-  request(request: Request): Promise<Reply> {
+  request(request: Request, transfer: ArrayBuffer[] = []): Promise<Reply> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<Reply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
-      this.worker.postMessage({ ...request, id });
+      this.worker.postMessage({ ...request, id }, transfer);
     });
   }
 
@@ -234,7 +236,8 @@ export class StagedRows {
       writer.notify({ type: "stage", key: this.key, port: port2 }, [port2]);
       this.channel = { writer, port: port1 };
     }
-    this.channel.port.postMessage(rows);
+    const { chunk, transfer } = encodeRows(rows);
+    this.channel.port.postMessage(chunk, transfer);
     this.chunks++;
     this.rows += rows.length;
   }
@@ -255,10 +258,18 @@ export class StagedRows {
   }
 }
 
-/** The thread's answer to one batch, or its error as an Error with the SQLite `code` storageProblem reads. */
-async function write(batch: Batch): Promise<StoredBatch> {
-  const request = { type: "write", file: databaseFile(databaseUrl()), batch } as const;
-  const reply = await thread().request(request);
+/**
+ * The thread's answer to one batch, or its error as an Error with the SQLite `code` storageProblem reads.
+ * `rows` go with the batch, encoded anew at each try (a transferred buffer is gone after the first).
+ */
+async function write(batch: Batch, rows: readonly EventRow[]): Promise<StoredBatch> {
+  const encoded = rows.length > 0 ? encodeRows(rows) : undefined;
+  const request = {
+    type: "write",
+    file: databaseFile(databaseUrl()),
+    batch: { ...batch, events: encoded?.chunk },
+  } as const;
+  const reply = await thread().request(request, encoded?.transfer);
   if ("error" in reply) {
     throw Object.assign(new Error(reply.error.message), { name: reply.error.name, code: reply.error.code });
   }
@@ -297,12 +308,13 @@ export async function storeBatch(
   const batch: Batch = {
     uploadId,
     staged: staged && staged.chunks > 0 ? { key: staged.key, chunks: staged.chunks, rows: staged.rows } : undefined,
-    events: staged && staged.held.length > 0 ? [...staged.held, ...events] : events,
+    events: undefined,
     alerts,
     progress: options.progress,
     source: options.source,
   };
-  const stored = await retryWhenBusy(() => write(batch), options.patienceMs);
+  const rows = staged && staged.held.length > 0 ? [...staged.held, ...events] : events;
+  const stored = await retryWhenBusy(() => write(batch, rows), options.patienceMs);
   staged?.release();
   return stored;
 }

@@ -10,7 +10,7 @@ export interface PackedBlock {
   rawBytes: number;
   checksum: number;
 }
-export declare function packBlock(documents: readonly (string | null)[], codec?: string): PackedBlock;
+export declare function packBlock(documents: readonly (string | Uint8Array | null)[], codec?: string): PackedBlock;
 export interface UnpackedBlock {
   readonly count: number;
   /** The document's JSON text at a position, or null when removed or out of range. */

@@ -42,13 +42,15 @@ export const CODECS = {
 export const DEFAULT_CODEC = "br";
 
 /**
- * Packs documents (JSON text, or null for a removed one) into a block.
- * @param {readonly (string | null)[]} documents
+ * Packs documents (JSON text, as a string or its UTF-8 bytes, or null for a removed one) into a block.
+ * @param {readonly (string | Uint8Array | null)[]} documents
  * @param {string} [codec]
  * @returns {{ codec: string, data: Buffer, rawBytes: number, checksum: number }}
  */
 export function packBlock(documents, codec = DEFAULT_CODEC) {
-  const texts = documents.map((document) => (document === null ? Buffer.alloc(0) : Buffer.from(document, "utf8")));
+  const texts = documents.map((document) =>
+    document === null ? Buffer.alloc(0) : typeof document === "string" ? Buffer.from(document, "utf8") : document,
+  );
   const header = Buffer.allocUnsafe(4 * (documents.length + 2));
   header.writeUInt32LE(documents.length, 0);
   let offset = 0;
