@@ -216,27 +216,17 @@ function writeBatch(statements, { uploadId, staged, events, alerts, progress, so
   const duplicates = stagedRows + inline.length - inserted;
   const createdAlerts = insertAlerts(statements, uploadId, alerts, eventIds);
   const alertsCreated = createdAlerts.filter((key) => !key.startsWith(SUPPRESSED_PREFIX)).length;
-  if (progress?.additive) {
-    statements.addProgress.run(
+  if (progress) {
+    const counts = [
       progress.bytes,
       progress.received,
       progress.rejected,
       progress.format,
       inserted + duplicates,
       duplicates,
-      alertsCreated,
-      uploadId,
-    );
-  } else if (progress) {
-    statements.recordProgress.run(
-      progress.bytes,
-      progress.received,
-      progress.rejected,
-      progress.format,
-      inserted + duplicates,
-      duplicates,
-      uploadId,
-    );
+    ];
+    if (progress.additive) statements.addProgress.run(...counts, alertsCreated, uploadId);
+    else statements.recordProgress.run(...counts, uploadId);
   }
   if (source) recordSourceActivity(statements, source, { events: inserted + duplicates, alerts: alertsCreated });
   return { inserted, duplicates, createdAlerts, duplicateHashes };
