@@ -9,8 +9,10 @@ import { HistogramBars } from "./HistogramBars";
 import {
   type HuntAnswer,
   HuntApiError,
+  type HuntCount,
   type HuntScopeInput,
   huntExportHref,
+  useCountHunt,
   useDeleteSavedHunt,
   useHuntHistory,
   useRunHunt,
@@ -62,6 +64,7 @@ export function HuntPage() {
   const [saveName, setSaveName] = useState("");
   const [ran, setRan] = useState<{ query: string; from: string; to: string; scope: HuntScopeInput } | null>(null);
   const hunt = useRunHunt();
+  const counting = useCountHunt();
   const saved = useSavedHunts();
   const history = useHuntHistory();
   const save = useSaveHunt();
@@ -85,14 +88,27 @@ export function HuntPage() {
       })();
     setRan(base);
     setOffset(nextOffset);
-    hunt.mutate({
-      query: base.query,
-      from: base.from,
-      to: base.to,
-      ...base.scope,
-      offset: nextOffset,
-      limit: PAGE_SIZE,
-    });
+    const input = { query: base.query, from: base.from, to: base.to, ...base.scope };
+    // A new hunt's count starts over; paging through one keeps the count it has (or is making).
+    const fresh = again === null;
+    if (fresh) {
+      counting.cancel();
+      counting.reset();
+    }
+    hunt.mutate(
+      { ...input, offset: nextOffset, limit: PAGE_SIZE },
+      {
+        // The page came alone: count every result now, after it, so the count never delays the page.
+        onSuccess: (page) => {
+          if (fresh && !page.counted) counting.mutate(input);
+        },
+      },
+    );
+  }
+
+  function cancel() {
+    hunt.cancel();
+    counting.cancel();
   }
 
   function load(entry: { query: string; scope: HuntScopeInput }) {
@@ -102,6 +118,10 @@ export function HuntPage() {
 
   const answer = hunt.data;
   const cancelled = hunt.error instanceof DOMException && hunt.error.name === "AbortError";
+  // Every result counted: by the page's own scan when it read the whole range, else by the count that follows it.
+  const total: HuntCount | null = answer?.counted ? answer : (counting.data ?? null);
+  const countCancelled = counting.error instanceof DOMException && counting.error.name === "AbortError";
+  const stopped = answer?.stopped ?? total?.stopped ?? null;
   const scopeField = (key: keyof HuntScopeInput, label: string) => (
     <label htmlFor={`${formId}-${key}`} className="flex flex-col gap-1 text-sm">
       {label}
@@ -154,8 +174,8 @@ export function HuntPage() {
             <button type="submit" className={buttonClass("primary")} disabled={hunt.isPending}>
               {hunt.isPending ? "Hunting…" : "Hunt"}
             </button>
-            {hunt.isPending ? (
-              <button type="button" className={buttonClass("secondary")} onClick={hunt.cancel}>
+            {hunt.isPending || counting.isPending ? (
+              <button type="button" className={buttonClass("secondary")} onClick={cancel}>
                 Cancel
               </button>
             ) : null}
@@ -176,9 +196,19 @@ export function HuntPage() {
           >
             <div className="flex flex-wrap items-center justify-between gap-2">
               <p className="text-sm" data-testid="hunt-summary">
-                <strong>{answer.matches.toLocaleString("en-US")}</strong> {answer.matches === 1 ? "result" : "results"}{" "}
-                · {answer.eventsScanned.toLocaleString("en-US")} events scanned in{" "}
-                {(answer.elapsedMs / 1000).toFixed(1)} s
+                {total ? (
+                  <>
+                    <strong>{total.matches.toLocaleString("en-US")}</strong>{" "}
+                    {total.matches === 1 ? "result" : "results"} · {total.eventsScanned.toLocaleString("en-US")} events
+                    scanned in {(total.elapsedMs / 1000).toFixed(1)} s
+                  </>
+                ) : counting.isError && !countCancelled ? (
+                  <>Counting the results failed: {counting.error.message}</>
+                ) : countCancelled ? (
+                  <>The count was cancelled; the page shown is exact.</>
+                ) : (
+                  <>First results in {(answer.elapsedMs / 1000).toFixed(1)} s · counting every result in the range…</>
+                )}
               </p>
               <div className="flex flex-wrap items-center gap-2">
                 <ColumnChooser columns={columns} onChange={setColumns} />
@@ -201,22 +231,29 @@ export function HuntPage() {
                 </button>
               </div>
             </div>
-            {answer.stopped ? (
+            {stopped ? (
               <p
                 role="alert"
                 data-testid="hunt-stopped"
                 className="rounded-md bg-amber-50 p-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100"
               >
-                {answer.stopped.message}
+                {stopped.message}
               </p>
             ) : null}
-            {answer.unreadable > 0 ? (
+            {Math.max(answer.unreadable, total?.unreadable ?? 0) > 0 ? (
               <p className="text-xs text-slate-500">
-                {answer.unreadable} events could not be read (a damaged block) and were skipped.
+                {Math.max(answer.unreadable, total?.unreadable ?? 0)} events could not be read (a damaged block) and
+                were skipped.
               </p>
             ) : null}
             {creatingRule ? <CreateRuleFromHunt query={ran.query} onClose={() => setCreatingRule(false)} /> : null}
-            <HistogramBars buckets={answer.histogram} bucketMs={answer.bucketMs} label="Results over time" />
+            {total ? (
+              <HistogramBars buckets={total.histogram} bucketMs={total.bucketMs} label="Results over time" />
+            ) : (
+              <p className="text-xs text-slate-500" data-testid="hunt-histogram-pending">
+                The chart of results over time follows once every result is counted.
+              </p>
+            )}
             {answer.rows.length === 0 ? (
               <p className="text-sm text-slate-500">No results in this range and scope.</p>
             ) : (
@@ -233,7 +270,7 @@ export function HuntPage() {
               </button>
               <span>
                 {answer.rows.length > 0 ? `${offset + 1}–${offset + answer.rows.length}` : "0"} of{" "}
-                {answer.matches.toLocaleString("en-US")}
+                {total ? total.matches.toLocaleString("en-US") : "… (counting)"}
               </span>
               <button
                 type="button"

@@ -26,18 +26,24 @@ export interface HuntRow {
   events: { id: number | null; event: Record<string, unknown> | null }[];
 }
 
-export interface HuntAnswer {
-  scope: { from: string; to: string };
+/** Every result counted (POST /api/hunt/summary, or a page whose scan read the whole range). */
+export interface HuntCount {
   kind: "event" | "sequence" | "sample";
   eventsScanned: number;
   matches: number;
   elapsedMs: number;
-  rows: HuntRow[];
-  nextOffset: number | null;
   bucketMs: number;
   histogram: { start: string; count: number }[];
   stopped: { reason: string; message: string } | null;
   unreadable: number;
+}
+
+export interface HuntAnswer extends HuntCount {
+  scope: { from: string; to: string };
+  /** false: the page came alone (matches counts those found so far, histogram is empty); ask for the count. */
+  counted: boolean;
+  rows: HuntRow[];
+  nextOffset: number | null;
 }
 
 export interface SavedHunt {
@@ -90,7 +96,14 @@ async function call<T>(url: string, init?: { method: string; body?: unknown; sig
 
 const huntKeys = { saved: ["hunt", "saved"] as const, history: ["hunt", "history"] as const };
 
-/** Runs hunts; `cancel()` aborts the request, which stops the server's scan. */
+const huntBody = (input: object) =>
+  Object.fromEntries(Object.entries(input).filter(([, value]) => value !== "" && value !== undefined));
+
+/**
+ * Runs hunts a page at a time: the page is asked for alone (count: false), so
+ * it shows as soon as the server has it. `cancel()` aborts the request, which
+ * stops the server's scan.
+ */
 export function useRunHunt() {
   const client = useQueryClient();
   const controller = useRef<AbortController | null>(null);
@@ -99,10 +112,27 @@ export function useRunHunt() {
       controller.current?.abort();
       const current = new AbortController();
       controller.current = current;
-      const body = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== "" && value !== undefined));
-      return call<HuntAnswer>("/api/hunt", { method: "POST", body, signal: current.signal });
+      return call<HuntAnswer>("/api/hunt", {
+        method: "POST",
+        body: { ...huntBody(input), count: false },
+        signal: current.signal,
+      });
     },
     onSettled: () => void client.invalidateQueries({ queryKey: huntKeys.history }),
+  });
+  return { ...mutation, cancel: () => controller.current?.abort() };
+}
+
+/** Counts every result of a hunt and draws its histogram, after its first page has come. */
+export function useCountHunt() {
+  const controller = useRef<AbortController | null>(null);
+  const mutation = useMutation({
+    mutationFn: async (input: Omit<HuntInput, "offset" | "limit">) => {
+      controller.current?.abort();
+      const current = new AbortController();
+      controller.current = current;
+      return call<HuntCount>("/api/hunt/summary", { method: "POST", body: huntBody(input), signal: current.signal });
+    },
   });
   return { ...mutation, cancel: () => controller.current?.abort() };
 }

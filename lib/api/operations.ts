@@ -22,7 +22,7 @@ import {
 import { ExportFormatSchema } from "@/lib/export";
 import { AlertExportQuerySchema } from "@/lib/export/alerts";
 import { HuntExportQuerySchema } from "@/lib/hunt/export";
-import { HuntRequestSchema } from "@/lib/hunt/request";
+import { HuntRequestSchema, HuntScopeSchema } from "@/lib/hunt/request";
 import { UploadQuerySchema } from "@/lib/ingest/upload-request";
 import { ChannelInputSchema, ChannelPatchSchema } from "@/lib/notify/channel-schemas";
 import {
@@ -398,12 +398,26 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     path: "/api/hunt",
     tag: "hunt",
     summary:
-      "Run an EQL query (rule semantics) over stored events in a time range (default the last 24 h) and a container, host or upload scope; one page of results with the count and histogram of all",
+      "Run an EQL query (rule semantics) over stored events in a time range (default the last 24 h) and a container, host or upload scope; one page of results with the count and histogram of all, or with count: false the page alone as soon as it is full",
     auth: needs("alerts:read"),
     body: HuntRequestSchema,
     response: json(
       200,
-      "{scope, kind, eventsScanned, matches, elapsedMs, rows: [{kind, timestamp, joinKeys?, events: [{id, event}]}], nextOffset, bucketMs, histogram, stopped: null | {reason: time|events|held|cancelled, message}, unreadable}; a hunt cut at a limit answers 200 with the results found so far and stopped.message",
+      "{scope, kind, eventsScanned, matches, counted, elapsedMs, rows: [{kind, timestamp, joinKeys?, events: [{id, event}]}], nextOffset, bucketMs, histogram, stopped: null | {reason: time|events|held|cancelled, message}, unreadable}; a hunt cut at a limit answers 200 with the results found so far and stopped.message. counted is false only for count: false when the scan ended at the full page: matches then counts the results found so far and histogram is []",
+    ),
+    errors: { 400: "invalid body, or the query is not valid EQL (details carry line and column)" },
+  },
+  {
+    method: "POST",
+    path: "/api/hunt/summary",
+    tag: "hunt",
+    summary:
+      "Count every result of a hunt over its whole range and place them on a histogram, returning none: the count that follows a page asked for with count: false",
+    auth: needs("alerts:read"),
+    body: HuntScopeSchema,
+    response: json(
+      200,
+      "{scope, kind, eventsScanned, matches, elapsedMs, bucketMs, histogram: [{start, count}], stopped: null | {reason, message}, unreadable}; the same limits as the hunt, a count cut at one answers 200 with stopped.message",
     ),
     errors: { 400: "invalid body, or the query is not valid EQL (details carry line and column)" },
   },

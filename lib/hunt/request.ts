@@ -28,6 +28,12 @@ export const HuntScopeSchema = z.object({
 export const HuntRequestSchema = HuntScopeSchema.extend({
   limit: z.int().min(1).max(HUNT_MAX_PAGE_SIZE).default(100).describe("results per page"),
   offset: z.int().min(0).default(0).describe("results to skip: the page's start (nextOffset of the previous page)"),
+  count: z
+    .boolean()
+    .default(true)
+    .describe(
+      "false: answer as soon as the page is full, without reading the rest of the range (counted is then false, matches counts the results found so far and histogram is empty; POST /api/hunt/summary counts them all)",
+    ),
 });
 export type HuntRequest = z.output<typeof HuntRequestSchema>;
 export type HuntScope = z.output<typeof HuntScopeSchema>;

@@ -12,6 +12,7 @@ import { GET as history } from "./history/route";
 import { POST as hunt } from "./route";
 import { DELETE as deleteSaved } from "./saved/[id]/route";
 import { GET as listSaved, POST as save } from "./saved/route";
+import { POST as huntSummary } from "./summary/route";
 
 const database = createTestDatabase();
 process.env.DATABASE_URL = database.url;
@@ -94,6 +95,53 @@ describe("POST /api/hunt", () => {
     ).json();
     expect(last.rows).toHaveLength(3);
     expect(last.nextOffset).toBeNull();
+  });
+
+  it("with count: false, answers the page as soon as it is full, and the summary counts every result", async () => {
+    const query = 'process where process.name == "curl"';
+    const page = await (await post({ query, ...RANGE, limit: 5, count: false })).json();
+    expect(page).toMatchObject({
+      kind: "event",
+      counted: false,
+      matches: 6,
+      nextOffset: 5,
+      histogram: [],
+      stopped: null,
+    });
+    // The quiet container's curl at 35 s, then the busy one's every 100 s: the sixth is at 450 s.
+    expect(page.eventsScanned).toBeLessThan(500);
+    const full = await (await post({ query, ...RANGE, limit: 5 })).json();
+    expect(page.rows).toEqual(full.rows);
+    expect(full.counted).toBe(true);
+
+    const summaryRequest = apiRequest("/api/hunt/summary", {
+      method: "POST",
+      ...analyst,
+      body: { query, ...RANGE },
+      origin: TEST_ORIGIN,
+    });
+    const summary = await huntSummary(summaryRequest);
+    expect(summary.status).toBe(200);
+    const counted = await summary.json();
+    expect(counted).toMatchObject({ kind: "event", matches: 13, eventsScanned: BUSY + 30, stopped: null });
+    expect(counted.rows).toBeUndefined();
+    expect(counted.histogram).toEqual(full.histogram);
+    expect(counted.scope).toEqual(full.scope);
+
+    const bad = await huntSummary(
+      apiRequest("/api/hunt/summary", {
+        method: "POST",
+        ...analyst,
+        body: { query: "process where", ...RANGE },
+        origin: TEST_ORIGIN,
+      }),
+    );
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe("invalid_query");
+    const refused = await huntSummary(
+      apiRequest("/api/hunt/summary", { method: "POST", token: ingestToken, body: { query }, origin: TEST_ORIGIN }),
+    );
+    expect(refused.status).toBe(403);
   });
 
   it("pushes the container, host and upload scope into the event store, so other events are not read", async () => {
