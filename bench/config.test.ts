@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import { readConfig } from "./config";
 
 describe("bench config", () => {
-  it("defaults to the full run of issues 6 and 9", () => {
+  it("defaults to the full run of issues 6, 9 and 24", () => {
     const config = readConfig({});
     expect(config).toMatchObject({
       quick: false,
-      parts: ["engine", "scaling", "alerts", "cli"],
+      parts: ["engine", "scaling", "alerts", "investigate", "cli"],
+      investigateEvents: 1_000_000,
+      investigate: ["session", "timeline", "hunt", "sequence"],
       events: 1_000_000,
       scales: [1_000_000, 2_000_000, 4_000_000],
       ingestScales: [125_000, 250_000, 500_000],
@@ -33,10 +35,16 @@ describe("bench config", () => {
     expect(readConfig({ BENCH_GZIP_SCALES: "none" }).gzipScales).toEqual([]);
   });
 
+  it("runs the investigate part's measurements alone on request", () => {
+    expect(readConfig({ BENCH_INVESTIGATE: "hunt, timeline" }).investigate).toEqual(["hunt", "timeline"]);
+    expect(readConfig({ BENCH_QUICK: "1" }).investigateEvents).toBe(100_000);
+  });
+
   it("names the variable and the value it cannot use", () => {
     expect(() => readConfig({ BENCH_PARTS: "engine,speed" })).toThrow(/BENCH_PARTS: unknown part "speed"/);
     expect(() => readConfig({ BENCH_ALERTS: "-3" })).toThrow(/BENCH_ALERTS must be a positive whole number, not "-3"/);
     expect(() => readConfig({ BENCH_PORT: "70000" })).toThrow(/BENCH_PORT must be a port/);
     expect(() => readConfig({ BENCH_SCALES: "1e6,x" })).toThrow(/BENCH_SCALES: "x"/);
+    expect(() => readConfig({ BENCH_INVESTIGATE: "hunt,speed" })).toThrow(/BENCH_INVESTIGATE: unknown "speed"/);
   });
 });

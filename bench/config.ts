@@ -9,9 +9,10 @@
  * most of an hour more. BENCH_QUICK=1 shrinks everything to a check of a
  * couple of minutes.
  */
+import { INVESTIGATE_MEASUREMENTS, type InvestigateMeasurement } from "./investigate-parts";
 import { parseScales } from "./stats";
 
-export const BENCH_PARTS = ["engine", "scaling", "alerts", "cli"] as const;
+export const BENCH_PARTS = ["engine", "scaling", "alerts", "investigate", "cli"] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchConfig {
@@ -28,12 +29,15 @@ export interface BenchConfig {
   alerts: number;
   samples: number;
   browserLoads: number;
+  /** investigate part: stored events, and which of its measurements run */
+  investigateEvents: number;
+  investigate: InvestigateMeasurement[];
   port: number;
   record: boolean;
 }
 
 export const ENV_HELP = `Environment (defaults in brackets; BENCH_QUICK=1 gives the quick values):
-  BENCH_PARTS          engine,scaling,alerts,cli [all]
+  BENCH_PARTS          engine,scaling,alerts,investigate,cli [all]
   BENCH_EVENTS         events per engine pass [1e6; quick 1e5]
   BENCH_INGEST_EVENTS  in-process ingest of the engine part [2e5; quick 2e4]
   BENCH_SCALES         keelwatch eql / detect sizes [1e6,2e6,4e6; quick 5e4,1e5]
@@ -42,6 +46,8 @@ export const ENV_HELP = `Environment (defaults in brackets; BENCH_QUICK=1 gives 
   BENCH_ALERTS         alerts seeded for the API part [1e6; quick 5e4]
   BENCH_SAMPLES        timed requests per API case [40; quick 10]
   BENCH_BROWSER_LOADS  page loads timed in Chromium [4; quick 2]
+  BENCH_INVESTIGATE_EVENTS  events stored for the investigate part [1e6; quick 1e5]
+  BENCH_INVESTIGATE    its measurements: session,timeline,hunt,sequence [all]
   BENCH_PORT           port of the server the bench starts [3130]
   BENCH_NO_RECORD=1    print only; do not append to bench/RESULTS.md
   BENCH_RESULTS_FILE   append to this file instead of bench/RESULTS.md`;
@@ -58,6 +64,18 @@ function positive(env: Readonly<Record<string, string | undefined>>, name: strin
 function scales(env: Readonly<Record<string, string | undefined>>, name: string, fallback: string): number[] {
   const text = env[name]?.trim() || fallback;
   return text === "none" ? [] : parseScales(text, name);
+}
+
+/** A comma-separated list of names, each one of `known`; all of them when unset. */
+function names<T extends string>(text: string | undefined, name: string, known: readonly T[]): T[] {
+  if (!text?.trim()) return [...known];
+  return text.split(",").map((part) => {
+    const value = part.trim();
+    if (!(known as readonly string[]).includes(value)) {
+      throw new Error(`${name}: unknown "${value}"; use ${known.join(", ")}`);
+    }
+    return value as T;
+  });
 }
 
 export function readConfig(env: Readonly<Record<string, string | undefined>> = process.env): BenchConfig {
@@ -86,6 +104,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
     alerts: positive(env, "BENCH_ALERTS", quick ? 50_000 : 1_000_000),
     samples: positive(env, "BENCH_SAMPLES", quick ? 10 : 40),
     browserLoads: positive(env, "BENCH_BROWSER_LOADS", quick ? 2 : 4),
+    investigateEvents: positive(env, "BENCH_INVESTIGATE_EVENTS", quick ? 100_000 : 1_000_000),
+    investigate: names(env.BENCH_INVESTIGATE, "BENCH_INVESTIGATE", INVESTIGATE_MEASUREMENTS),
     port,
     record: env.BENCH_NO_RECORD !== "1",
   };

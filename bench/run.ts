@@ -6,6 +6,7 @@
  * - scaling: `keelwatch eql`, `keelwatch detect` and HTTP ingest at growing
  *   sizes, as separate processes against the real CLI and server — bench/scaling.ts;
  * - alerts: the alerts API and the alerts page with 1M alerts stored — bench/alerts-api.ts;
+ * - investigate: session view, timeline and hunts with 1M events stored (issue 24) — bench/investigate.ts;
  * - cli: `keelwatch --help` against `node -e 0`, start-up alone — bench/cli-start.ts.
  *
  * The server parts serve the existing production build (.next): build first.
@@ -20,6 +21,7 @@ import { runAlertsApi } from "./alerts-api";
 import { cliStartSection, measureCliStart } from "./cli-start";
 import { type BenchConfig, ENV_HELP, readConfig } from "./config";
 import { runEngine } from "./engine";
+import { runInvestigate } from "./investigate";
 import { timed } from "./measure-child";
 import { machineInfo, runHeading } from "./report";
 import { ensureScaleFiles } from "./scale-files";
@@ -68,6 +70,8 @@ function settingsText(config: BenchConfig): string {
     `BENCH_GZIP_SCALES=${list(config.gzipScales)}`,
     `BENCH_ALERTS=${config.alerts}`,
     `BENCH_SAMPLES=${config.samples}`,
+    config.parts.includes("investigate") ? `BENCH_INVESTIGATE_EVENTS=${config.investigateEvents}` : null,
+    config.parts.includes("investigate") ? `BENCH_INVESTIGATE=${config.investigate.join(",")}` : null,
   ]
     .filter(Boolean)
     .map((item) => `\`${item}\``)
@@ -127,7 +131,9 @@ async function main(): Promise<void> {
   const started = new Date();
   const commit = gitCommit();
   const rules = await loadBuiltinRules();
-  if (config.parts.includes("scaling") || config.parts.includes("alerts")) requireBuild(ROOT);
+  if (config.parts.some((part) => part === "scaling" || part === "alerts" || part === "investigate")) {
+    requireBuild(ROOT);
+  }
 
   // Every events file up front, in one go: only the largest is generated, the others are its leading lines.
   const sizes = [
@@ -177,6 +183,22 @@ async function main(): Promise<void> {
               browserLoads: config.browserLoads,
             }),
           ),
+        ),
+      ),
+    );
+  }
+  if (config.parts.includes("investigate")) {
+    outputs.push(
+      await runPart("investigate", async () =>
+        fromSections(
+          await runInvestigate({
+            root: ROOT,
+            events: config.investigateEvents,
+            port: config.port,
+            samples: config.samples,
+            browserLoads: config.browserLoads,
+            measurements: config.investigate,
+          }),
         ),
       ),
     );
