@@ -157,6 +157,7 @@ export async function runInvestigate(
   else process.env.KEELWATCH_HUNT_TIME_LIMIT_MS = previousLimit;
 
   const rows: string[][] = [];
+  const loadAtStart = os.loadavg()[0] ?? 0;
   const notes: string[] = [
     `${count(seed.events)} generated events in ${count(seed.blocks)} blocks, ${seed.first} to ${seed.last}` +
       (seedMs === null ? " (seeded database reused from .cache/bench)" : `, seeded in ${ms(seedMs)}`),
@@ -337,6 +338,9 @@ export async function runInvestigate(
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  notes.push(
+    `load average ${loadAtStart.toFixed(1)} at the start and ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end on ${os.cpus().length} cores: on a shared machine the absolute times are inflated; the ratios (first page to count, 30 days to 1 day) travel better`,
+  );
   return {
     sections: [
       {
