@@ -64,8 +64,10 @@ interface ArmedRule {
 /**
  * Runs every rule over a stream of event batches. Each rule keeps its own
  * streaming runner, so a sequence can complete across batches. Events of a
- * batch are put in time order first for sequence and sample rules, whose
- * meaning depends on it.
+ * batch are put in time order first for sequence rules, whose meaning depends
+ * on it. Sample rules take them as they come, as `run` and `keelwatch eql`
+ * do: Elasticsearch fills each sample from the first hits of each term in
+ * index order, with no sort, so timestamps play no part in a sample.
  */
 export class Detector {
   private readonly armed: ArmedRule[];
@@ -84,7 +86,7 @@ export class Detector {
       } catch (error) {
         throw new RuleCompileError(rule, error);
       }
-      return { rule, compiled, runner: createRunner(compiled), needsOrder: compiled.query.kind !== "event" };
+      return { rule, compiled, runner: createRunner(compiled), needsOrder: compiled.query.kind === "sequence" };
     });
   }
 
@@ -119,7 +121,7 @@ export class Detector {
   historyNeeds(): { rule: DetectionRule; millis: number }[] {
     return this.armed.flatMap((armed) => {
       const millis = lookbackMillis(armed.rule.lookback);
-      return armed.needsOrder && millis !== null && millis > 0
+      return armed.compiled.query.kind !== "event" && millis !== null && millis > 0
         ? [{ rule: armed.rule, millis: Math.min(millis, MAX_LOOKBACK_MILLIS) }]
         : [];
     });
@@ -132,7 +134,7 @@ export class Detector {
    */
   replay(ruleId: string, history: readonly EqlEvent[]): void {
     const armed = this.armed.find((candidate) => candidate.rule.id === ruleId);
-    if (armed) armed.runner.pushAll(sortEvents([...history], armed.compiled.options));
+    if (armed) armed.runner.pushAll(armed.needsOrder ? sortEvents([...history], armed.compiled.options) : history);
   }
 
   /** Results only the end of input can decide (e.g. `| tail`). */
