@@ -11,15 +11,29 @@ const prefilterOf = (query: string, options: EqlOptions = {}) => compilePrefilte
 describe("compilePrefilter", () => {
   it("takes the strings a matching event's line must hold", () => {
     expect(prefilterOf('process where process.name in ("nc", "ncat") and user.name == "root"')?.requirements).toEqual([
-      [["process"], ["nc", "ncat"], ["root"]],
+      [['"process"'], ['"nc"', '"ncat"'], ['"root"']],
     ]);
     expect(
       prefilterOf('any where process.name : "*NetCat*" or startsWith(process.title, "nmap")')?.requirements,
-    ).toEqual([[["netcat", "nmap"]]]);
+    ).toEqual([[["netcat", '"nmap']]]);
     expect(prefilterOf('sequence [process where true] [network where x == "y"]')?.requirements).toEqual([
-      [["process"]],
-      [["network"], ["y"]],
+      [['"process"']],
+      [['"network"'], ['"y"']],
     ]);
+  });
+
+  it("anchors a literal on the quote of the side where the value must start or end with it", () => {
+    expect(prefilterOf('any where f : ("/tmp/*", "*/*sh", "a*bc?d", "*x*")')?.requirements).toEqual([
+      [['"/tmp/', 'sh"', '"a', "x"]],
+    ]);
+    expect(
+      prefilterOf('any where f like "ab*cdef" and endsWith(g, "sh") and stringContains(h, "zz")')?.requirements,
+    ).toEqual([[['cdef"'], ['sh"'], ["zz"]]]);
+    const filter = prefilterOf('any where process.name : ("nc", "/tmp/*")');
+    expect(filter?.mayMatch('{"process":{"name":"sync","args":["-nc"]}}')).toBe(false);
+    expect(filter?.mayMatch('{"process":{"name":"NC"}}')).toBe(true);
+    expect(filter?.mayMatch('{"process":{"name":"x/tmp/y"}}')).toBe(false);
+    expect(filter?.mayMatch('{"process":{"name":"/TMP/y"}}')).toBe(true);
   });
 
   it("gives nothing where a query can match without a literal", () => {
@@ -45,7 +59,24 @@ describe("compilePrefilter", () => {
 
 // ------------------------------------------------------------ prefiltered and full runs agree
 
-const words = ["nc", "NC", "ncat", "bash", "/bin/sh", "/usr/bin/nc", "ſh", "K", "ΟΔΟΣ", 'a"b', "c\\d", "100", "true"];
+const words = [
+  "nc",
+  "NC",
+  "ncat",
+  "sync",
+  "xnc",
+  "bash",
+  "/bin/sh",
+  "/usr/bin/nc",
+  "sh",
+  "ſh",
+  "K",
+  "ΟΔΟΣ",
+  'a"b',
+  "c\\d",
+  "100",
+  "true",
+];
 const scalar = fc.oneof(
   fc.constantFrom(...words),
   fc.constantFrom(100, 1e2, 0, 3.5, true, false, null),
@@ -82,6 +113,8 @@ const condition: fc.Arbitrary<string> = fc.letrec((tie) => ({
     literal.map((text) => `process.name : "${text}"`),
     literal.map((text) => `process.name : "*${text}"`),
     literal.map((text) => `process.args like~ "${text}*"`),
+    literal.map((text) => `process.args : "${text}?"`),
+    literal.map((text) => `process.name like "*${text}"`),
     fc.tuple(literal, literal).map(([a, b]) => `process.name in~ ("${a}", "${b}")`),
     literal.map((text) => `startsWith~(process.name, "${text}")`),
     literal.map((text) => `endsWith(process.args, "${text}")`),

@@ -9,9 +9,14 @@
  *   `endsWith`, `stringContains`, and the event category; and only with
  *   constants that cannot also match a number or boolean (no "100", no "true"),
  *   on fields whose type (if known) compares as text;
- * - a JSON string without escapes is its text verbatim, so a line without a
- *   backslash holds every string value as written. A line with a backslash
- *   always passes;
+ * - a JSON string without escapes is its text verbatim between quotes, so a
+ *   line without a backslash holds every string value as written, and a
+ *   literal that a value must equal, start or end with is searched with the
+ *   quote beside it (`"nc"`, `"/tmp/`, `sh"`), which rules out far more lines
+ *   than the bare text (`nc` is in `sync`). Only string values match these
+ *   conditions: the engine's pattern and string tests take strings alone, and
+ *   equality with non-numeric text takes no number or boolean. A line with a
+ *   backslash always passes;
  * - a case-insensitive literal is searched in the lowercased line, which is
  *   exact for ASCII; a line with other characters (which Unicode case
  *   folding may match in ways lowercasing does not: `ſ` and `s`) holds it;
@@ -68,11 +73,19 @@ class Deriver {
     return expr.value;
   }
 
-  /** The longest run of plain characters of a wildcard pattern, or null when there is none or it has escapes. */
+  /**
+   * The longest run of plain characters of a wildcard pattern, or null when there is none or it has escapes.
+   * A run at the pattern's start or end is anchored there, so it carries the value's quote on that side.
+   */
   private patternSegment(pattern: string): string | null {
     if (pattern.includes("\\")) return null;
+    const segments = pattern.split(/[*?]/);
     let best = "";
-    for (const segment of pattern.split(/[*?]/)) if (segment.length > best.length) best = segment;
+    segments.forEach((segment, index) => {
+      if (segment === "") return;
+      const anchored = `${index === 0 ? '"' : ""}${segment}${index === segments.length - 1 ? '"' : ""}`;
+      if (anchored.length > best.length) best = anchored;
+    });
     return best === "" ? null : best;
   }
 
@@ -100,13 +113,13 @@ class Deriver {
         const [field, constant] = expr.left.kind === "field" ? [expr.left, expr.right] : [expr.right, expr.left];
         const text = this.text(constant);
         if (!this.textField(field) || text === null) return NOTHING;
-        return this.clause([this.literal(text, expr.caseInsensitive)]);
+        return this.clause([this.literal(quoted(text), expr.caseInsensitive)]);
       }
       case "in": {
         if (expr.negated || !this.textField(expr.value)) return NOTHING;
         const texts = expr.list.map((item) => this.text(item));
         if (texts.length === 0 || texts.some((text) => text === null)) return NOTHING;
-        return this.clause(texts.map((text) => this.literal(text as string, expr.caseInsensitive)));
+        return this.clause(texts.map((text) => this.literal(quoted(text as string), expr.caseInsensitive)));
       }
       case "match": {
         if (expr.op === "regex" || !this.textField(expr.value)) return NOTHING;
@@ -114,7 +127,8 @@ class Deriver {
         for (const pattern of expr.patterns) {
           if (pattern.kind !== "literal" || typeof pattern.value !== "string") return NOTHING;
           const plain = !/[*?]/.test(pattern.value);
-          const segment = plain && expr.op === "seq" ? this.text(pattern) : this.patternSegment(pattern.value);
+          const segment =
+            plain && expr.op === "seq" ? quotedOrNull(this.text(pattern)) : this.patternSegment(pattern.value);
           if (segment === null) return NOTHING;
           clause.push(this.literal(segment, expr.op === "seq" || expr.caseInsensitive));
         }
@@ -126,8 +140,13 @@ class Deriver {
         const [field, argument, ...rest] = expr.args;
         if (!field || !argument || rest.length > 0 || !this.textField(field)) return NOTHING;
         if (argument.kind !== "literal" || typeof argument.value !== "string") return NOTHING;
-        const segment = name === "startsWith" ? argument.value : this.patternSegment(argument.value);
-        if (segment === null || segment === "") return NOTHING;
+        if (argument.value === "") return NOTHING;
+        const segment =
+          name === "startsWith"
+            ? `"${argument.value}`
+            : // Elasticsearch runs these two as wildcard queries, so `*` and `?` in the argument are wildcards.
+              this.patternSegment(name === "endsWith" ? `*${argument.value}` : `*${argument.value}*`);
+        if (segment === null) return NOTHING;
         return this.clause([this.literal(segment, expr.caseInsensitive)]);
       }
       default:
@@ -141,8 +160,17 @@ class Deriver {
     const category = filter.category;
     if (category === null || NUMERIC_OR_BOOLEAN.test(category)) return requirement;
     if (!this.textField({ kind: "field", path: categoryField, optional: false, span: filter.span })) return requirement;
-    return [[{ text: category, caseInsensitive: false }], ...requirement];
+    return [[{ text: quoted(category), caseInsensitive: false }], ...requirement];
   }
+}
+
+/** A whole string value as its JSON text holds it: between quotes. */
+function quoted(text: string): string {
+  return `"${text}"`;
+}
+
+function quotedOrNull(text: string | null): string | null {
+  return text === null ? null : quoted(text);
 }
 
 /** The clause that rules out most lines: fewest alternatives, then the longest shortest literal. */
