@@ -1,17 +1,10 @@
+import { isAscii } from "node:buffer";
 import type { LinePrefilter, PrefilterLiteral } from "../eql";
 
-/** The start of a file is passed on whole: the reader sniffs it (binary data, BOM, JSON array). */
-const UNFILTERED_HEAD_BYTES = 64 * 1024;
 /** Longer lines are passed on, so the reader still reports a line over its limit. */
 const LONGEST_FILTERED_LINE = 1024 * 1024;
-const NEWLINE = 0x0a;
-const BLANK_LINE = Buffer.from("\n");
+const BACKSLASH = 0x5c;
 const NON_ASCII = /[\x80-\xff]/g;
-
-export interface PrefilterCount {
-  /** Lines replaced by blank lines, never parsed. */
-  skipped: number;
-}
 
 /** A clause as searches: one per case mode, each a plain string (one literal) or a regex of alternatives. */
 type ClauseSearch = (string | RegExp)[];
@@ -52,131 +45,177 @@ function looksLikeObject(block: Buffer, from: number, to: number): boolean {
   return block[start] === 0x7b && block[end] === 0x7d;
 }
 
-/**
- * Which of a block's lines may match: the same decision as `prefilter.mayMatch` for each line,
- * taken by searching the whole block for each literal (native indexOf) instead of every line
- * for every literal. `ends[i]` is the offset of line i's newline.
- */
-export function linesThatMayMatch(prefilter: LinePrefilter, block: Buffer, ends: readonly number[]): Uint8Array {
-  const text = block.toString("latin1");
-  const lineCount = ends.length;
-  const lineOf = (position: number, from: number): number => {
-    let line = from;
-    while ((ends[line] as number) < position) line++;
-    return line;
-  };
-  /** Marks the lines holding `search`; after a hit the search goes on from the next line. */
-  const mark = (search: string | RegExp, into: Uint8Array): void => {
-    let line = 0;
-    if (typeof search === "string") {
-      for (let at = text.indexOf(search); at !== -1; ) {
-        line = lineOf(at, line);
-        into[line] = 1;
-        at = text.indexOf(search, (ends[line] as number) + 1);
-        line++;
-      }
-      return;
-    }
-    search.lastIndex = 0;
-    for (let match = search.exec(text); match !== null; match = search.exec(text)) {
-      line = lineOf(match.index, line);
-      into[line] = 1;
-      search.lastIndex = (ends[line] as number) + 1;
-      line++;
-    }
-  };
-
-  const keep = new Uint8Array(lineCount);
-  const escaped = new Uint8Array(lineCount);
-  mark("\\", escaped);
-  let nonAscii: Uint8Array | null = null;
-  const nonAsciiLines = (): Uint8Array => {
-    if (nonAscii === null) {
-      nonAscii = new Uint8Array(lineCount);
-      mark(NON_ASCII, nonAscii);
-    }
-    return nonAscii;
-  };
-  for (const clauses of prefilter.alternatives) {
-    let passing: Uint8Array | null = null;
-    for (const clause of clauses) {
-      const found = new Uint8Array(lineCount);
-      for (const search of clauseSearch(clause)) mark(search, found);
-      if (clause.some((literal) => literal.caseInsensitive)) {
-        // A case-insensitive literal may hide behind Unicode case folding in a non-ASCII line.
-        const wide = nonAsciiLines();
-        for (let line = 0; line < lineCount; line++) found[line] = (found[line] as number) | (wide[line] as number);
-      }
-      if (passing === null) passing = found;
-      else
-        for (let line = 0; line < lineCount; line++)
-          passing[line] = (passing[line] as number) & (found[line] as number);
-    }
-    if (passing === null) return keep.fill(1);
-    for (let line = 0; line < lineCount; line++) keep[line] = (keep[line] as number) | (passing[line] as number);
-  }
-  for (let line = 0; line < lineCount; line++) {
-    if (escaped[line] === 1) keep[line] = 1;
-    const from = line === 0 ? 0 : (ends[line - 1] as number) + 1;
-    const to = ends[line] as number;
-    if (to - from > LONGEST_FILTERED_LINE || !looksLikeObject(block, from, to)) keep[line] = 1;
-  }
-  return keep;
+/** Where the next hit of a search lies at or after `from` in `text`, or -1. */
+function nextHit(search: string | RegExp, text: string, from: number): number {
+  if (typeof search === "string") return text.indexOf(search, from);
+  search.lastIndex = from;
+  return search.exec(text)?.index ?? -1;
 }
 
+/** Below this share of lines left to decide, each is searched alone rather than the block from line to line. */
+const SPARSE = 0.25;
+
 /**
- * The events file with every NDJSON line that cannot match replaced by a
- * blank line, so line numbers stay true and the reader skips it without
- * JSON.parse. A JSON array, the file's first 64 KiB, lines that are not one
- * object (so the reader reports them), very long lines and gzip files are
- * passed on as they are.
+ * Marks in `into` the lines holding `search`. With `among`, only those lines
+ * are searched: the case-sensitive clauses, searched first over the whole
+ * block with native indexOf, leave fewer lines for a case-insensitive regex.
  */
-export async function* skipUnmatchableLines(
-  input: AsyncIterable<Uint8Array>,
-  prefilter: LinePrefilter,
-  count: PrefilterCount,
-): AsyncGenerator<Buffer> {
-  let passed = 0;
-  let filtering: boolean | null = null; // null: not decided until the first non-blank byte
-  let partial: Buffer = Buffer.alloc(0);
-  for await (const raw of input) {
-    const chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    if (filtering === null) {
-      if (chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b && passed === 0 && partial.length === 0) {
-        filtering = false; // gzip: the reader decompresses and reports it
-      } else {
-        const first = /[^\s\uFEFF\u00bb\u00bf\u00ef]/.exec(chunk.toString("latin1", 0, Math.min(chunk.length, 4096)));
-        if (first) filtering = first[0] !== "[";
-      }
+function mark(
+  search: string | RegExp,
+  text: string,
+  ends: readonly number[],
+  into: Uint8Array,
+  among: Uint8Array | null,
+): void {
+  const lineCount = ends.length;
+  const start = (line: number) => (line === 0 ? 0 : (ends[line - 1] as number) + 1);
+  if (among === null) {
+    // After a hit the search goes on from the next line.
+    let line = 0;
+    for (let at = nextHit(search, text, 0); at !== -1 && line < lineCount; ) {
+      while ((ends[line] as number) < at) line++;
+      into[line] = 1;
+      line++;
+      at = line < lineCount ? nextHit(search, text, start(line)) : -1;
     }
-    const block = partial.length === 0 ? chunk : Buffer.concat([partial, chunk]);
-    const last = block.lastIndexOf(NEWLINE);
-    if (last === -1) {
-      partial = block;
-      continue;
-    }
-    partial = block.subarray(last + 1);
-    const whole = block.subarray(0, last + 1);
-    if (filtering !== true || passed < UNFILTERED_HEAD_BYTES) {
-      passed += whole.length;
-      yield whole;
-      continue;
-    }
-    const ends: number[] = [];
-    for (let at = whole.indexOf(NEWLINE); at !== -1; at = whole.indexOf(NEWLINE, at + 1)) ends.push(at);
-    const keep = linesThatMayMatch(prefilter, whole, ends);
-    const pieces: Buffer[] = [];
-    let from = 0;
-    for (let line = 0; line < ends.length; line++) {
-      const to = (ends[line] as number) + 1;
-      if (keep[line] === 1) pieces.push(whole.subarray(from, to));
-      else {
-        count.skipped++;
-        pieces.push(BLANK_LINE);
-      }
-      from = to;
-    }
-    yield Buffer.concat(pieces);
+    return;
   }
-  if (partial.length > 0) yield partial;
+  let left = 0;
+  for (let line = 0; line < lineCount; line++) left += among[line] as number;
+  if (left < lineCount * SPARSE) {
+    for (let line = 0; line < lineCount; line++) {
+      if (among[line] !== 1) continue;
+      const lineText = text.slice(start(line), ends[line]);
+      if (nextHit(search, lineText, 0) !== -1) into[line] = 1;
+    }
+    return;
+  }
+  // The next hit found serves every line before it: each stretch of the block is searched once.
+  let hit = -2;
+  for (let line = 0; line < lineCount; line++) {
+    if (among[line] !== 1) continue;
+    const from = start(line);
+    if (hit !== -1 && hit < from) hit = nextHit(search, text, from);
+    if (hit !== -1 && hit < (ends[line] as number)) into[line] = 1;
+  }
+}
+
+/** Case-sensitive clauses first: their search is native indexOf, and what they rule out the regex never reads. */
+function searchOrder(clauses: readonly (readonly PrefilterLiteral[])[]): (readonly PrefilterLiteral[])[] {
+  const cost = (clause: readonly PrefilterLiteral[]) =>
+    (clause.some((literal) => literal.caseInsensitive) ? 2 : 0) + (clause.length > 1 ? 1 : 0);
+  return [...clauses].sort((a, b) => cost(a) - cost(b));
+}
+
+interface ClausePlan {
+  searches: ClauseSearch;
+  caseInsensitive: boolean;
+  /** Lines this clause was searched in so far, and how many held one of its literals. */
+  searched: number;
+  held: number;
+  /** Held by nearly every line searched, so it no longer pays for its search. */
+  dropped: boolean;
+}
+
+/** A clause is dropped when at least this share of this many lines held it. */
+const DROP_SHARE = 0.95;
+const DROP_AFTER_LINES = 4096;
+
+/**
+ * Which of each block's lines may match. Each clause is searched over the
+ * whole block (native indexOf, or one regex of its alternatives) instead of
+ * every line for every literal; case-sensitive clauses first, and later ones
+ * only in the lines still undecided.
+ *
+ * With `adaptive`, a clause that nearly every line holds is dropped after the
+ * first few thousand lines (a key name such as `"process"` or `"host"`, found
+ * in every event): searching it costs time and rules out almost nothing.
+ * Dropping a clause only lets more lines through to the parser and the query,
+ * so the results stay the same. Without it, the decision for each line is
+ * exactly `prefilter.mayMatch`.
+ */
+export class BlockPrefilter {
+  private readonly plans: ClausePlan[][];
+
+  constructor(
+    prefilter: LinePrefilter,
+    private readonly adaptive = true,
+  ) {
+    this.plans = prefilter.alternatives.map((clauses) =>
+      searchOrder(clauses).map((clause) => ({
+        searches: clauseSearch(clause),
+        caseInsensitive: clause.some((literal) => literal.caseInsensitive),
+        searched: 0,
+        held: 0,
+        dropped: false,
+      })),
+    );
+  }
+
+  /** 1 for each line of `block` that may match; `ends[i]` is the offset of line i's newline. */
+  select(block: Buffer, ends: readonly number[]): Uint8Array {
+    const lineCount = ends.length;
+    let text: string | null = null;
+    const textOf = (): string => {
+      text ??= block.toString("latin1");
+      return text;
+    };
+    // Lowercasing is case folding only for ASCII; a line with other bytes may hold any case-insensitive literal.
+    let nonAscii: Uint8Array | null = isAscii(block) ? new Uint8Array(0) : null;
+    const nonAsciiLines = (): Uint8Array => {
+      if (nonAscii === null) {
+        nonAscii = new Uint8Array(lineCount);
+        mark(NON_ASCII, textOf(), ends, nonAscii, null);
+      }
+      return nonAscii;
+    };
+
+    const keep = new Uint8Array(lineCount);
+    for (const plans of this.plans) {
+      let passing: Uint8Array | null = null;
+      for (const plan of plans) {
+        if (plan.dropped) continue;
+        const searched = passing === null ? lineCount : count(passing);
+        const found = new Uint8Array(lineCount);
+        for (const search of plan.searches) mark(search, textOf(), ends, found, passing);
+        if (plan.caseInsensitive) {
+          const wide = nonAsciiLines();
+          if (wide.length > 0)
+            for (let line = 0; line < lineCount; line++) found[line] = (found[line] as number) | (wide[line] as number);
+        }
+        if (passing === null) passing = found;
+        else
+          for (let line = 0; line < lineCount; line++)
+            passing[line] = (passing[line] as number) & (found[line] as number);
+        if (this.adaptive) this.tally(plan, searched, count(found));
+      }
+      if (passing === null) return keep.fill(1);
+      for (let line = 0; line < lineCount; line++) keep[line] = (keep[line] as number) | (passing[line] as number);
+    }
+    // A line with an escape may hold any literal in escaped form.
+    if (block.includes(BACKSLASH)) mark("\\", textOf(), ends, keep, null);
+    for (let line = 0; line < lineCount; line++) {
+      const from = line === 0 ? 0 : (ends[line - 1] as number) + 1;
+      const to = ends[line] as number;
+      if (to - from > LONGEST_FILTERED_LINE || !looksLikeObject(block, from, to)) keep[line] = 1;
+    }
+    return keep;
+  }
+
+  private tally(plan: ClausePlan, searched: number, held: number): void {
+    plan.searched += searched;
+    plan.held += held;
+    if (plan.searched >= DROP_AFTER_LINES && plan.held >= plan.searched * DROP_SHARE) plan.dropped = true;
+  }
+}
+
+function count(marks: Uint8Array): number {
+  let total = 0;
+  for (let index = 0; index < marks.length; index++) total += marks[index] as number;
+  return total;
+}
+
+/** The lines of one block that may match, decided exactly as `prefilter.mayMatch` decides each line. */
+export function linesThatMayMatch(prefilter: LinePrefilter, block: Buffer, ends: readonly number[]): Uint8Array {
+  return new BlockPrefilter(prefilter, false).select(block, ends);
 }

@@ -57,7 +57,7 @@ async function* limitBody(body: AsyncIterable<Buffer>, limit: number): AsyncGene
 }
 
 /** How much of the (decompressed) body is inspected for binary content. */
-const SNIFF_BYTES = 1024;
+export const SNIFF_BYTES = 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -186,7 +186,7 @@ async function* gunzip(compressed: AsyncIterable<Buffer>): AsyncGenerator<Buffer
   }
 }
 
-function looksBinary(head: Buffer): boolean {
+export function looksBinary(head: Buffer): boolean {
   if (head.includes(0)) return true;
   try {
     // stream: true leaves a character cut at the sniff boundary pending instead of calling it invalid.
@@ -210,7 +210,7 @@ function describeType(value: unknown): string {
  * Parses one line or array element. `line`/`column` say where `text` starts in
  * the file; V8's "at position N" is turned into a file line and column.
  */
-function parseItem(text: string, line: number, column: number): ReadEventItem {
+export function parseItem(text: string, line: number, column: number): ReadEventItem {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -286,7 +286,7 @@ function countNewlines(text: string): number {
   return count;
 }
 
-function tooLong(maxLineBytes: number, what: string): string {
+export function tooLong(maxLineBytes: number, what: string): string {
   return `${what} is longer than the ${formatBytes(maxLineBytes)} limit; skipped`;
 }
 
