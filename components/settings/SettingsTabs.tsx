@@ -4,16 +4,18 @@ import { useSearchParams } from "next/navigation";
 import { type KeyboardEvent, useRef, useState } from "react";
 import { AccountSection } from "./AccountSection";
 import { AuditSection } from "./AuditSection";
+import { FieldMappingSection } from "./FieldMappingSection";
 import { NotificationsSection } from "./notifications/NotificationsSection";
 import { TokensSection } from "./TokensSection";
 import { UsersSection } from "./UsersSection";
 
-type TabId = "users" | "tokens" | "notifications" | "audit" | "account";
+type TabId = "users" | "tokens" | "notifications" | "mapping" | "audit" | "account";
 
 const ADMIN_TABS: { id: TabId; label: string }[] = [
   { id: "users", label: "Users" },
   { id: "tokens", label: "API tokens" },
   { id: "notifications", label: "Notifications" },
+  { id: "mapping", label: "Field mapping" },
   { id: "audit", label: "Audit log" },
   { id: "account", label: "My account" },
 ];
@@ -78,6 +80,7 @@ export function SettingsTabs({
       <div role="tabpanel" id={`panel-${active}`} aria-labelledby={`tab-${active}`}>
         {active === "users" ? <UsersSection currentUserId={user.id} /> : null}
         {active === "tokens" ? <TokensSection /> : null}
+        {active === "mapping" ? <FieldMappingSection /> : null}
         {active === "notifications" ? <NotificationsSection /> : null}
         {active === "audit" ? <AuditSection /> : null}
         {active === "account" ? <AccountSection user={user} /> : null}

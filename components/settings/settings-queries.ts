@@ -217,3 +217,31 @@ export function useChangePassword() {
     onSettled: () => client.invalidateQueries({ queryKey: ["audit"] }),
   });
 }
+
+// ---------------------------------------------------------------- field mapping
+
+const FieldMappingSchema = z.object({
+  mapping: z.record(z.string(), z.unknown()).nullable(),
+  fields: z.number(),
+  updatedAt: z.coerce.date().nullable(),
+});
+export type FieldMappingView = z.infer<typeof FieldMappingSchema>;
+const FIELD_MAPPING_URL = "/api/settings/field-mapping";
+const fieldMappingKey = ["field-mapping"] as const;
+
+/** The Elasticsearch mapping detection, previews and hunts compare fields by. */
+export function useFieldMapping() {
+  return useQuery({ queryKey: fieldMappingKey, queryFn: () => call(FIELD_MAPPING_URL, FieldMappingSchema) });
+}
+
+/** Stores a mapping (any JSON value: the server says what is wrong with it), or removes it with null. */
+export function useSaveFieldMapping() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (mapping: unknown) => call(FIELD_MAPPING_URL, FieldMappingSchema, { method: "PUT", body: { mapping } }),
+    onSuccess: (view) => {
+      client.setQueryData(fieldMappingKey, view);
+      void client.invalidateQueries({ queryKey: ["audit"] });
+    },
+  });
+}

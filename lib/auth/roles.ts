@@ -26,6 +26,7 @@ export const PERMISSIONS = [
   "tokens:manage",
   "audit:read",
   "notifications:manage",
+  "settings:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -1,5 +1,14 @@
 import { scanStoredEvents } from "@/lib/db/events";
-import { compile, compilePrefilter, createRunner, type EqlEvent, type EqlResult, isMissingEvent } from "@/lib/eql";
+import { storedFieldTypes } from "@/lib/db/field-mapping";
+import {
+  compile,
+  compilePrefilter,
+  createRunner,
+  type EqlEvent,
+  type EqlResult,
+  type FieldTypes,
+  isMissingEvent,
+} from "@/lib/eql";
 import { Histogram, type HistogramBucket } from "./histogram";
 import { type HuntLimits, huntLimits } from "./limits";
 import { type HuntScope, huntWhere } from "./request";
@@ -64,6 +73,8 @@ export interface HuntOutcome extends HuntCount {
 
 export interface HuntScanOptions {
   range: { from: Date; to: Date };
+  /** How fields compare; by default the ECS types with the stored field mapping (Settings) over them. */
+  fieldTypes?: FieldTypes;
   signal?: AbortSignal;
   limits?: HuntLimits;
   /** End the scan once this many results are found (the results so far stay exact: the runner's order). */
@@ -107,6 +118,7 @@ export async function* huntResults(
     eventCategoryField: scope.eventCategoryField,
     timestampField: scope.timestampField,
     ...(scope.tiebreakerField ? { tiebreakerField: scope.tiebreakerField } : {}),
+    fieldTypes: options.fieldTypes ?? (await storedFieldTypes()),
   };
   const compiled = compile(scope.query, eqlOptions);
   const runner = createRunner(compiled);

@@ -2,12 +2,14 @@ import type { AlertDraft } from "../db/alerts";
 import { type SourceDelta, StagedRows, type StoredBatch, storeBatch } from "../db/batch-writer";
 import { findEventsBetween } from "../db/events";
 import { loadActiveExceptions } from "../db/exceptions";
+import { storedFieldTypes } from "../db/field-mapping";
 import { findStoredProcesses } from "../db/processes";
 import { listEnabledDetectionRules } from "../db/rules";
 import { createUpload, type UploadReport } from "../db/uploads";
 import { alertDraft, type MatchedEvent } from "../detection/alert-draft";
 import { type Detection, type DetectionRule, Detector } from "../detection/detector";
 import { AncestryTracker } from "../enrich/ancestry";
+import type { FieldTypes } from "../eql";
 import { isCanonicalJson } from "../events/canonical-json";
 import type { EventFormat } from "../events/formats/types";
 import { normalizeEvents, type StreamFormat } from "../events/normalize";
@@ -49,6 +51,8 @@ export interface IngestOptions {
   rules?: DetectionRule[];
   /** False-positive exceptions; by default the active ones stored for those rules. */
   exceptions?: ActiveExceptions;
+  /** How fields compare; by default the ECS types with the stored field mapping (Settings) over them. */
+  fieldTypes?: FieldTypes;
 }
 
 type Json = Record<string, unknown>;
@@ -110,7 +114,9 @@ export async function ingestEvents(input: AsyncIterable<Uint8Array>, options: In
         new Date(),
       )),
   );
-  const run = new IngestRun(uploadId, options, new Detector(rules), exceptions, counter);
+  // Fields compare by their ECS types, and by the admin's Elasticsearch mapping (Settings) where it names them.
+  const fieldTypes = options.fieldTypes ?? (await storedFieldTypes());
+  const run = new IngestRun(uploadId, options, new Detector(rules, { fieldTypes }), exceptions, counter);
   try {
     const limit = options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
     // The limit holds for the bytes sent and again for the bytes they decompress to.

@@ -4,6 +4,7 @@ import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
 import { guard } from "@/lib/auth/guard";
 import { iterateStoredEvents } from "@/lib/db/events";
+import { storedFieldTypes } from "@/lib/db/field-mapping";
 import { findUpload } from "@/lib/db/uploads";
 import { previewQuery } from "@/lib/detection/preview";
 import { isEqlError } from "@/lib/eql";
@@ -37,6 +38,8 @@ export async function POST(request: Request): Promise<NextResponse> {
         eventCategoryField: input.eventCategoryField,
         timestampField: input.timestampField,
         tiebreakerField: input.tiebreakerField,
+        // As detection at ingest compares them: ECS types, and the stored field mapping over them.
+        fieldTypes: await storedFieldTypes(),
       },
       iterateStoredEvents(input.uploadId ? { uploadId: input.uploadId } : { from, to }),
       input.limit,
