@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { setUpTestDatabase } from "../../db/test-database-hooks";
@@ -104,5 +107,40 @@ describe("keelwatch hunt", () => {
     expect(time.err).toContain(
       '--from must be an ISO-8601 time (2026-11-20T10:00:00Z) or now-N with s, m, h or d, not "yesterday"',
     );
+  });
+
+  it("compares fields by the types of --mapping FILE", async () => {
+    const builds = ["1.10.2", "1.4.9"].map((build, index) => ({
+      "@timestamp": `2026-11-22T10:00:0${index}Z`,
+      event: { category: ["process"], type: ["start"], action: "exec" },
+      agent: { build },
+      process: { name: "agent", entity_id: `agent-${index}` },
+    }));
+    await ingestEvents(bytes(builds.map((event) => JSON.stringify(event)).join("\n")), {
+      fileName: "builds.ndjson",
+      format: "ecs",
+      createdById: null,
+      rules: [],
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-hunt-mapping-"));
+    const mapping = path.join(dir, "mapping.json");
+    fs.writeFileSync(
+      mapping,
+      JSON.stringify({ properties: { agent: { properties: { build: { type: "version" } } } } }),
+    );
+    const args = ["--query", 'process where agent.build > "1.5.0"', "--from", "2026-11-22T09:00:00Z"];
+    try {
+      // As text, "1.10.2" sorts before "1.5.0"; as a version it is later.
+      expect((await hunt([...args, "--to", "2026-11-22T11:00:00Z"])).out).toBe("");
+      const typed = await hunt([...args, "--to", "2026-11-22T11:00:00Z", "--mapping", mapping]);
+      expect(typed.code).toBe(0);
+      expect(JSON.parse(typed.out).process.entity_id).toBe("agent-0");
+      fs.writeFileSync(mapping, "{ nope");
+      const unreadable = await hunt([...args, "--mapping", mapping]);
+      expect(unreadable.code).toBe(2);
+      expect(unreadable.err).toContain("mapping.json: not JSON");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

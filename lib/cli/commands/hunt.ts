@@ -6,11 +6,12 @@ import { csvRecord, ndjsonRecord } from "../../export";
 import { HUNT_EXPORT_COLUMNS, type HuntExportLine, huntResultDocument } from "../../hunt/export";
 import { HuntScopeSchema, huntRange } from "../../hunt/request";
 import { huntResults } from "../../hunt/run";
+import { fieldTypesOption } from "../field-types-option";
 import type { CliCommand, CliIO } from "../io";
 import { UsageError } from "../io";
 
 const help = `Usage: keelwatch hunt --query 'EQL' [--from TIME] [--to TIME] [--container ID] [--host NAME]
-                      [--upload ID] [--format ndjson|csv]
+                      [--upload ID] [--format ndjson|csv] [--mapping FILE]
 
 Runs an EQL query over the events stored in the database, with the same engine and semantics as the rules,
 and prints the results as they are found:
@@ -21,6 +22,9 @@ and prints the results as they are found:
 TIME is ISO-8601 (2026-11-20T10:00:00Z) or now-N with s, m, h or d (now-7d). The range defaults to the last
 24 hours before --to (default now). --container, --host and --upload keep only that container.id, host.name
 or upload's events. One line to stderr at the end: "hunt: N results, N events scanned in T s".
+Fields compare by type, as in the app: ECS fields by their ECS type, and every field of the field mapping stored
+in Settings by its own. --mapping FILE (an Elasticsearch mapping: the JSON of GET <index>/_mapping) takes the
+stored mapping's place for this hunt.
 Limits (as for the web app): KEELWATCH_HUNT_TIME_LIMIT_MS (30000), KEELWATCH_HUNT_MAX_EVENTS (2000000) and
 KEELWATCH_HUNT_MAX_HELD (200000 partial sequences or sample keys). A hunt cut at a limit prints the results found
 so far and the reason on stderr, and exits 3.
@@ -64,6 +68,7 @@ export const huntCommand: CliCommand = {
           host: { type: "string" },
           upload: { type: "string" },
           format: { type: "string" },
+          mapping: { type: "string" },
         },
         strict: true,
         allowPositionals: false,
@@ -92,7 +97,9 @@ export const huntCommand: CliCommand = {
     if (typeof range === "string") throw new UsageError(`--from ${range.slice("from ".length)}`);
     applyMigrations(databaseFile(databaseUrl(io.env), io.cwd));
 
-    const results = huntResults(scope, { range });
+    // --mapping FILE in place of the stored mapping (Settings); without it, the stored one, as the Hunt page.
+    const fieldTypes = values.mapping === undefined ? undefined : fieldTypesOption(values.mapping, io);
+    const results = huntResults(scope, { range, ...(fieldTypes ? { fieldTypes } : {}) });
     let next: Awaited<ReturnType<typeof results.next>>;
     try {
       next = await results.next();
