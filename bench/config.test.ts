@@ -6,9 +6,11 @@ describe("bench config", () => {
     const config = readConfig({});
     expect(config).toMatchObject({
       quick: false,
-      parts: ["engine", "scaling", "alerts", "investigate", "cli"],
+      parts: ["engine", "scaling", "alerts", "investigate", "cli", "eql"],
       investigateEvents: 1_000_000,
       investigate: ["session", "timeline", "hunt", "sequence"],
+      eqlScales: [200_000, 1_000_000],
+      eqlRounds: 3,
       events: 1_000_000,
       scales: [1_000_000, 2_000_000, 4_000_000],
       ingestScales: [125_000, 250_000, 500_000],

@@ -12,7 +12,7 @@
 import { INVESTIGATE_MEASUREMENTS, type InvestigateMeasurement } from "./investigate-parts";
 import { parseScales } from "./stats";
 
-export const BENCH_PARTS = ["engine", "scaling", "alerts", "investigate", "cli"] as const;
+export const BENCH_PARTS = ["engine", "scaling", "alerts", "investigate", "cli", "eql"] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchConfig {
@@ -25,6 +25,9 @@ export interface BenchConfig {
   scales: number[];
   ingestScales: number[];
   gzipScales: number[];
+  /** eql part: keelwatch eql end to end at these sizes, this many alternating rounds */
+  eqlScales: number[];
+  eqlRounds: number;
   /** alerts part */
   alerts: number;
   samples: number;
@@ -37,12 +40,14 @@ export interface BenchConfig {
 }
 
 export const ENV_HELP = `Environment (defaults in brackets; BENCH_QUICK=1 gives the quick values):
-  BENCH_PARTS          engine,scaling,alerts,investigate,cli [all]
+  BENCH_PARTS          engine,scaling,alerts,investigate,cli,eql [all]
   BENCH_EVENTS         events per engine pass [1e6; quick 1e5]
   BENCH_INGEST_EVENTS  in-process ingest of the engine part [2e5; quick 2e4]
   BENCH_SCALES         keelwatch eql / detect sizes [1e6,2e6,4e6; quick 5e4,1e5]
   BENCH_INGEST_SCALES  HTTP ingest sizes [1.25e5,2.5e5,5e5; quick 2.5e4,5e4]; "none" to skip
   BENCH_GZIP_SCALES    HTTP ingest of the gzipped file [5e5; quick 5e4]; "none" to skip
+  BENCH_EQL_SCALES     keelwatch eql end to end against the floor [2e5,1e6; quick 5e4,1e5]
+  BENCH_EQL_ROUNDS     alternating rounds of the eql part [3; quick 1]
   BENCH_ALERTS         alerts seeded for the API part [1e6; quick 5e4]
   BENCH_SAMPLES        timed requests per API case [40; quick 10]
   BENCH_BROWSER_LOADS  page loads timed in Chromium [4; quick 2]
@@ -101,6 +106,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
     scales: scales(env, "BENCH_SCALES", quick ? "5e4,1e5" : "1e6,2e6,4e6"),
     ingestScales: scales(env, "BENCH_INGEST_SCALES", quick ? "2.5e4,5e4" : "1.25e5,2.5e5,5e5"),
     gzipScales: scales(env, "BENCH_GZIP_SCALES", quick ? "5e4" : "5e5"),
+    eqlScales: scales(env, "BENCH_EQL_SCALES", quick ? "5e4,1e5" : "2e5,1e6"),
+    eqlRounds: positive(env, "BENCH_EQL_ROUNDS", quick ? 1 : 3),
     alerts: positive(env, "BENCH_ALERTS", quick ? 50_000 : 1_000_000),
     samples: positive(env, "BENCH_SAMPLES", quick ? 10 : 40),
     browserLoads: positive(env, "BENCH_BROWSER_LOADS", quick ? 2 : 4),

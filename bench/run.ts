@@ -7,7 +7,9 @@
  *   sizes, as separate processes against the real CLI and server — bench/scaling.ts;
  * - alerts: the alerts API and the alerts page with 1M alerts stored — bench/alerts-api.ts;
  * - investigate: session view, timeline and hunts with 1M events stored (issue 24) — bench/investigate.ts;
- * - cli: `keelwatch --help` against `node -e 0`, start-up alone — bench/cli-start.ts.
+ * - cli: `keelwatch --help` against `node -e 0`, start-up alone — bench/cli-start.ts;
+ * - eql: `keelwatch eql` end to end with the seed rules' queries and a query with
+ *   no usable literal, against read + JSON.parse of the same file — bench/eql-cli.ts.
  *
  * The server parts serve the existing production build (.next): build first.
  * A part that fails is reported as such and the others still run. Results are
@@ -21,6 +23,7 @@ import { runAlertsApi } from "./alerts-api";
 import { cliStartSection, measureCliStart } from "./cli-start";
 import { type BenchConfig, ENV_HELP, readConfig } from "./config";
 import { runEngine } from "./engine";
+import { EQL_SEED_RULES, eqlCliSection, NO_LITERAL_QUERY, runEqlCli } from "./eql-cli";
 import { runInvestigate } from "./investigate";
 import { timed } from "./measure-child";
 import { machineInfo, runHeading } from "./report";
@@ -68,6 +71,8 @@ function settingsText(config: BenchConfig): string {
     `BENCH_SCALES=${list(config.scales)}`,
     `BENCH_INGEST_SCALES=${list(config.ingestScales)}`,
     `BENCH_GZIP_SCALES=${list(config.gzipScales)}`,
+    `BENCH_EQL_SCALES=${list(config.eqlScales)}`,
+    `BENCH_EQL_ROUNDS=${config.eqlRounds}`,
     `BENCH_ALERTS=${config.alerts}`,
     `BENCH_SAMPLES=${config.samples}`,
     config.parts.includes("investigate") ? `BENCH_INVESTIGATE_EVENTS=${config.investigateEvents}` : null,
@@ -139,6 +144,7 @@ async function main(): Promise<void> {
   const sizes = [
     ...(config.parts.includes("engine") ? [config.events, config.ingestEvents] : []),
     ...(config.parts.includes("scaling") ? [1, ...config.scales, ...config.ingestScales, ...config.gzipScales] : []),
+    ...(config.parts.includes("eql") ? [1, ...config.eqlScales] : []),
   ];
   if (sizes.length > 0) await timed("events files", () => ensureScaleFiles([...new Set(sizes)], ROOT));
 
@@ -206,6 +212,23 @@ async function main(): Promise<void> {
 
   if (config.parts.includes("cli")) {
     outputs.push(await runPart("cli", async () => fromSections(cliStartSection(measureCliStart(ROOT)))));
+  }
+
+  if (config.parts.includes("eql")) {
+    outputs.push(
+      await runPart("eql", async () => {
+        const files = await ensureScaleFiles([1, ...config.eqlScales], ROOT);
+        const seeds = rules.filter((rule) => (EQL_SEED_RULES as readonly string[]).includes(rule.name));
+        const cases = [
+          ...seeds.map((rule) => ({ name: rule.name, query: rule.query, seed: true })),
+          { name: "no usable literal", query: NO_LITERAL_QUERY, seed: false },
+        ];
+        const sized = new Map(config.eqlScales.map((events) => [events, files.get(events) as string]));
+        return fromSections(
+          eqlCliSection(await runEqlCli({ root: ROOT, files: sized, cases, rounds: config.eqlRounds })),
+        );
+      }),
+    );
   }
 
   const verdicts = outputs.flatMap((output) => output.verdicts);
