@@ -15,7 +15,9 @@ export async function SettingsPage() {
       <PageHeader
         title="Settings"
         description={
-          isAdmin ? "Users, roles, API tokens, notifications, the field mapping, the audit log and your account." : "Your account."
+          isAdmin
+            ? "Users, roles, API tokens, notifications, the field mapping, the audit log and your account."
+            : "Your account."
         }
       />
       <SettingsTabs
