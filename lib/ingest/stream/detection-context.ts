@@ -1,17 +1,20 @@
 import { prisma } from "../../db/client";
 import { databaseUrl } from "../../db/config";
 import { loadActiveExceptions } from "../../db/exceptions";
+import { storedFieldTypes } from "../../db/field-mapping";
 import { listEnabledDetectionRules } from "../../db/rules";
 import type { DetectionRule } from "../../detection/detector";
+import type { FieldTypes } from "../../eql";
 import { type CompiledExceptions, compileExceptions } from "../../exceptions";
 
 /**
- * The rules and exceptions a group of sensor pushes runs with, read once and
+ * The rules, exceptions and field types a group of sensor pushes runs with, read once and
  * kept while they cannot have changed. Reading them (two Prisma queries and
  * more) cost about 8 ms a push in a scratch measurement, several times the
  * push itself. What they depend on moves the `detection.version` counter
- * (triggers on every rule, exception and value-list table: migration
- * 20261206160000_detection_version), so one small read says whether the kept
+ * (triggers on every rule, exception and value-list table, and on the field
+ * mapping setting: migrations 20261206160000_detection_version and
+ * 20261206170000_field_mapping_version), so one small read says whether the kept
  * copy still holds; the first expiry of an exception ends it too. Another
  * instance's edits move the same counter, so instances never disagree for
  * longer than one push takes.
@@ -19,6 +22,8 @@ import { type CompiledExceptions, compileExceptions } from "../../exceptions";
 export interface DetectionContext {
   rules: DetectionRule[];
   exceptions: CompiledExceptions;
+  /** one object for as long as the copy is kept, so compiled queries are shared (compile-cache.ts) */
+  fieldTypes: FieldTypes;
 }
 
 /** Even unchanged, the kept copy is read again after this long (a safety net, not the mechanism). */
@@ -55,7 +60,16 @@ export async function detectionContext(now = Date.now()): Promise<DetectionConte
     Number.POSITIVE_INFINITY,
     ...active.items.map((item) => item.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY),
   );
-  kept = { database, version, loadedAt: now, validUntil: firstExpiry, rules, exceptions: compileExceptions(active) };
+  const fieldTypes = await storedFieldTypes();
+  kept = {
+    database,
+    version,
+    loadedAt: now,
+    validUntil: firstExpiry,
+    rules,
+    exceptions: compileExceptions(active),
+    fieldTypes,
+  };
   return kept;
 }
 

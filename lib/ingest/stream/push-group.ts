@@ -47,7 +47,7 @@ export async function ingestPushGroup(
   pushes: readonly ReadPush[],
   at: number,
 ): Promise<UploadReport[]> {
-  const { rules, exceptions } = await detectionContext(at);
+  const { rules, exceptions, fieldTypes } = await detectionContext(at);
   // Each push's lines follow the previous push's in the group: line L of push k is starts[k] + L.
   const starts: number[] = [];
   let next = 0;
@@ -91,7 +91,7 @@ export async function ingestPushGroup(
   const run = new IngestRun(
     stream.uploadId,
     { fileName: "stream", format: "auto" },
-    new Detector(rules),
+    new Detector(rules, { fieldTypes }),
     exceptions,
     counter,
     {

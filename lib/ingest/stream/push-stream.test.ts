@@ -7,6 +7,7 @@ import { issueApiToken } from "../../auth/api-tokens";
 import { apiRequest, TEST_ORIGIN } from "../../auth/test-helpers";
 import { prisma } from "../../db/client";
 import { createExceptionItem } from "../../db/exceptions";
+import { storeFieldMapping } from "../../db/field-mapping";
 import { type SourceSummary, sourceHealth } from "../../db/sources";
 import { setUpTestDatabase } from "../../db/test-database-hooks";
 
@@ -162,6 +163,36 @@ describe("sensor pushes (POST /api/events with a token and no filename)", () => 
     const report = await (await POST(push(JSON.stringify(next)))).json();
     expect(report.alerts).toMatchObject({ suppressedByException: 1 });
     expect(report.alerts.byRule["Shell from Falco"]).toBeUndefined();
+  });
+
+  it("a field mapping stored after a push decides how the next push's fields compare", async () => {
+    await prisma().rule.create({
+      data: {
+        id: "stream-test-build",
+        name: "Agent build after 1.5.0",
+        description: "test",
+        // As text "1.10.2" < "1.5.0"; as versions it is greater.
+        query: 'process where agent.build > "1.5.0"',
+        severity: "low",
+        riskScore: 21,
+      },
+    });
+    const agent = (second: number) => ({
+      "@timestamp": `2026-12-06T11:00:0${second}Z`,
+      event: { category: ["process"], type: ["start"], action: "exec" },
+      agent: { build: "1.10.2" },
+      process: { name: "agent", entity_id: `agent-${second}` },
+    });
+    const before = await (await POST(push(JSON.stringify(agent(1))))).json();
+    expect(before.alerts.byRule["Agent build after 1.5.0"]).toBeUndefined();
+    await storeFieldMapping({ mappings: { properties: { agent: { properties: { build: { type: "version" } } } } } });
+    try {
+      const after = await (await POST(push(JSON.stringify(agent(2))))).json();
+      expect(after.alerts.byRule["Agent build after 1.5.0"]).toBe(1);
+    } finally {
+      await storeFieldMapping(null);
+      await prisma().rule.delete({ where: { id: "stream-test-build" } });
+    }
   });
 
   it("reads gzip bodies and refuses a push over KEELWATCH_MAX_PUSH_BYTES with a clear 413", async () => {
