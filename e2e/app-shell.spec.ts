@@ -5,7 +5,7 @@ test("the dashboard shows the app shell and a healthy server", async ({ page }) 
   await signInAsAdmin(page);
   await expect(page).toHaveTitle("Dashboard · Keelwatch");
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const section of ["Dashboard", "Alerts", "Rules", "Exceptions", "Uploads", "Settings"]) {
+  for (const section of ["Dashboard", "Alerts", "Rules", "Exceptions", "Uploads", "Sources", "Settings"]) {
     await expect(nav.getByRole("link", { name: section })).toBeVisible();
   }
   await expect(page.getByTestId("server-status")).toHaveText("ok");
@@ -21,6 +21,7 @@ test("navigation leads to each section and marks the current one", async ({ page
     ["Rules", "/rules"],
     ["Exceptions", "/exceptions"],
     ["Uploads", "/uploads"],
+    ["Sources", "/sources"],
     ["Settings", "/settings"],
     ["API reference", "/api-docs"],
   ] as const) {

@@ -1,6 +1,7 @@
 "use client";
 
 import { EventStorage } from "@/components/system/EventStorage";
+import { SilentSources } from "@/components/system/SilentSources";
 import { useSystemHealth } from "./queries";
 
 export function SystemStatus() {
@@ -42,6 +43,7 @@ export function SystemStatus() {
           <dd className="font-medium">{health.data.version}</dd>
         </div>
       </dl>
+      <SilentSources />
       <EventStorage />
     </div>
   );

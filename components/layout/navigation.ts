@@ -6,6 +6,7 @@ export const NAVIGATION = [
   { href: "/rules", label: "Rules" },
   { href: "/exceptions", label: "Exceptions" },
   { href: "/uploads", label: "Uploads" },
+  { href: "/sources", label: "Sources" },
   { href: "/settings", label: "Settings" },
   { href: "/api-docs", label: "API reference" },
 ] as const;
