@@ -1,13 +1,15 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { signInAsAdmin } from "./helpers";
 import { ensureBuiltinRules } from "./seed-rules";
+import { createIngestToken, push } from "./sensor-push";
 
 /**
  * Falco's own alerts, as Falco writes them (e2e/fixtures/sensors/falco-alerts.ndjson), become Keelwatch alerts
  * through the built-in "Falco alert" promotion rule: named after the Falco rule, with the severity its priority maps
- * to, and an exception written from one silences the next.
+ * to, and an exception written from one silences the next. They arrive as a sensor sends them: pushed with an ingest
+ * token to POST /api/events without a file name.
  */
 const FALCO_LINES = readFileSync(path.join(import.meta.dirname, "fixtures", "sensors", "falco-alerts.ndjson"), "utf8")
   .trim()
@@ -23,25 +25,19 @@ function falcoLine(index: number, containerId: string, minutes: number): string 
   return JSON.stringify({ ...alert, time, output_fields: { ...alert.output_fields, "container.id": containerId } });
 }
 
-async function push(page: Page, origin: string, lines: string[]) {
-  const response = await page.request.post("/api/events?filename=falco-e2e.ndjson", {
-    headers: { origin, "content-type": "application/x-ndjson" },
-    data: `${lines.join("\n")}\n`,
-  });
-  expect(response.status()).toBe(200);
-  return (await response.json()) as { alerts: { created: number; suppressedByException: number } };
-}
-
 test("Falco's alerts are promoted with their Falco rule and severity; an exception from one silences the next", async ({
   page,
+  request,
 }) => {
   test.setTimeout(90_000);
   await signInAsAdmin(page);
   const origin = new URL(page.url()).origin;
   await ensureBuiltinRules(page.request, origin);
   const containerId = Date.now().toString(16).padStart(12, "0").slice(-12);
+  const token = await createIngestToken(page.request, origin, `falco-alerts-${containerId}`);
+  const pushLines = (lines: string[]) => push(request, token.token, `${lines.join("\n")}\n`);
 
-  const first = await push(page, origin, [falcoLine(0, containerId, 0), falcoLine(1, containerId, 0)]);
+  const first = await pushLines([falcoLine(0, containerId, 0), falcoLine(1, containerId, 0)]);
   expect(first.alerts.created).toBe(2);
 
   await page.goto(`/alerts?container=${containerId}`);
@@ -68,7 +64,7 @@ test("Falco's alerts are promoted with their Falco rule and severity; an excepti
 
   // The same Falco alert ten minutes later (past the promotion rule's 5-minute suppression) raises nothing; another
   // Falco rule in the same container still does.
-  const next = await push(page, origin, [falcoLine(0, containerId, 10), falcoLine(1, containerId, 10)]);
+  const next = await pushLines([falcoLine(0, containerId, 10), falcoLine(1, containerId, 10)]);
   expect(next.alerts.suppressedByException).toBe(1);
   expect(next.alerts.created).toBe(1);
 });

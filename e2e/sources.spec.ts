@@ -1,0 +1,141 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { signInAsAdmin } from "./helpers";
+import { ensureBuiltinRules } from "./seed-rules";
+import { createIngestToken, push } from "./sensor-push";
+
+/**
+ * Sensors push to POST /api/events with an ingest token and no file name: single Falco alerts one POST each (as
+ * Falcosidekick's webhook output sends them) and small NDJSON batches (as Fluent Bit and Vector do). Their pushes
+ * are one stream per token, shown on the Sources page instead of Uploads, and the promotion rule's suppression folds
+ * repeats of one Falco alert into one Keelwatch alert with a count.
+ */
+const fixture = (name: string) =>
+  readFileSync(path.join(import.meta.dirname, "fixtures", "sensors", name), "utf8")
+    .trim()
+    .split("\n");
+const FALCO_LINES = fixture("falco-alerts.ndjson");
+const [SIDEKICK_BODY] = fixture("falcosidekick-webhook.ndjson");
+
+/** An hour ago: the alert list's default range holds it. */
+const START = Date.now() - 60 * 60_000;
+
+type FalcoAlert = { time: string; output_fields: Record<string, unknown> };
+
+/** A Falco alert moved into a container of this run only, `minutes` after START, so runs do not collide. */
+function falco(line: string, containerId: string, minutes: number): string {
+  const alert = JSON.parse(line) as FalcoAlert;
+  const time = new Date(START + minutes * 60_000).toISOString();
+  return JSON.stringify({ ...alert, time, output_fields: { ...alert.output_fields, "container.id": containerId } });
+}
+
+/** 12 hex digits unique to this run and `salt`, shaped like a container id. */
+function containerId(salt: number): string {
+  return (Date.now() + salt).toString(16).padStart(12, "0").slice(-12);
+}
+
+test("a sensor's single-event and batch pushes show on the Sources page with their counts and last error", async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(90_000);
+  await signInAsAdmin(page);
+  const origin = new URL(page.url()).origin;
+  await ensureBuiltinRules(page.request, origin);
+  const name = `falco-e2e-${Date.now().toString(36)}`;
+  const sensor = await createIngestToken(page.request, origin, name);
+  const container = containerId(0);
+
+  // One Falco alert per POST: Falcosidekick's body (application/json), then two of Falco's own lines.
+  const singles = [
+    { body: falco(SIDEKICK_BODY!, container, 0), contentType: "application/json" },
+    { body: falco(FALCO_LINES[1]!, container, 1), contentType: "application/json" },
+    { body: falco(FALCO_LINES[2]!, container, 2), contentType: "application/json" },
+  ];
+  const streams = new Set<string>();
+  for (const single of singles) {
+    const answer = await push(request, sensor.token, single.body, { contentType: single.contentType });
+    expect(answer.source).toEqual({ id: sensor.id, name });
+    expect(answer.events).toMatchObject({ received: 1, accepted: 1, rejected: 0 });
+    expect(answer.alerts.created).toBe(1);
+    streams.add(answer.uploadId);
+  }
+
+  // A small NDJSON batch whose second line is broken: the good lines are kept, the bad one is reported by its line.
+  const other = containerId(1);
+  const batch = [
+    falco(FALCO_LINES[0]!, other, 3),
+    '{"rule": "Terminal shell in container", "priority": ',
+    falco(FALCO_LINES[1]!, other, 3),
+  ];
+  const answer = await push(request, sensor.token, `${batch.join("\n")}\n`, { status: 207 });
+  expect(answer.events).toMatchObject({ received: 3, accepted: 2, rejected: 1 });
+  expect(answer.errors).toHaveLength(1);
+  expect(answer.errors[0]!.line).toBe(2);
+  expect(answer.alerts.created).toBe(2);
+  streams.add(answer.uploadId);
+  // Every push joined the token's one stream, which is not an upload.
+  expect(streams.size).toBe(1);
+  const uploads = (await (await page.request.get("/api/uploads?limit=500")).json()) as { items: { id: string }[] };
+  expect(uploads.items.map((upload) => upload.id)).not.toContain(answer.uploadId);
+
+  await page.goto("/sources");
+  await expect(page.getByRole("heading", { level: 1, name: "Sources" })).toBeVisible();
+  const row = page.getByTestId("source-row").filter({ hasText: name });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId("source-formats")).toHaveText("Falco");
+  await expect(row.getByTestId("source-health")).toHaveText("Rejecting lines");
+  await expect(row.getByTestId("source-last-seen")).toHaveText(/just now|1 min ago/);
+  // events / alerts: 5 events kept, 5 alerts raised (5 distinct Falco alerts), 1 line rejected
+  await expect(row.getByTestId("source-last-hour")).toHaveText("5 / 5");
+  await expect(row.getByTestId("source-last-day")).toHaveText("5 / 5");
+  await expect(row.getByTestId("source-rejected")).toHaveText("1");
+
+  await row.getByRole("button", { name: `Details of ${name}` }).click();
+  const detail = page.getByTestId("source-detail");
+  await expect(detail).toContainText("4 pushes · 5 events · 1 rejected · 5 alerts");
+  const error = detail.getByTestId("source-error");
+  await expect(error).toHaveCount(1);
+  await expect(error.getByRole("cell").nth(1)).toHaveText("2");
+  await expect(error.getByRole("cell").nth(2)).toHaveText(answer.errors[0]!.message);
+
+  // The pushed Falco alerts are alerts like any other, named after their Falco rule with the mapped severity.
+  await page.goto(`/alerts?container=${container}`);
+  const alerts = page.getByTestId("alert-row");
+  await expect(alerts).toHaveCount(3);
+  await expect(alerts.filter({ hasText: "Terminal shell in container" })).toContainText(/medium/i);
+  await expect(alerts.filter({ hasText: "Read sensitive file untrusted" })).toContainText(/high/i);
+});
+
+test("suppression folds a Falco alert pushed again and again into one alert with its count", async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(90_000);
+  await signInAsAdmin(page);
+  const origin = new URL(page.url()).origin;
+  await ensureBuiltinRules(page.request, origin);
+  const sensor = await createIngestToken(page.request, origin, `falco-repeats-${Date.now().toString(36)}`);
+  const container = containerId(2);
+  // "Contact K8S API Server From Container" (Notice → medium): no other spec writes an exception for it.
+  const repeat = (minutes: number) => falco(FALCO_LINES[2]!, container, minutes);
+
+  const first = await push(request, sensor.token, repeat(0), { contentType: "application/json" });
+  expect(first.alerts).toMatchObject({ created: 1, suppressed: 0 });
+  // The same Falco rule, command and container within the promotion rule's 5 minutes: folded in, not raised.
+  for (const minutes of [1, 2, 3]) {
+    const next = await push(request, sensor.token, repeat(minutes), { contentType: "application/json" });
+    expect(next.alerts).toMatchObject({ created: 0, suppressed: 1 });
+  }
+
+  await page.goto(`/alerts?container=${container}`);
+  const rows = page.getByTestId("alert-row");
+  await expect(rows).toHaveCount(1);
+  const link = rows.getByRole("link", { name: /Contact K8S API Server From Container/ });
+  await expect(link).toContainText("+3");
+  await expect(rows).toContainText(/medium/i);
+  await link.click();
+  await expect(page.getByRole("heading", { level: 1, name: "Contact K8S API Server From Container" })).toBeVisible();
+  await expect(page.getByTestId("suppressed-count")).toHaveText("+3 repeats folded in by suppression");
+});
