@@ -8,9 +8,16 @@ const STATUS_STYLE: Record<string, string> = {
   done: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200",
   receiving: "bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200",
   failed: "bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200",
+  streaming: "bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200",
 };
 
-const STATUS_LABEL: Record<string, string> = { done: "Done", receiving: "Receiving", failed: "Failed" };
+// "streaming": a sensor source's stream, reached from the Sources page (it is never listed among uploads).
+const STATUS_LABEL: Record<string, string> = {
+  done: "Done",
+  receiving: "Receiving",
+  failed: "Failed",
+  streaming: "Streaming",
+};
 
 export function UploadStatusBadge({ status }: { status: string }) {
   return (
