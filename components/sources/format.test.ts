@@ -5,7 +5,9 @@ const quiet = { rejected: 0 };
 
 describe("formatDuration", () => {
   it("uses the largest unit that fits, and the next one down when it adds something", () => {
-    expect(formatDuration(0)).toBe("0 s");
+    expect(formatDuration(0)).toBe("< 1 s");
+    expect(formatDuration(0.4)).toBe("< 1 s");
+    expect(formatDuration(1)).toBe("1 s");
     expect(formatDuration(44.6)).toBe("45 s");
     expect(formatDuration(60)).toBe("1 min");
     expect(formatDuration(59 * 60 + 59)).toBe("59 min");
@@ -14,7 +16,7 @@ describe("formatDuration", () => {
     expect(formatDuration(47 * 3600)).toBe("47 h");
     expect(formatDuration(2 * 86_400 + 4 * 3600)).toBe("2 d 4 h");
     expect(formatDuration(3 * 86_400)).toBe("3 d");
-    expect(formatDuration(-5)).toBe("0 s");
+    expect(formatDuration(-5)).toBe("< 1 s");
   });
 });
 

@@ -16,7 +16,9 @@ export function healthLabel(health: string): string {
 
 /** A length of time in the largest unit that fits: "45 s", "12 min", "3 h 20 min", "2 d 4 h". */
 export function formatDuration(seconds: number): string {
-  const whole = Math.max(0, Math.round(seconds));
+  // A sensor pushing several times a second has a usual gap of "0 s" otherwise.
+  if (seconds < 1) return "< 1 s";
+  const whole = Math.round(seconds);
   if (whole < 60) return `${whole} s`;
   const minutes = Math.floor(whole / 60);
   if (minutes < 60) return `${minutes} min`;
