@@ -7,7 +7,7 @@ import { createPrismaClient } from "../lib/db/client";
  * database, so the alert list can be tested without going through ingest.
  * The path matches `e2eDatabase` in playwright.config.ts.
  */
-const E2E_DATABASE_URL = `file:${path.join(import.meta.dirname, "..", ".cache", "e2e", "keelwatch-e2e.db")}`;
+export const E2E_DATABASE_URL = `file:${path.join(import.meta.dirname, "..", ".cache", "e2e", "keelwatch-e2e.db")}`;
 
 export const LIST_RULE = { id: "e2e-list-rule", name: "E2E list: suspicious tool in container" };
 export const LIST_ANALYST = {

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { createPrismaClient } from "../lib/db/client";
 import { signInAsAdmin } from "./helpers";
+import { E2E_DATABASE_URL } from "./seed-alerts";
 import { ensureBuiltinRules } from "./seed-rules";
 import { createIngestToken, push } from "./sensor-push";
 
@@ -23,11 +25,16 @@ const START = Date.now() - 60 * 60_000;
 
 type FalcoAlert = { time: string; output_fields: Record<string, unknown> };
 
-/** A Falco alert moved into a container of this run only, `minutes` after START, so runs do not collide. */
+/**
+ * A Falco alert moved into a container of this run only, `minutes` after START, so runs do not collide; and into a
+ * namespace of this spec's own, so that no exception another spec wrote from the same fixtures (they name the
+ * namespace) silences it.
+ */
 function falco(line: string, containerId: string, minutes: number): string {
   const alert = JSON.parse(line) as FalcoAlert;
   const time = new Date(START + minutes * 60_000).toISOString();
-  return JSON.stringify({ ...alert, time, output_fields: { ...alert.output_fields, "container.id": containerId } });
+  const fields = { ...alert.output_fields, "container.id": containerId, "k8s.ns.name": "sources-e2e" };
+  return JSON.stringify({ ...alert, time, output_fields: fields });
 }
 
 /** 12 hex digits unique to this run and `salt`, shaped like a container id. */
@@ -77,7 +84,9 @@ test("a sensor's single-event and batch pushes show on the Sources page with the
   streams.add(answer.uploadId);
   // Every push joined the token's one stream, which is not an upload.
   expect(streams.size).toBe(1);
-  const uploads = (await (await page.request.get("/api/uploads?limit=500")).json()) as { items: { id: string }[] };
+  const listed = await page.request.get("/api/uploads?limit=200");
+  expect(listed.status()).toBe(200);
+  const uploads = (await listed.json()) as { items: { id: string }[] };
   expect(uploads.items.map((upload) => upload.id)).not.toContain(answer.uploadId);
 
   await page.goto("/sources");
@@ -99,6 +108,10 @@ test("a sensor's single-event and batch pushes show on the Sources page with the
   await expect(error).toHaveCount(1);
   await expect(error.getByRole("cell").nth(1)).toHaveText("2");
   await expect(error.getByRole("cell").nth(2)).toHaveText(answer.errors[0]!.message);
+  // The stream's report: the same page as an upload's, reached only from here.
+  await detail.getByRole("link", { name: "Stream report" }).click();
+  await expect(page).toHaveURL(new RegExp(`/uploads/${answer.uploadId}$`));
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(name);
 
   // The pushed Falco alerts are alerts like any other, named after their Falco rule with the mapped severity.
   await page.goto(`/alerts?container=${container}`);
@@ -118,7 +131,7 @@ test("suppression folds a Falco alert pushed again and again into one alert with
   await ensureBuiltinRules(page.request, origin);
   const sensor = await createIngestToken(page.request, origin, `falco-repeats-${Date.now().toString(36)}`);
   const container = containerId(2);
-  // "Contact K8S API Server From Container" (Notice → medium): no other spec writes an exception for it.
+  // "Contact K8S API Server From Container" (Notice → medium).
   const repeat = (minutes: number) => falco(FALCO_LINES[2]!, container, minutes);
 
   const first = await push(request, sensor.token, repeat(0), { contentType: "application/json" });
@@ -138,4 +151,34 @@ test("suppression folds a Falco alert pushed again and again into one alert with
   await link.click();
   await expect(page.getByRole("heading", { level: 1, name: "Contact K8S API Server From Container" })).toBeVisible();
   await expect(page.getByTestId("suppressed-count")).toHaveText("+3 repeats folded in by suppression");
+});
+
+test("the dashboard flags a silent source and leads to it", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  await signInAsAdmin(page);
+  const origin = new URL(page.url()).origin;
+  const name = `quiet-sensor-${Date.now().toString(36)}`;
+  const sensor = await createIngestToken(page.request, origin, name);
+  await push(request, sensor.token, falco(FALCO_LINES[2]!, containerId(3), 0), { contentType: "application/json" });
+
+  // Two hours of quiet cannot be waited for: move its last push back, past max(10 × its usual gap, 15 minutes).
+  const db = createPrismaClient(E2E_DATABASE_URL);
+  try {
+    await db.source.update({
+      where: { tokenId: sensor.id },
+      data: { lastSeenAt: new Date(Date.now() - 2 * 3_600_000) },
+    });
+  } finally {
+    await db.$disconnect();
+  }
+
+  await page.goto("/");
+  const notice = page.getByTestId("silent-sources");
+  await expect(notice).toContainText(/\b\d+ sources? silent/);
+  await notice.getByRole("link", { name: /sources? silent/ }).click();
+  await expect(page).toHaveURL(/\/sources$/);
+  const row = page.getByTestId("source-row").filter({ hasText: name });
+  await expect(row.getByTestId("source-health")).toHaveText("Silent");
+  await expect(row.getByTestId("source-health")).toHaveAttribute("title", /^Nothing received for 2 h/);
+  await expect(row.getByTestId("source-last-seen")).toHaveText("2 h ago");
 });

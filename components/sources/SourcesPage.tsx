@@ -24,8 +24,10 @@ function HowToPush() {
         }
       </pre>
       <p className="mt-3">
-        Its pushes form one stream, listed here rather than under Uploads. Falcosidekick, Fluent Bit and Vector recipes
-        are in <code className="font-mono">docs/api.md</code>.
+        Its pushes form one stream, listed here rather than under Uploads. Falcosidekick&apos;s webhook, Fluent
+        Bit&apos;s <code className="font-mono">http</code> output and Vector&apos;s{" "}
+        <code className="font-mono">http</code> sink push this way; <code className="font-mono">docs/api.md</code> shows
+        their requests.
       </p>
     </>
   );
