@@ -114,7 +114,10 @@ export function sourceHealth(input: {
 
 const ZERO: SourceCounts = { pushes: 0, events: 0, rejected: 0, alerts: 0 };
 
-/** Every ingest token, and every other token that has pushed, with its counts and health. */
+/**
+ * Every ingest token, and every other token that has pushed, with its counts and health. A revoked token
+ * is listed only while it has pushes in the last day.
+ */
 export async function listSources(now = new Date()): Promise<{ items: SourceSummary[]; silent: number }> {
   const dayAgo = new Date(now.getTime() - 86_400_000);
   const hourAgo = new Date(now.getTime() - 3_600_000);
@@ -187,5 +190,7 @@ export async function listSources(now = new Date()): Promise<{ items: SourceSumm
       streamUploadId: source?.uploadId ?? null,
     };
   });
-  return { items, silent: items.filter((item) => item.health === "silent").length };
+  // A revoked token stays listed while its last day's activity is shown, then leaves the page.
+  const shown = items.filter((item) => !item.revoked || item.lastDay.pushes > 0);
+  return { items: shown, silent: shown.filter((item) => item.health === "silent").length };
 }

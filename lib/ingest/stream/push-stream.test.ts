@@ -233,6 +233,10 @@ describe("GET /api/sources", () => {
       streamUploadId: null,
     });
     expect(listed.items.map((item) => item.name)).not.toContain("viewer");
+    // Revoked and quiet for a day: no longer listed.
+    const gone = await issueApiToken({ name: "old-sensor", role: "ingest", expiresAt: null, createdById: null });
+    await prisma().apiToken.update({ where: { id: gone.id }, data: { revokedAt: new Date() } });
+    expect((await sources()).items.map((item) => item.name)).not.toContain("old-sensor");
     const forbidden = await listSourcesRoute(apiRequest("/api/sources", { token: sensor.token }));
     expect(forbidden.status).toBe(403);
   });
