@@ -12,5 +12,6 @@ export default defineConfig({
     reporters: ["default"],
     pool: "forks",
     setupFiles: [path.join(import.meta.dirname, "vitest.setup.ts")],
+    globalSetup: [path.join(import.meta.dirname, "vitest.global-setup.ts")],
   },
 });
