@@ -1,6 +1,7 @@
 // Asks Prisma's schema engine (the wasm build: the native one is a download we
 // cannot make here) for the SQL that takes an SQLite database to what
-// prisma/schema.prisma describes. Used to create migrations and, in tests, to
+// prisma/schema.prisma describes, or a PostgreSQL database to what
+// prisma/postgresql/schema.prisma describes. Used to create migrations and, in tests, to
 // prove that the committed migrations build exactly the schema.
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -41,28 +42,71 @@ export function fullTextTables(databaseFile) {
   }
 }
 
-/**
- * @param {{ databaseFile: string, schemaPath: string, configDir: string }} input
- * @returns {Promise<string>} the SQL script, or "" when the database already matches
- */
-export async function schemaDiff({ databaseFile, schemaPath, configDir }) {
+async function diffWith(adapterFactory, { schemaPath, configDir, externalTables }) {
   enginePromise ??= loadEngineModule();
   const bg = await enginePromise;
   const { bindMigrationAwareSqlAdapterFactory } = await import("@prisma/driver-adapter-utils");
-  const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
   const engine = await bg.SchemaEngine.new(
     { datamodels: undefined },
     () => {},
-    bindMigrationAwareSqlAdapterFactory(new PrismaBetterSqlite3({ url: `file:${databaseFile}` })),
+    bindMigrationAwareSqlAdapterFactory(adapterFactory),
   );
-  const files = [{ path: "prisma/schema.prisma", content: fs.readFileSync(schemaPath, "utf8") }];
+  const files = [{ path: path.relative(configDir, schemaPath), content: fs.readFileSync(schemaPath, "utf8") }];
   const result = await engine.diff({
     from: { tag: "schemaDatasource", files, configDir },
     to: { tag: "schemaDatamodel", files },
     script: true,
     exitCode: null,
-    filters: { externalTables: fullTextTables(databaseFile), externalEnums: [] },
+    filters: { externalTables, externalEnums: [] },
   });
   const sql = String(result?.stdout ?? "").trim();
   return /^-- This is an empty migration\.?$/i.test(sql) || sql === "" ? "" : sql;
+}
+
+/**
+ * The schema engine reads PostgreSQL's catalogs, whose one-byte `"char"` columns (OID 18) the pg adapter has no
+ * column type for ("Column type 'char' could not be deserialized"). pg reads them as text already; this pool says
+ * so in the result's field types. Used only here, for diffing: the app never reads the catalogs.
+ */
+async function catalogReadingPool(url) {
+  const { default: pg } = await import("pg");
+  const CHAR_OID = 18;
+  const TEXT_OID = 25;
+  class CatalogReadingPool extends pg.Pool {
+    async query(...args) {
+      const result = await super.query(...args);
+      for (const field of result?.fields ?? []) if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
+      return result;
+    }
+  }
+  return new CatalogReadingPool({ connectionString: url, max: 2 });
+}
+
+/**
+ * The SQL that takes the PostgreSQL database at `url` to what `schemaPath` (prisma/postgresql/schema.prisma)
+ * describes; "" when it already matches.
+ * @param {{ url: string, schemaPath: string, configDir: string }} input
+ * @returns {Promise<string>}
+ */
+export async function postgresSchemaDiff({ url, schemaPath, configDir }) {
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const pool = await catalogReadingPool(url);
+  try {
+    return await diffWith(new PrismaPg(pool), { schemaPath, configDir, externalTables: [] });
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
+ * @param {{ databaseFile: string, schemaPath: string, configDir: string }} input
+ * @returns {Promise<string>} the SQL script, or "" when the database already matches
+ */
+export async function schemaDiff({ databaseFile, schemaPath, configDir }) {
+  const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
+  return diffWith(new PrismaBetterSqlite3({ url: `file:${databaseFile}` }), {
+    schemaPath,
+    configDir,
+    externalTables: fullTextTables(databaseFile),
+  });
 }

@@ -14,8 +14,9 @@ import {
   optionalText,
   SEVERITIES,
 } from "./alert-list-query";
-import { alertSource, matchedRowids, planSearch, SEARCH_LIMITS, type SearchPlan } from "./alert-search";
+import { alertSource, matchedRowids, SEARCH_LIMITS, type SearchPlan } from "./alert-search";
 import { prisma } from "./client";
+import { dialect } from "./dialect";
 import { retryingTransaction } from "./transactions";
 
 export * from "./alert-list-query";
@@ -365,8 +366,10 @@ export interface ListPlan {
 
 export async function planList(query: AlertListQuery): Promise<ListPlan> {
   const rankSort = query.sort === "severity" || query.sort === "risk";
-  const search = await planSearch(query.q, rankSort ? SEARCH_LIMITS.byRank : SEARCH_LIMITS.byTime);
-  return { search, narrowingIndex: search.kind === "drive" ? null : await narrowingIndex(query, query.sort) };
+  const { planAlertSearch, indexHints } = dialect();
+  const search = await planAlertSearch(query.q, rankSort ? SEARCH_LIMITS.byRank : SEARCH_LIMITS.byTime);
+  const led = search.kind === "drive" || !indexHints;
+  return { search, narrowingIndex: led ? null : await narrowingIndex(query, query.sort) };
 }
 
 /**
@@ -399,9 +402,9 @@ export function listQuerySql(query: AlertListQuery, plan: ListPlan): Prisma.Sql 
   return branches.length === 1
     ? (branches[0] as Prisma.Sql)
     : Prisma.sql`SELECT * FROM (${Prisma.join(
-        branches.map((branch) => Prisma.sql`SELECT * FROM (${branch})`),
+        branches.map((branch, i) => Prisma.sql`SELECT * FROM (${branch}) AS ${Prisma.raw(`"branch${i}"`)}`),
         " UNION ALL ",
-      )}) ORDER BY ${orderBy(query.sort, "")} LIMIT ${rows}`;
+      )}) AS "merged" ORDER BY ${orderBy(query.sort, "")} LIMIT ${rows}`;
 }
 
 /** One page of alerts in the requested order; `nextCursor` is null on the last page. */
@@ -472,7 +475,7 @@ export async function countAlerts(input: z.input<typeof AlertFilterSchema> | Ale
       SELECT SUM(c."count") AS "count" FROM "AlertGroupCount" c ${groupCountWhere("rule", filter)}`;
     return Number(rows[0]?.count ?? 0);
   }
-  const search = await planSearch(filter.q);
+  const search = await dialect().planAlertSearch(filter.q, SEARCH_LIMITS.counting);
   const rows = await prisma().$queryRaw<{ count: bigint | number }[]>`
     SELECT COUNT(*) AS "count" FROM ${alertSource(search)} ${whereSql(countConditions(filter, search))}`;
   return Number(rows[0]?.count ?? 0);
@@ -509,7 +512,7 @@ async function groupCounts(filter: AlertFilter, by: AlertGroupBy, limit: number)
       LIMIT ${limit}`;
   }
   const group = GROUP_SQL[by];
-  const search = await planSearch(filter.q);
+  const search = await dialect().planAlertSearch(filter.q, SEARCH_LIMITS.counting);
   return Prisma.sql`SELECT ${group.key} AS "key", COUNT(*) AS "count"
     FROM ${alertSource(search)} ${whereSql(countConditions(filter, search))}
     GROUP BY ${group.key}

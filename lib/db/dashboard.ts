@@ -128,26 +128,28 @@ export async function dashboardFigures(range: DashboardRange, now = new Date()):
   const fromHour = from ? hourKey(from) : "";
   const { hoursFrom, daysFrom } = containerSplit(from ? fromHour : null);
   const db = prisma();
+  // One SQL for both databases: aliases quoted (PostgreSQL folds bare names to lower case), HAVING on the aggregate
+  // itself and a named subquery (PostgreSQL 15 accepts neither an output name there nor an unnamed subquery).
 
   const [overTime, topRules, topImages, topContainers, byStatus, means] = await Promise.all([
     db.$queryRaw<Row[]>`SELECT substr("hour", 1, ${width}) AS bucket, "key" AS severity, SUM("count") AS n
       FROM "AlertRollup" WHERE "dimension" = 'severity' AND "hour" >= ${fromHour}
-      GROUP BY bucket, "key" HAVING n > 0 ORDER BY bucket`,
-    db.$queryRaw<Row[]>`SELECT "key" AS ruleId, MAX("label") AS ruleName, SUM("count") AS n
+      GROUP BY bucket, "key" HAVING SUM("count") > 0 ORDER BY bucket`,
+    db.$queryRaw<Row[]>`SELECT "key" AS "ruleId", MAX("label") AS "ruleName", SUM("count") AS n
       FROM "AlertRollup" WHERE "dimension" = 'rule' AND "hour" >= ${fromHour}
-      GROUP BY "key" HAVING n > 0 ORDER BY n DESC LIMIT ${TOP}`,
-    db.$queryRaw<Row[]>`SELECT "key" AS imageName, SUM("count") AS n
+      GROUP BY "key" HAVING SUM("count") > 0 ORDER BY n DESC LIMIT ${TOP}`,
+    db.$queryRaw<Row[]>`SELECT "key" AS "imageName", SUM("count") AS n
       FROM "AlertRollup" WHERE "dimension" = 'image' AND "hour" >= ${fromHour}
-      GROUP BY "key" HAVING n > 0 ORDER BY n DESC LIMIT ${TOP}`,
-    db.$queryRaw<Row[]>`SELECT "key" AS containerId, MAX("label") AS containerName, SUM("count") AS n FROM (
+      GROUP BY "key" HAVING SUM("count") > 0 ORDER BY n DESC LIMIT ${TOP}`,
+    db.$queryRaw<Row[]>`SELECT "key" AS "containerId", MAX("label") AS "containerName", SUM("count") AS n FROM (
         SELECT "key", "label", "count" FROM "AlertRollup"
           WHERE "dimension" = 'container' AND "hour" >= ${hoursFrom} AND "hour" < ${daysFrom}
         UNION ALL
         SELECT "key", "label", "count" FROM "AlertRollup"
           WHERE "dimension" = 'container-day' AND "hour" >= ${daysFrom}
-      ) GROUP BY "key" HAVING n > 0 ORDER BY n DESC LIMIT ${TOP}`,
+      ) AS "containerCounts" GROUP BY "key" HAVING SUM("count") > 0 ORDER BY n DESC LIMIT ${TOP}`,
     db.$queryRaw<Row[]>`SELECT "key" AS status, SUM("count") AS n FROM "AlertRollup"
-      WHERE "dimension" = 'status' GROUP BY "key" HAVING n > 0`,
+      WHERE "dimension" = 'status' GROUP BY "key" HAVING SUM("count") > 0`,
     db.$queryRaw<Row[]>`SELECT "dimension", SUM("minutes") AS minutes, SUM("count") AS n FROM "AlertRollup"
       WHERE "dimension" IN ('ack', 'close') AND "hour" >= ${fromHour} GROUP BY "dimension"`,
   ]);

@@ -106,6 +106,14 @@ export function migrationStatusOf(
   return compare(files, readHistory(db, { create: false }));
 }
 
+/** The status of `files` against a database's history (shared with the PostgreSQL runner, lib/db/dialect/postgresql). */
+export function compareMigrations(
+  files: MigrationFile[],
+  history: { migration_name: string; checksum: string; finished_at: string }[],
+): MigrationStatus {
+  return compare(files, history);
+}
+
 function compare(files: MigrationFile[], history: HistoryRow[]): MigrationStatus {
   const byName = new Map(files.map((file) => [file.name, file]));
   const appliedNames = new Set(history.map((row) => row.migration_name));

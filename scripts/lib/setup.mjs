@@ -38,7 +38,11 @@ function hashFiles(files) {
 }
 
 function schemaHash() {
-  return hashFiles([path.join(root, "prisma", "schema.prisma"), path.join(root, "package-lock.json")]);
+  return hashFiles([
+    path.join(root, "prisma", "schema.prisma"),
+    path.join(root, "prisma", "postgresql", "schema.prisma"),
+    path.join(root, "package-lock.json"),
+  ]);
 }
 
 /** Called by scripts/prisma-generate.mjs once the client is generated: which schema it was generated from. */
@@ -64,8 +68,12 @@ export function ensureInstalled() {
   }
   // Generated again whenever the schema (or Prisma's version) changed, not only when missing:
   // a client generated from an older schema fails at run time, not at start.
-  if (readStamp(generatedStamp) !== schemaHash() || !fs.existsSync(path.join(generatedDir, "client.ts"))) {
-    log("generating the Prisma client");
+  if (
+    readStamp(generatedStamp) !== schemaHash() ||
+    !fs.existsSync(path.join(generatedDir, "client.ts")) ||
+    !fs.existsSync(path.join(`${generatedDir}-pg`, "client.ts"))
+  ) {
+    log("generating the Prisma clients");
     mustRun("node", ["scripts/prisma-generate.mjs"]);
   }
   // bin/keelwatch would build its bundle on first use; building it here keeps that first run quick.

@@ -1,6 +1,9 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import { databaseFile, databaseUrl } from "../../db/config";
+import { dialect } from "../../db/dialect";
+import { redactUrl } from "../../db/dialect/postgresql/migrate";
+import { postgresStoredTotals } from "../../db/dialect/postgresql/totals";
 import { convertLegacyEvents } from "../../db/events/convert";
 import { storedTotals } from "../../db/events/totals";
 import { applyMigrations, MigrationError, migrationStatus } from "../../db/migrate";
@@ -19,7 +22,8 @@ const help = `Usage: keelwatch db <migrate|status|vacuum>
             block conversion freed back to the file system (needs free disk space about the file's size,
             and holds the database for writes while it runs)
 
-The database is DATABASE_URL (default file:./data/keelwatch.db), resolved against the current directory.`;
+The database is DATABASE_URL (default file:./data/keelwatch.db), resolved against the current directory;
+a postgresql:// URL is a PostgreSQL database (migrations in prisma/postgresql/migrations; vacuum is for SQLite).`;
 
 export const dbCommand: CliCommand = {
   summary: "apply or inspect database migrations",
@@ -27,7 +31,9 @@ export const dbCommand: CliCommand = {
   async run(argv, io) {
     const [action, ...extra] = argv;
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-    const file = databaseFile(databaseUrl(io.env), io.cwd);
+    const url = databaseUrl(io.env);
+    if (dialect(url).name === "postgresql") return runOnPostgres(action, url, io);
+    const file = databaseFile(url, io.cwd);
     try {
       if (action === "migrate") {
         const applied = applyMigrations(file);
@@ -76,6 +82,52 @@ export const dbCommand: CliCommand = {
     );
   },
 };
+
+/** migrate and status on PostgreSQL: the same output, with the URL (password hidden) for the file. */
+async function runOnPostgres(action: string | undefined, url: string, io: CliIO): Promise<number> {
+  const where = redactUrl(url);
+  try {
+    if (action === "migrate") {
+      const applied = await dialect(url).applyMigrations(url);
+      io.stdout.write(
+        applied.length === 0
+          ? `Database ${where} is up to date.\n`
+          : `Applied ${applied.length} migration(s) to ${where}:\n${applied.map((name) => `  ${name}\n`).join("")}`,
+      );
+      return 0;
+    }
+    if (action === "status") {
+      const status = await dialect(url).migrationStatus(url);
+      const lines = [`Database: ${where}`];
+      for (const row of status.applied) lines.push(`  applied   ${row.name}  (${row.finishedAt})`);
+      for (const name of status.pending) lines.push(`  pending   ${name}`);
+      for (const name of status.modified)
+        lines.push(`  MODIFIED  ${name}: its migration.sql changed after it was applied`);
+      for (const name of status.missing) lines.push(`  MISSING   ${name}: applied, but its folder is gone`);
+      const totals = await postgresStoredTotals(url);
+      lines.push(`events ${totals.events}`, `alerts ${totals.alerts}`, `blocks ${totals.blocks}`);
+      lines.push(`block_bytes ${totals.blockBytes}`, `block_raw_bytes ${totals.rawBytes}`);
+      if (totals.legacyEvents > 0) lines.push(`events_not_in_blocks ${totals.legacyEvents}`);
+      io.stdout.write(`${lines.join("\n")}\n`);
+      return status.modified.length > 0 || status.missing.length > 0 ? 1 : 0;
+    }
+    if (action === "vacuum") {
+      io.stderr.write(
+        "keelwatch db: vacuum rewrites a SQLite file; PostgreSQL reclaims space with autovacuum (VACUUM FULL gives it back to the file system)\n",
+      );
+      return 1;
+    }
+  } catch (error) {
+    if (error instanceof MigrationError) {
+      io.stderr.write(`keelwatch db: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  throw new UsageError(
+    action === undefined ? "missing action: migrate, status or vacuum" : `unknown action "${action}"`,
+  );
+}
 
 /** The stored totals, one `name N` per line (shared/docs/contract.md: outside checks count with them). */
 function totalsLines(file: string): string[] {

@@ -24,3 +24,16 @@ export async function createTestPostgresDatabase(prefix = "kw"): Promise<string>
   const cluster = await testCluster();
   return cluster.createDatabase(`${prefix}_${randomBytes(6).toString("hex")}`);
 }
+
+/**
+ * For a test file that runs the app on PostgreSQL: a new database, made the app's (DATABASE_URL) and brought up to
+ * date as start-up does (lib/db/prepare.ts). Call it in beforeAll, before anything touches the database; the
+ * caller disconnects prisma() in afterAll.
+ */
+export async function useTestPostgresDatabase(): Promise<string> {
+  const url = await createTestPostgresDatabase();
+  process.env.DATABASE_URL = url;
+  const { prepareDatabase } = await import("../../prepare");
+  await prepareDatabase();
+  return url;
+}

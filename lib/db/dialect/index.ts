@@ -1,0 +1,58 @@
+import type { PrismaClient } from "../../generated/prisma/client";
+import type { SearchLimits, SearchPlan } from "../alert-search";
+import { planSearch } from "../alert-search";
+import { databaseFile, databaseUrl } from "../config";
+import { applyMigrations, type MigrationStatus, migrationStatus } from "../migrate";
+import { type DialectName, dialectName } from "./name";
+import { planPostgresSearch } from "./postgresql/alert-search";
+import { createPostgresPrismaClient } from "./postgresql/client";
+import { applyPostgresMigrations, postgresMigrationStatus } from "./postgresql/migrate";
+import { createSqlitePrismaClient } from "./sqlite/client";
+
+export { type DialectName, dialectName } from "./name";
+
+/**
+ * What differs between the two databases Keelwatch runs on, behind one interface; everything else (Prisma's
+ * portable queries, raw SQL both accept) is shared. DATABASE_URL chooses: `file:` SQLite, `postgresql://` PostgreSQL.
+ * Each dialect's parts live in its folder (./sqlite, ./postgresql); the SQLite ones still partly live where they were
+ * written (lib/db/*.ts) and are reached from here.
+ */
+export interface Dialect {
+  readonly name: DialectName;
+  /** The app's Prisma client for this database (one per process: lib/db/client.ts keeps it). */
+  createPrismaClient(url: string): PrismaClient;
+  /** Applies the committed migrations the database lacks (prisma/migrations, prisma/postgresql/migrations). */
+  applyMigrations(url: string): Promise<string[]>;
+  migrationStatus(url: string): Promise<MigrationStatus>;
+  /** The alert list's free-text search: which conditions find the alerts matching `q`, and what leads the query. */
+  planAlertSearch(q: string | undefined, limits: SearchLimits): Promise<SearchPlan>;
+  /**
+   * Whether queries may name the index to use (SQLite's INDEXED BY, with row counts probed first). PostgreSQL's
+   * planner picks from its statistics and has no such clause.
+   */
+  readonly indexHints: boolean;
+}
+
+// Methods call through at call time: lib/db/alert-search imports the client module, which imports this one.
+const sqlite: Dialect = {
+  name: "sqlite",
+  createPrismaClient: (url) => createSqlitePrismaClient(url),
+  applyMigrations: async (url) => applyMigrations(databaseFile(url)),
+  migrationStatus: async (url) => migrationStatus(databaseFile(url)),
+  planAlertSearch: (q, limits) => planSearch(q, limits),
+  indexHints: true,
+};
+
+const postgresql: Dialect = {
+  name: "postgresql",
+  createPrismaClient: (url) => createPostgresPrismaClient(url),
+  applyMigrations: (url) => applyPostgresMigrations(url),
+  migrationStatus: (url) => postgresMigrationStatus(url),
+  planAlertSearch: (q) => planPostgresSearch(q),
+  indexHints: false,
+};
+
+/** The dialect of `url` (by default the process's DATABASE_URL). */
+export function dialect(url: string = databaseUrl()): Dialect {
+  return dialectName(url) === "postgresql" ? postgresql : sqlite;
+}
