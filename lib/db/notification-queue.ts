@@ -1,6 +1,7 @@
 import { Prisma } from "../generated/prisma/client";
 import { retryWhenBusy } from "./busy-retry";
 import { prisma } from "./client";
+import { dialect } from "./dialect";
 import { retryingTransaction } from "./transactions";
 
 /**
@@ -29,7 +30,7 @@ export async function claimOutbox(now: Date, until: Date, limit: number): Promis
       WHERE "id" IN (
         SELECT "id" FROM "NotificationOutbox"
         WHERE "claimedUntil" IS NULL OR "claimedUntil" < ${sqlTime(now)}
-        ORDER BY "id" LIMIT ${limit}
+        ORDER BY "id" LIMIT ${limit} ${dialect().skipLockedRows()}
       )
       RETURNING "id", "alertId"`,
   );
@@ -164,8 +165,8 @@ export async function claimDeliveries(
         JOIN "NotificationChannel" c ON c."id" = d."channelId"
         WHERE d."status" = 'pending' AND d."nextAttemptAt" <= ${sqlTime(now)}
           AND (d."claimedUntil" IS NULL OR d."claimedUntil" < ${sqlTime(now)})
-          AND c."enabled" = 1 ${skip}
-        ORDER BY d."nextAttemptAt" LIMIT ${limit}
+          AND c."enabled" = true ${skip}
+        ORDER BY d."nextAttemptAt" LIMIT ${limit} ${dialect().skipLockedRows("d")}
       )
       RETURNING "id"`,
   );

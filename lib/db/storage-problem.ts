@@ -40,9 +40,47 @@ export function sqliteCode(error: unknown): string | null {
   return null;
 }
 
+/**
+ * PostgreSQL's SQLSTATEs for the same problems. Busy: a serialization failure or deadlock (the transaction was
+ * rolled back and may run again), a lock not available, too many connections. Only these codes are read: others
+ * (a unique violation, a syntax error) are not storage problems.
+ */
+const POSTGRES_PROBLEMS: Record<string, StorageProblem> = {
+  "40001": "busy",
+  "40P01": "busy",
+  "55P03": "busy",
+  "53300": "busy",
+  "25006": "read_only",
+  "53100": "full",
+  "58030": "io",
+};
+
+/**
+ * The PostgreSQL SQLSTATE behind an error, when it is one of POSTGRES_PROBLEMS: node-postgres throws its
+ * DatabaseError with `code`; Prisma's pg adapter passes it on as `originalCode`, where sqliteCode looks.
+ */
+export function postgresCode(error: unknown): string | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
+    const record = current as {
+      code?: unknown;
+      originalCode?: unknown;
+      meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
+      cause?: unknown;
+    };
+    for (const code of [record.meta?.driverAdapterError?.cause?.originalCode, record.originalCode, record.code]) {
+      if (typeof code === "string" && Object.hasOwn(POSTGRES_PROBLEMS, code)) return code;
+    }
+    current = record.cause;
+  }
+  return null;
+}
+
 export function storageProblem(error: unknown): StorageProblem | null {
   const code = sqliteCode(error);
   if (code) return classify(code);
+  const postgres = postgresCode(error);
+  if (postgres) return POSTGRES_PROBLEMS[postgres] ?? null;
   return transactionOutOfTime(error) ? "busy" : null;
 }
 

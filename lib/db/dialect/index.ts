@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../../generated/prisma/client";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client";
 import type { SearchLimits, SearchPlan } from "../alert-search";
 import { planSearch } from "../alert-search";
 import { databaseFile, databaseUrl } from "../config";
@@ -31,6 +31,12 @@ export interface Dialect {
    * planner picks from its statistics and has no such clause.
    */
   readonly indexHints: boolean;
+  /**
+   * Ends the subquery of an UPDATE … WHERE "id" IN (SELECT … LIMIT n) that claims queued rows (notification-queue.ts),
+   * so that instances claiming at once take different rows. SQLite needs nothing (one writer at a time);
+   * PostgreSQL locks the rows it picks and skips those another claim holds. `alias`: the table to lock in a join.
+   */
+  skipLockedRows(alias?: string): Prisma.Sql;
 }
 
 // Methods call through at call time: lib/db/alert-search imports the client module, which imports this one.
@@ -41,6 +47,7 @@ const sqlite: Dialect = {
   migrationStatus: async (url) => migrationStatus(databaseFile(url)),
   planAlertSearch: (q, limits) => planSearch(q, limits),
   indexHints: true,
+  skipLockedRows: () => Prisma.empty,
 };
 
 const postgresql: Dialect = {
@@ -50,6 +57,8 @@ const postgresql: Dialect = {
   migrationStatus: (url) => postgresMigrationStatus(url),
   planAlertSearch: (q) => planPostgresSearch(q),
   indexHints: false,
+  skipLockedRows: (alias) =>
+    alias === undefined ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.raw(`FOR UPDATE OF "${alias}" SKIP LOCKED`),
 };
 
 /** The dialect of `url` (by default the process's DATABASE_URL). */
