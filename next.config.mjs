@@ -19,8 +19,9 @@ const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 /** @type {import("next").NextConfig} */
 const nextConfig = {
-  // Native SQLite bindings must be loaded by Node, not bundled.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
+  // Native SQLite bindings must be loaded by Node, not bundled; so are the PostgreSQL driver and its adapter
+  // (node-postgres loads its optional native binding by name).
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg"],
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {
