@@ -4,6 +4,8 @@ import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import type { AlertDraft } from "./alerts";
 import { retryWhenBusy } from "./busy-retry";
 import { databaseFile, databaseUrl } from "./config";
+import { dialect } from "./dialect";
+import { closePostgresBatchWriter, storePostgresBatch } from "./dialect/postgresql/batch-writer";
 import type { EventRow } from "./events";
 import type { RetentionPolicy } from "./events/maintenance.mjs";
 import { CONNECTION_PRAGMAS, WRITER_PRAGMAS } from "./pragmas";
@@ -186,6 +188,7 @@ function thread(): WriterThread {
 
 /** Closes the connection and stops the thread (tests, before their database file is deleted). */
 export async function closeBatchWriter(): Promise<void> {
+  await closePostgresBatchWriter();
   const current = globalForWriter.keelwatchBatchWriter;
   globalForWriter.keelwatchBatchWriter = undefined;
   await current?.close();
@@ -225,7 +228,8 @@ export class StagedRows {
 
   add(rows: readonly EventRow[]): void {
     if (rows.length === 0) return;
-    if (this.inline) {
+    // PostgreSQL has no writer thread to stage rows on (lib/db/dialect/postgresql/batch-writer).
+    if (this.inline || dialect().name === "postgresql") {
       for (const row of rows) this.held.push(row);
       this.rows += rows.length;
       return;
@@ -305,6 +309,7 @@ export async function storeBatch(
   options: { progress?: UploadProgress; patienceMs?: number; staged?: StagedRows; source?: SourceDelta } = {},
 ): Promise<StoredBatch> {
   const { staged } = options;
+  if (dialect().name === "postgresql") return storeOnPostgres(uploadId, events, alerts, options);
   const batch: Batch = {
     uploadId,
     staged: staged && staged.chunks > 0 ? { key: staged.key, chunks: staged.chunks, rows: staged.rows } : undefined,
@@ -319,12 +324,38 @@ export async function storeBatch(
   return stored;
 }
 
+/** storeBatch on PostgreSQL: the same batch, stored by lib/db/dialect/postgresql/batch-writer in one transaction. */
+async function storeOnPostgres(
+  uploadId: string,
+  events: readonly EventRow[],
+  alerts: readonly AlertDraft[],
+  options: { progress?: UploadProgress; patienceMs?: number; staged?: StagedRows; source?: SourceDelta },
+): Promise<StoredBatch> {
+  const { staged } = options;
+  const batch = {
+    uploadId,
+    events: staged && staged.held.length > 0 ? [...staged.held, ...events] : events,
+    alerts,
+    progress: options.progress,
+    source: options.source,
+  };
+  const stored = await retryWhenBusy(() => storePostgresBatch(databaseUrl(), batch), options.patienceMs);
+  staged?.release();
+  return { ...stored, createdAlerts: new Set(stored.createdAlerts) };
+}
+
 /**
  * Runs one upkeep step on the writer's thread, after the batches sent before
  * it: a step is one short transaction, so uploads wait for at most one step.
  * A busy database (another process's lock) is retried as a batch would be.
  */
 export async function runUpkeepStep<Result>(task: UpkeepTask): Promise<Result> {
+  if (dialect().name === "postgresql") {
+    // A PostgreSQL database is written in blocks from its first event: nothing to convert.
+    // TODO(issue 22): retention on PostgreSQL (maintenance.mjs's retentionStep is SQLite's).
+    if (task.kind === "convert") return { converted: 0, lastId: task.after } as Result;
+    throw new Error("event retention (KEELWATCH_RETENTION_*) is not implemented on PostgreSQL yet");
+  }
   return retryWhenBusy(async () => {
     const reply = await thread().request({ type: "maintain", file: databaseFile(databaseUrl()), task });
     if ("error" in reply) {

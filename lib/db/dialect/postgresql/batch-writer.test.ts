@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventRow, seedUpload } from "../../alert-test-fixtures";
+import type { AlertDraft } from "../../alerts";
+import { closeBatchWriter, StagedRows, storeBatch } from "../../batch-writer";
+import { prisma } from "../../client";
+import { readEventDocuments } from "../../events";
+import type { EventRow } from "../../events/index";
+import { useTestPostgresDatabase } from "./test-cluster";
+
+/**
+ * The batch writer on PostgreSQL (lib/db/dialect/postgresql/batch-writer.ts) through storeBatch, as ingest calls
+ * it: events in one block per batch, duplicates counted, alerts deduplicated, suppressed and linked, the upload's
+ * progress; and two writers storing the same events and alerts at once, as two app instances would.
+ */
+
+beforeAll(async () => {
+  await useTestPostgresDatabase();
+  await prisma().rule.create({
+    data: { id: "r1", name: "Tool", description: "", query: "q", severity: "medium", riskScore: 47 },
+  });
+});
+afterAll(async () => {
+  await closeBatchWriter();
+  await prisma().$disconnect();
+});
+
+function draft(dedupKey: string, events: EventRow[], suppression?: AlertDraft["suppression"]): AlertDraft {
+  return {
+    ruleId: "r1",
+    ruleName: "Tool",
+    severity: "medium",
+    severityRank: 2,
+    riskScore: 47,
+    dedupKey,
+    timestamp: events[0]?.timestamp ?? new Date(),
+    containerId: "c1",
+    containerName: "web",
+    imageName: "nginx",
+    hostName: "node-1",
+    processName: "nc",
+    processExecutable: "/tmp/nc",
+    commandLine: "nc -l",
+    userName: "root",
+    entityId: null,
+    entryLeaderEntityId: null,
+    sessionLeaderEntityId: null,
+    events: events.map((event) => ({ contentHash: event.contentHash, timestamp: event.timestamp })),
+    suppression,
+  };
+}
+
+const at = (second: number) => new Date(Date.UTC(2026, 10, 20, 10, 0, second));
+
+describe("storeBatch on PostgreSQL", () => {
+  it("stores staged and direct rows in one block, once each, with their alerts linked and the progress", async () => {
+    const upload = await seedUpload(prisma());
+    const rows = [1, 2, 3, 4].map((line) =>
+      eventRow(line, {
+        timestamp: at(line),
+        entityId: `p${line}`,
+        document: JSON.stringify({ line, n: "x".repeat(line) }),
+      }),
+    );
+    const again = { ...(rows[1] as EventRow), line: 5 };
+    const staged = new StagedRows();
+    staged.add(rows.slice(0, 2));
+    staged.add([]);
+    staged.add(rows.slice(2, 3));
+    const stored = await storeBatch(
+      upload.id,
+      [rows[3] as EventRow, again],
+      [draft("d1", [rows[0] as EventRow, rows[2] as EventRow])],
+      {
+        staged,
+        progress: { bytes: 1000, received: 5, rejected: 0, format: "ecs" },
+      },
+    );
+    expect(stored).toEqual({ inserted: 4, duplicates: 1, createdAlerts: new Set(["d1"]) });
+
+    const events = await prisma().event.findMany({ where: { uploadId: upload.id }, orderBy: { id: "asc" } });
+    expect(events.map((event) => [event.line, event.position])).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [4, 3],
+    ]);
+    const blocks = await prisma().eventBlock.findMany({ where: { uploadId: upload.id } });
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]).toMatchObject({ count: 4, liveCount: 4, minTime: at(1), maxTime: at(4) });
+    expect(new Set(events.map((event) => event.blockId))).toEqual(new Set([blocks[0]?.id]));
+    const documents = await readEventDocuments(events.map((event) => event.id));
+    expect(events.map((event) => documents.get(event.id))).toEqual(rows.map((row) => row.document));
+
+    const alert = await prisma().alert.findUniqueOrThrow({ where: { dedupKey: "d1" }, include: { events: true } });
+    expect(alert.events.map((link) => [link.position, link.eventId])).toEqual([
+      [0, events[0]?.id],
+      [1, events[2]?.id],
+    ]);
+    expect(await prisma().upload.findUniqueOrThrow({ where: { id: upload.id } })).toMatchObject({
+      bytesReceived: 1000,
+      eventsReceived: 5,
+      eventsAccepted: 5,
+      eventsDuplicate: 1,
+    });
+    expect(await prisma().process.count({ where: { entityId: { in: ["p1", "p2", "p3", "p4"] } } })).toBe(4);
+
+    // the same batch again: every event a duplicate, no block, the alert not raised twice
+    const repeat = await storeBatch(upload.id, rows, [draft("d1", [rows[0] as EventRow])]);
+    expect(repeat).toEqual({ inserted: 0, duplicates: 4, createdAlerts: new Set() });
+    expect(await prisma().eventBlock.count({ where: { uploadId: upload.id } })).toBe(1);
+  });
+
+  it("folds a suppressed match into its group's alert, and not a completing event stored before", async () => {
+    const upload = await seedUpload(prisma());
+    const [first, second, third] = [11, 12, 13].map((line) => eventRow(line, { timestamp: at(line) }));
+    const group = { key: "r1\nc1", endsAt: new Date(at(11).getTime() + 5 * 60_000) };
+    const one = await storeBatch(upload.id, [first as EventRow], [draft("s1", [first as EventRow], group)]);
+    expect(one.createdAlerts).toEqual(new Set(["s1"]));
+    const two = await storeBatch(
+      upload.id,
+      [second as EventRow, third as EventRow],
+      [draft("s2", [second as EventRow], group), draft("s3", [third as EventRow], group)],
+    );
+    expect(two.createdAlerts).toEqual(new Set(["suppressed\ns2", "suppressed\ns3"]));
+    const resent = await storeBatch(upload.id, [second as EventRow], [draft("s2", [second as EventRow], group)]);
+    expect(resent.createdAlerts).toEqual(new Set());
+    const kept = await prisma().alert.findUniqueOrThrow({ where: { dedupKey: "s1" } });
+    expect(kept).toMatchObject({ suppressedCount: 2, suppressionKey: "r1\nc1", suppressionEndsAt: group.endsAt });
+    expect(await prisma().alert.count({ where: { dedupKey: { in: ["s2", "s3"] } } })).toBe(0);
+  });
+
+  it("stores each event and alert once when two writers store the same batch at the same moment", async () => {
+    const [a, b] = await Promise.all([seedUpload(prisma(), "a.ndjson"), seedUpload(prisma(), "b.ndjson")]);
+    const rows = Array.from({ length: 300 }, (_, i) =>
+      eventRow(100 + i, { timestamp: at(i % 60), entityId: `q${i % 7}` }),
+    );
+    const extraA = eventRow(900, { timestamp: at(1) });
+    const extraB = eventRow(901, { timestamp: at(2) });
+    const group = { key: "r1\nrace", endsAt: new Date(at(0).getTime() + 3_600_000) };
+    // each writer's suppressed match completes on an event of its own (the same event twice would be a duplicate)
+    const drafts = (upload: string, event: EventRow) => [
+      draft("race-1", [rows[0] as EventRow]),
+      draft(`race-suppressed-${upload}`, [event], group),
+    ];
+    const [first, second] = await Promise.all([
+      storeBatch(a.id, [extraA, ...rows], drafts("a", extraA)),
+      storeBatch(b.id, [extraB, ...rows], drafts("b", extraB)),
+    ]);
+    expect(first.inserted + second.inserted).toBe(302);
+    expect(first.duplicates + second.duplicates).toBe(300);
+    expect(await prisma().event.count({ where: { uploadId: { in: [a.id, b.id] } } })).toBe(302);
+    // whichever writer lost an event's race stored a block position it does not use: live counts still add up
+    const blocks = await prisma().eventBlock.findMany({ where: { uploadId: { in: [a.id, b.id] } } });
+    expect(blocks.reduce((sum, block) => sum + block.liveCount, 0)).toBe(302);
+    expect(await prisma().alert.count({ where: { dedupKey: "race-1" } })).toBe(1);
+    const created = [...first.createdAlerts, ...second.createdAlerts];
+    expect(created.filter((key) => key === "race-1")).toHaveLength(1);
+    // one suppression group, one alert: the other writer's match folded into it
+    const grouped = await prisma().alert.findMany({ where: { suppressionKey: "r1\nrace" } });
+    expect(grouped).toHaveLength(1);
+    expect(grouped[0]?.suppressedCount).toBe(1);
+    const documents = await readEventDocuments(
+      (await prisma().event.findMany({ where: { uploadId: { in: [a.id, b.id] } }, select: { id: true } })).map(
+        (e) => e.id,
+      ),
+    );
+    expect([...documents.values()].every((document) => typeof document === "string")).toBe(true);
+  });
+});

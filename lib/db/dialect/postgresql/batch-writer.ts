@@ -1,0 +1,410 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import type { AlertDraft } from "../../alerts";
+import type { SourceDelta, UploadProgress } from "../../batch-writer";
+import { packBlock } from "../../events/block-codec.mjs";
+import type { EventRow } from "../../events/index";
+
+/**
+ * The batch writer on PostgreSQL: what lib/db/batch-writer-thread.mjs does on SQLite, with the same results. One
+ * batch of an upload is one transaction: its events (deduplicated against the batch and the database), their block,
+ * the alerts they raised (dedup, suppression, links to their events) and the upload's progress are stored together
+ * or not at all.
+ *
+ * No thread: PostgreSQL does the storing in its own process, so this one only sends. Events go in one INSERT … SELECT
+ * FROM unnest(arrays): sixteen parameters whatever the batch's size (PostgreSQL takes at most 65,535 a statement),
+ * parsed once. The writer keeps a small pool of its own beside Prisma's, as the SQLite writer keeps a connection.
+ *
+ * Several instances may store batches at once (issue 22):
+ * - an event is stored once: ON CONFLICT on its (timestamp, contentHash) key, and another transaction inserting the
+ *   same key makes this one wait for its outcome;
+ * - an alert is stored once: ON CONFLICT on its dedup key;
+ * - a suppression group is looked up and extended under a transaction advisory lock on its key, so two batches
+ *   cannot both find no open alert and raise two.
+ * Deadlocks and serialization failures roll the batch back whole; the caller retries it (busy-retry.ts).
+ */
+
+export interface PostgresStoredBatch {
+  inserted: number;
+  duplicates: number;
+  /** dedup keys of the alerts that were new, and "suppressed\n<key>" for matches folded into a kept alert */
+  createdAlerts: string[];
+  /** content hashes of the rows that were stored already, one per such row */
+  duplicateHashes: string[];
+}
+
+export interface PostgresBatch {
+  uploadId: string;
+  events: readonly EventRow[];
+  alerts: readonly AlertDraft[];
+  progress: UploadProgress | undefined;
+  source: SourceDelta | undefined;
+}
+
+/** As the SQLite writer marks them (lib/ingest counts these as suppressed). */
+const SUPPRESSED_PREFIX = "suppressed\n";
+
+/** Connections of the writer's own pool: batches of different uploads may be stored at once. */
+const WRITER_CONNECTIONS = 2;
+
+const globalForWriter = globalThis as unknown as { keelwatchPgWriter?: { url: string; pool: pg.Pool } };
+
+function writerPool(url: string): pg.Pool {
+  const current = globalForWriter.keelwatchPgWriter;
+  if (current?.url === url) return current.pool;
+  void current?.pool.end();
+  const pool = new pg.Pool({ connectionString: url, max: WRITER_CONNECTIONS, options: "-c timezone=UTC" });
+  // An idle connection that the server drops must not crash the process; the next batch opens another.
+  pool.on("error", () => {});
+  globalForWriter.keelwatchPgWriter = { url, pool };
+  return pool;
+}
+
+/** Closes the writer's pool (tests, shutdown). */
+export async function closePostgresBatchWriter(): Promise<void> {
+  const current = globalForWriter.keelwatchPgWriter;
+  globalForWriter.keelwatchPgWriter = undefined;
+  await current?.pool.end();
+}
+
+export async function storePostgresBatch(url: string, batch: PostgresBatch): Promise<PostgresStoredBatch> {
+  const client = await writerPool(url).connect();
+  let broken = false;
+  try {
+    await client.query("BEGIN");
+    const result = await writeBatch(client, batch);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+const identity = (timestamp: Date, contentHash: string) => `${timestamp.toISOString()}\n${contentHash}`;
+
+async function writeBatch(client: pg.PoolClient, batch: PostgresBatch): Promise<PostgresStoredBatch> {
+  const { uploadId, alerts, progress, source } = batch;
+  // A source's stream: its pushes each number their lines from 1, and in the stream they follow what it holds. The
+  // Upload row's lock makes two instances storing pushes of one stream take turns, so their lines cannot collide.
+  let lineBase = 0;
+  if (progress?.additive) {
+    await client.query(`SELECT 1 FROM "Upload" WHERE "id" = $1 FOR UPDATE`, [uploadId]);
+    const last = await client.query<{ line: number }>(
+      `SELECT COALESCE(MAX("line"), 0) AS "line" FROM "Event" WHERE "uploadId" = $1`,
+      [uploadId],
+    );
+    lineBase = Number(last.rows[0]?.line ?? 0);
+  }
+  const events = lineBase === 0 ? batch.events : batch.events.map((row) => ({ ...row, line: lineBase + row.line }));
+  // The first copy of each event in the batch, and of those the ones not stored before.
+  const firsts = new Map<string, EventRow>();
+  for (const row of events) {
+    const key = identity(row.timestamp, row.contentHash);
+    if (!firsts.has(key)) firsts.set(key, row);
+  }
+  const stored = await storedIdentities(client, [...firsts.values()]);
+  const fresh = [...firsts.values()].filter((row) => !stored.has(identity(row.timestamp, row.contentHash)));
+  const eventIds = await insertEvents(client, uploadId, fresh);
+  const inserted = eventIds.size;
+  const duplicates = events.length - inserted;
+  // Every row but the one copy of each event this batch stored, in order, as the SQLite writer lists them.
+  const duplicateHashes: string[] = [];
+  const counted = new Set<string>();
+  for (const row of events) {
+    const key = identity(row.timestamp, row.contentHash);
+    if (firsts.get(key) === row && eventIds.has(row.contentHash) && !counted.has(key)) counted.add(key);
+    else duplicateHashes.push(row.contentHash);
+  }
+  const createdAlerts = await insertAlerts(client, uploadId, alerts, eventIds);
+  const alertsCreated = createdAlerts.filter((key) => !key.startsWith(SUPPRESSED_PREFIX)).length;
+  if (progress?.additive) {
+    await client.query(
+      `UPDATE "Upload" SET "bytesReceived" = "bytesReceived" + $1, "eventsReceived" = "eventsReceived" + $2,
+       "eventsRejected" = "eventsRejected" + $3, "format" = $4, "eventsAccepted" = "eventsAccepted" + $5,
+       "eventsDuplicate" = "eventsDuplicate" + $6, "alertsCreated" = "alertsCreated" + $7 WHERE "id" = $8`,
+      [
+        progress.bytes,
+        progress.received,
+        progress.rejected,
+        progress.format,
+        inserted + duplicates,
+        duplicates,
+        alertsCreated,
+        uploadId,
+      ],
+    );
+  } else if (progress) {
+    await client.query(
+      `UPDATE "Upload" SET "bytesReceived" = $1, "eventsReceived" = $2, "eventsRejected" = $3, "format" = $4,
+       "eventsAccepted" = "eventsAccepted" + $5, "eventsDuplicate" = "eventsDuplicate" + $6 WHERE "id" = $7`,
+      [
+        progress.bytes,
+        progress.received,
+        progress.rejected,
+        progress.format,
+        inserted + duplicates,
+        duplicates,
+        uploadId,
+      ],
+    );
+  }
+  if (source) await recordSourceActivity(client, source, { events: inserted + duplicates, alerts: alertsCreated });
+  return { inserted, duplicates, createdAlerts, duplicateHashes };
+}
+
+/** As in batch-writer-thread.mjs: the Sources page's figures. */
+const KEPT_SOURCE_ERRORS = 20;
+const SOURCE_ACTIVITY_DAYS = 8;
+const GAP_WEIGHT = 0.2;
+
+/**
+ * A source's counters, in the transaction that stores its pushes' events (see recordSourceActivity in
+ * batch-writer-thread.mjs). The Source row is locked first: another instance's pushes of the same source wait,
+ * so the smoothed gap, the formats and the latest errors are read and written by one at a time.
+ */
+async function recordSourceActivity(
+  client: pg.PoolClient,
+  source: SourceDelta,
+  stored: { events: number; alerts: number },
+): Promise<void> {
+  const { rows } = await client.query<{
+    lastSeenAt: Date | null;
+    meanGapSeconds: number | null;
+    formats: string;
+    latestErrors: string;
+  }>(`SELECT "lastSeenAt", "meanGapSeconds", "formats", "latestErrors" FROM "Source" WHERE "tokenId" = $1 FOR UPDATE`, [
+    source.tokenId,
+  ]);
+  const current = rows[0];
+  if (!current) throw new Error(`source ${source.tokenId} has no Source row; nothing was stored`);
+  let meanGap = current.meanGapSeconds;
+  if (source.pushes > 0 && current.lastSeenAt) {
+    const gap = Math.max(0, (source.at - current.lastSeenAt.getTime()) / 1000);
+    meanGap = meanGap === null ? gap : meanGap * (1 - GAP_WEIGHT) + gap * GAP_WEIGHT;
+  }
+  const formats = [...new Set([...JSON.parse(current.formats), ...source.formats])].sort();
+  const errors = [...source.errors.slice().reverse(), ...JSON.parse(current.latestErrors)].slice(0, KEPT_SOURCE_ERRORS);
+  const seen = source.pushes > 0 ? new Date(source.at).toISOString() : (current.lastSeenAt?.toISOString() ?? null);
+  await client.query(
+    `UPDATE "Source" SET "pushes" = "pushes" + $1, "events" = "events" + $2, "rejected" = "rejected" + $3,
+     "alerts" = "alerts" + $4, "firstSeenAt" = COALESCE("firstSeenAt", $5), "lastSeenAt" = $5, "meanGapSeconds" = $6,
+     "formats" = $7, "latestErrors" = $8 WHERE "tokenId" = $9`,
+    [
+      source.pushes,
+      stored.events,
+      source.rejected,
+      stored.alerts,
+      seen,
+      meanGap,
+      JSON.stringify(formats),
+      JSON.stringify(errors),
+      source.tokenId,
+    ],
+  );
+  const minute = new Date(Math.floor(source.at / 60_000) * 60_000);
+  await client.query(
+    `INSERT INTO "SourceActivity" AS a ("tokenId", "minute", "pushes", "events", "rejected", "alerts")
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT ("tokenId", "minute") DO UPDATE SET "pushes" = a."pushes" + excluded."pushes",
+       "events" = a."events" + excluded."events", "rejected" = a."rejected" + excluded."rejected",
+       "alerts" = a."alerts" + excluded."alerts"`,
+    [source.tokenId, minute.toISOString(), source.pushes, stored.events, source.rejected, stored.alerts],
+  );
+  const oldest = new Date(minute.getTime() - SOURCE_ACTIVITY_DAYS * 86_400_000);
+  await client.query(`DELETE FROM "SourceActivity" WHERE "tokenId" = $1 AND "minute" < $2`, [
+    source.tokenId,
+    oldest.toISOString(),
+  ]);
+}
+
+/** Which of these events are stored already, read through the (timestamp, contentHash) unique index. */
+async function storedIdentities(client: pg.PoolClient, rows: readonly EventRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const { rows: found } = await client.query<{ timestamp: Date; contentHash: string }>(
+    `SELECT e."timestamp", e."contentHash" FROM "Event" e
+     JOIN unnest($1::timestamptz[], $2::text[]) AS k("timestamp", "contentHash")
+       ON e."timestamp" = k."timestamp" AND e."contentHash" = k."contentHash"`,
+    [rows.map((row) => row.timestamp.toISOString()), rows.map((row) => row.contentHash)],
+  );
+  return new Set(found.map((row) => identity(row.timestamp, row.contentHash)));
+}
+
+/**
+ * Stores the events and their block; returns the new events' ids by content hash. Each event has its block
+ * position before it is inserted, so an event that another instance stored between the check above and the insert
+ * (ON CONFLICT skips it) leaves its document unread in the block: the block's count keeps every position, its
+ * liveCount only the events stored, as retention leaves blocks.
+ */
+async function insertEvents(
+  client: pg.PoolClient,
+  uploadId: string,
+  rows: readonly EventRow[],
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (rows.length === 0) return ids;
+  let minTime = Number.POSITIVE_INFINITY;
+  let maxTime = Number.NEGATIVE_INFINITY;
+  for (const row of rows) {
+    minTime = Math.min(minTime, row.timestamp.getTime());
+    maxTime = Math.max(maxTime, row.timestamp.getTime());
+  }
+  const packed = packBlock(rows.map((row) => row.document));
+  const block = await client.query<{ id: number }>(
+    `INSERT INTO "EventBlock" ("uploadId", "codec", "count", "liveCount", "rawBytes", "checksum", "data", "minTime", "maxTime")
+     VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8) RETURNING "id"`,
+    [
+      uploadId,
+      packed.codec,
+      rows.length,
+      packed.rawBytes,
+      packed.checksum,
+      packed.data,
+      new Date(minTime).toISOString(),
+      new Date(maxTime).toISOString(),
+    ],
+  );
+  const blockId = block.rows[0]?.id;
+  const column = <T>(pick: (row: EventRow) => T) => rows.map(pick);
+  const result = await client.query<{ id: number; contentHash: string }>(
+    `INSERT INTO "Event" ("uploadId", "line", "contentHash", "timestamp", "category", "type", "action", "containerId",
+       "hostName", "entityId", "parentEntityId", "processName", "processExecutable", "blockId", "position", "document")
+     SELECT $1, e."line", e."contentHash", e."timestamp", e."category", e."type", e."action", e."containerId",
+       e."hostName", e."entityId", e."parentEntityId", e."processName", e."processExecutable", $14, e."ord" - 1, ''
+     FROM unnest($2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                 $10::text[], $11::text[], $12::text[], $13::text[])
+          WITH ORDINALITY AS e("line", "contentHash", "timestamp", "category", "type", "action", "containerId",
+                               "hostName", "entityId", "parentEntityId", "processName", "processExecutable", "ord")
+     ORDER BY e."ord"
+     ON CONFLICT DO NOTHING
+     RETURNING "id", "contentHash"`,
+    [
+      uploadId,
+      column((row) => row.line),
+      column((row) => row.contentHash),
+      column((row) => row.timestamp.toISOString()),
+      column((row) => row.category),
+      column((row) => row.type),
+      column((row) => row.action),
+      column((row) => row.containerId),
+      column((row) => row.hostName),
+      column((row) => row.entityId),
+      column((row) => row.parentEntityId),
+      column((row) => row.processName),
+      column((row) => row.processExecutable),
+      blockId,
+    ],
+  );
+  for (const row of result.rows) ids.set(row.contentHash, row.id);
+  if (ids.size < rows.length) {
+    await client.query(
+      ids.size === 0
+        ? `DELETE FROM "EventBlock" WHERE "id" = $1`
+        : `UPDATE "EventBlock" SET "liveCount" = $2 WHERE "id" = $1`,
+      ids.size === 0 ? [blockId] : [blockId, ids.size],
+    );
+  }
+  return ids;
+}
+
+/**
+ * As insertAlerts in batch-writer-thread.mjs: a draft whose dedup key is stored is skipped; a suppressing rule's
+ * match folds into its group's kept alert when there is one; the triggering events are linked by content hash
+ * (this batch's were just stored, a sequence's earlier ones by an earlier batch).
+ */
+async function insertAlerts(
+  client: pg.PoolClient,
+  uploadId: string,
+  drafts: readonly AlertDraft[],
+  eventIds: Map<string, number>,
+): Promise<string[]> {
+  const created = new Set<string>();
+  const now = new Date().toISOString();
+  for (const draft of drafts) {
+    if (created.has(draft.dedupKey)) continue;
+    const suppression = draft.suppression;
+    if (suppression) {
+      // A completing event stored before (an upload sent again) was counted then: a duplicate, not one more repeat.
+      const last = draft.events[draft.events.length - 1];
+      if (last && !eventIds.has(last.contentHash)) continue;
+      // One batch at a time per group, across instances, until this transaction ends.
+      await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`suppression\n${suppression.key}`]);
+      const at = draft.timestamp.toISOString();
+      const kept = suppression.endsAt
+        ? await client.query<{ id: string }>(
+            `SELECT "id" FROM "Alert" WHERE "suppressionKey" = $1 AND "timestamp" <= $2 AND "suppressionEndsAt" >= $2
+             ORDER BY "timestamp" DESC LIMIT 1`,
+            [suppression.key, at],
+          )
+        : await client.query<{ id: string }>(
+            `SELECT "id" FROM "Alert" WHERE "suppressionKey" = $1 AND "suppressionEndsAt" IS NULL AND "uploadId" = $2 LIMIT 1`,
+            [suppression.key, uploadId],
+          );
+      const keptId = kept.rows[0]?.id;
+      if (keptId !== undefined) {
+        await client.query(`UPDATE "Alert" SET "suppressedCount" = "suppressedCount" + 1 WHERE "id" = $1`, [keptId]);
+        created.add(`${SUPPRESSED_PREFIX}${draft.dedupKey}`);
+        continue;
+      }
+    }
+    const id = randomUUID();
+    const stored = await client.query(
+      `INSERT INTO "Alert" ("id", "ruleId", "ruleName", "severity", "severityRank", "riskScore", "status", "dedupKey",
+         "timestamp", "createdAt", "updatedAt", "version", "containerId", "containerName", "imageName", "hostName",
+         "processName", "processExecutable", "commandLine", "userName", "entityId", "entryLeaderEntityId",
+         "sessionLeaderEntityId", "uploadId", "suppressionKey", "suppressionEndsAt")
+       VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $9, 1, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+         $21, $22, $23)
+       ON CONFLICT DO NOTHING RETURNING "id"`,
+      [
+        id,
+        draft.ruleId,
+        draft.ruleName,
+        draft.severity,
+        draft.severityRank,
+        draft.riskScore,
+        draft.dedupKey,
+        draft.timestamp.toISOString(),
+        now,
+        draft.containerId,
+        draft.containerName,
+        draft.imageName,
+        draft.hostName,
+        draft.processName,
+        draft.processExecutable,
+        draft.commandLine,
+        draft.userName,
+        draft.entityId,
+        draft.entryLeaderEntityId,
+        draft.sessionLeaderEntityId,
+        uploadId,
+        suppression ? suppression.key : null,
+        suppression?.endsAt ? suppression.endsAt.toISOString() : null,
+      ],
+    );
+    if (stored.rowCount === 0) continue;
+    created.add(draft.dedupKey);
+    for (const [position, event] of draft.events.entries()) {
+      let eventId = eventIds.get(event.contentHash);
+      if (eventId === undefined) {
+        const found = await client.query<{ id: number }>(
+          `SELECT "id" FROM "Event" WHERE "timestamp" = $1 AND "contentHash" = $2`,
+          [event.timestamp.toISOString(), event.contentHash],
+        );
+        eventId = found.rows[0]?.id;
+      }
+      if (eventId !== undefined) {
+        await client.query(`INSERT INTO "AlertEvent" ("alertId", "position", "eventId") VALUES ($1, $2, $3)`, [
+          id,
+          position,
+          eventId,
+        ]);
+      }
+    }
+  }
+  return [...created];
+}
