@@ -30,6 +30,13 @@ describe("the secret box", () => {
     expect(fs.existsSync(keyFilePath(env))).toBe(false);
   });
 
+  it("on PostgreSQL takes KEELWATCH_SECRET_KEY only: instances must share the key, which no local file gives", () => {
+    const env: NodeJS.ProcessEnv = { NODE_ENV: "test", DATABASE_URL: "postgresql://kw@db.internal/keelwatch" };
+    expect(() => loadSecretKey(env)).toThrow(/KEELWATCH_SECRET_KEY must be set when DATABASE_URL is a PostgreSQL URL/);
+    const key = loadSecretKey({ ...env, KEELWATCH_SECRET_KEY: "shared by every instance" });
+    expect(key).toEqual(loadSecretKey({ ...envWithDatabaseIn(), KEELWATCH_SECRET_KEY: "shared by every instance" }));
+  });
+
   it("round-trips secrets, hides them, and refuses another key or a tampered value", () => {
     const key = loadSecretKey({ NODE_ENV: "test", KEELWATCH_SECRET_KEY: "one" });
     const sealed = encryptSecrets({ url: "https://hooks.example.com/secret-token" }, key);

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 import fs from "node:fs";
 import path from "node:path";
 import { databaseFile, databaseUrl } from "../db/config";
+import { dialectName } from "../db/dialect/name";
 
 /**
  * Channel secrets (webhook URLs with their tokens, HMAC secrets, SMTP passwords,
@@ -15,7 +16,14 @@ const VERSION = "v1";
 export const KEY_FILE_NAME = "secret.key";
 
 export function keyFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(path.dirname(databaseFile(databaseUrl(env))), KEY_FILE_NAME);
+  const url = databaseUrl(env);
+  if (dialectName(url) === "postgresql") {
+    // Instances sharing a PostgreSQL database must encrypt with one key: a file beside one of them cannot give that.
+    throw new Error(
+      "KEELWATCH_SECRET_KEY must be set when DATABASE_URL is a PostgreSQL URL: every instance encrypts notification channel secrets with it",
+    );
+  }
+  return path.join(path.dirname(databaseFile(url)), KEY_FILE_NAME);
 }
 
 /** The 32-byte key: from the environment, else from (or newly into) the key file. */
