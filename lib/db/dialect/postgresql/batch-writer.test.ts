@@ -75,7 +75,12 @@ describe("storeBatch on PostgreSQL", () => {
         progress: { bytes: 1000, received: 5, rejected: 0, format: "ecs" },
       },
     );
-    expect(stored).toEqual({ inserted: 4, duplicates: 1, createdAlerts: new Set(["d1"]) });
+    expect(stored).toEqual({
+      inserted: 4,
+      duplicates: 1,
+      createdAlerts: new Set(["d1"]),
+      duplicateHashes: [rows[1]?.contentHash],
+    });
 
     const events = await prisma().event.findMany({ where: { uploadId: upload.id }, orderBy: { id: "asc" } });
     expect(events.map((event) => [event.line, event.position])).toEqual([
@@ -106,7 +111,12 @@ describe("storeBatch on PostgreSQL", () => {
 
     // the same batch again: every event a duplicate, no block, the alert not raised twice
     const repeat = await storeBatch(upload.id, rows, [draft("d1", [rows[0] as EventRow])]);
-    expect(repeat).toEqual({ inserted: 0, duplicates: 4, createdAlerts: new Set() });
+    expect(repeat).toEqual({
+      inserted: 0,
+      duplicates: 4,
+      createdAlerts: new Set(),
+      duplicateHashes: rows.map((row) => row.contentHash),
+    });
     expect(await prisma().eventBlock.count({ where: { uploadId: upload.id } })).toBe(1);
   });
 
@@ -165,5 +175,48 @@ describe("storeBatch on PostgreSQL", () => {
       ),
     );
     expect([...documents.values()].every((document) => typeof document === "string")).toBe(true);
+  });
+
+  it("adds a source's pushes to its stream: lines after the stream's last, counters and activity added", async () => {
+    const token = await prisma().apiToken.create({
+      data: { name: "sensor", role: "ingest", tokenHash: "h-sensor", prefix: "kw_" },
+    });
+    const stream = await prisma().upload.create({ data: { fileName: "sensor", format: "ecs", kind: "stream" } });
+    await prisma().source.create({ data: { tokenId: token.id, uploadId: stream.id } });
+    const push = (lines: number[], at: number) =>
+      storeBatch(
+        stream.id,
+        lines.map((line) => eventRow(line, { timestamp: new Date(at + line) })),
+        [],
+        {
+          progress: { bytes: 100, received: lines.length, rejected: 1, format: "ecs", additive: true },
+          source: {
+            tokenId: token.id,
+            at,
+            pushes: 1,
+            rejected: 1,
+            formats: ["ecs"],
+            errors: [{ at: new Date(at).toISOString(), line: 9, message: "bad" }],
+          },
+        },
+      );
+    const t0 = Date.UTC(2026, 11, 6, 12, 0, 0);
+    await push([1, 2], t0);
+    await push([1, 2, 3], t0 + 30_000);
+    const lines = await prisma().event.findMany({ where: { uploadId: stream.id }, orderBy: { line: "asc" } });
+    expect(lines.map((event) => event.line)).toEqual([1, 2, 3, 4, 5]);
+    expect(await prisma().upload.findUniqueOrThrow({ where: { id: stream.id } })).toMatchObject({
+      bytesReceived: 200,
+      eventsReceived: 5,
+      eventsRejected: 2,
+      eventsAccepted: 5,
+    });
+    const source = await prisma().source.findUniqueOrThrow({ where: { tokenId: token.id } });
+    expect(source).toMatchObject({ pushes: 2, events: 5, rejected: 2, meanGapSeconds: 30, formats: '["ecs"]' });
+    expect(JSON.parse(source.latestErrors)).toHaveLength(2);
+    const activity = await prisma().sourceActivity.findMany({ where: { tokenId: token.id } });
+    expect(activity).toEqual([
+      { tokenId: token.id, minute: new Date(t0), pushes: 2, events: 5, rejected: 2, alerts: 0 },
+    ]);
   });
 });

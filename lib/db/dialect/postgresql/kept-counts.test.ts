@@ -196,4 +196,26 @@ describe("kept counts on PostgreSQL", () => {
     await postgres.alert.create({ data: alert("loud") });
     expect((await postgres.notificationOutbox.findMany()).map((row) => row.alertId)).toEqual(["loud"]);
   });
+
+  it("moves detection.version on every write to rules, exceptions and value lists", async () => {
+    const version = async () =>
+      Number((await postgres.appSetting.findUniqueOrThrow({ where: { key: "detection.version" } })).value);
+    const writes: (() => Promise<unknown>)[] = [
+      () => postgres.rule.update({ where: { id: "r2" }, data: { enabled: false } }),
+      () => postgres.exceptionList.create({ data: { id: "l1", name: "quiet" } }),
+      () => postgres.ruleExceptionList.create({ data: { ruleId: "r2", listId: "l1" } }),
+      () => postgres.exceptionItem.create({ data: { listId: "l1", name: "i", conditions: "[]" } }),
+      () => postgres.valueList.create({ data: { id: "v1", name: "hosts" } }),
+      () => postgres.valueListItem.create({ data: { listId: "v1", value: "node-1" } }),
+      () => postgres.valueList.delete({ where: { id: "v1" } }),
+    ];
+    for (const write of writes) {
+      const before = await version();
+      await write();
+      expect(await version()).toBeGreaterThan(before);
+    }
+    const before = await version();
+    await postgres.alert.update({ where: { id: "a1" }, data: { status: "closed" } });
+    expect(await version()).toBe(before);
+  });
 });

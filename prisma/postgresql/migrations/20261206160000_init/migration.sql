@@ -52,6 +52,35 @@ CREATE TABLE "ApiToken" (
 );
 
 -- CreateTable
+CREATE TABLE "Source" (
+    "tokenId" TEXT NOT NULL,
+    "uploadId" TEXT NOT NULL,
+    "firstSeenAt" TIMESTAMPTZ(3),
+    "lastSeenAt" TIMESTAMPTZ(3),
+    "meanGapSeconds" DOUBLE PRECISION,
+    "formats" TEXT NOT NULL DEFAULT '[]',
+    "latestErrors" TEXT NOT NULL DEFAULT '[]',
+    "pushes" INTEGER NOT NULL DEFAULT 0,
+    "events" INTEGER NOT NULL DEFAULT 0,
+    "rejected" INTEGER NOT NULL DEFAULT 0,
+    "alerts" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "Source_pkey" PRIMARY KEY ("tokenId")
+);
+
+-- CreateTable
+CREATE TABLE "SourceActivity" (
+    "tokenId" TEXT NOT NULL,
+    "minute" TIMESTAMPTZ(3) NOT NULL,
+    "pushes" INTEGER NOT NULL DEFAULT 0,
+    "events" INTEGER NOT NULL DEFAULT 0,
+    "rejected" INTEGER NOT NULL DEFAULT 0,
+    "alerts" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "SourceActivity_pkey" PRIMARY KEY ("tokenId","minute")
+);
+
+-- CreateTable
 CREATE TABLE "AuditLog" (
     "id" SERIAL NOT NULL,
     "at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -72,6 +101,7 @@ CREATE TABLE "Upload" (
     "fileName" TEXT NOT NULL,
     "format" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'receiving',
+    "kind" TEXT NOT NULL DEFAULT 'file',
     "bytesReceived" INTEGER NOT NULL DEFAULT 0,
     "eventsReceived" INTEGER NOT NULL DEFAULT 0,
     "eventsAccepted" INTEGER NOT NULL DEFAULT 0,
@@ -507,6 +537,9 @@ CREATE INDEX "Session_userId_idx" ON "Session"("userId");
 CREATE UNIQUE INDEX "ApiToken_tokenHash_key" ON "ApiToken"("tokenHash");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Source_uploadId_key" ON "Source"("uploadId");
+
+-- CreateIndex
 CREATE INDEX "AuditLog_at_idx" ON "AuditLog"("at");
 
 -- CreateIndex
@@ -516,7 +549,7 @@ CREATE INDEX "AuditLog_action_at_idx" ON "AuditLog"("action", "at");
 CREATE INDEX "AuditLog_actorId_at_idx" ON "AuditLog"("actorId", "at");
 
 -- CreateIndex
-CREATE INDEX "Upload_createdAt_idx" ON "Upload"("createdAt");
+CREATE INDEX "Upload_kind_createdAt_idx" ON "Upload"("kind", "createdAt");
 
 -- CreateIndex
 CREATE INDEX "Upload_sample_idx" ON "Upload"("sample");
@@ -658,6 +691,12 @@ ALTER TABLE "Session" ADD CONSTRAINT "Session_userId_fkey" FOREIGN KEY ("userId"
 
 -- AddForeignKey
 ALTER TABLE "ApiToken" ADD CONSTRAINT "ApiToken_createdById_fkey" FOREIGN KEY ("createdById") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Source" ADD CONSTRAINT "Source_tokenId_fkey" FOREIGN KEY ("tokenId") REFERENCES "ApiToken"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SourceActivity" ADD CONSTRAINT "SourceActivity_tokenId_fkey" FOREIGN KEY ("tokenId") REFERENCES "Source"("tokenId") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "Event" ADD CONSTRAINT "Event_uploadId_fkey" FOREIGN KEY ("uploadId") REFERENCES "Upload"("id") ON DELETE CASCADE ON UPDATE CASCADE;
