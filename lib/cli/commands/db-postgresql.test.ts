@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { prisma } from "../../db/client";
 import { defaultPostgresMigrationsDir } from "../../db/dialect/postgresql/migrate";
 import { createTestPostgresDatabase } from "../../db/dialect/postgresql/test-cluster";
 import { readMigrationFiles } from "../../db/migrate";
@@ -34,5 +35,22 @@ describe("keelwatch db on a postgresql:// DATABASE_URL", () => {
     const result = await runCli(["db", "vacuum"], url);
     expect(result.code).toBe(1);
     expect(result.err).toContain("vacuum rewrites a SQLite file");
+  });
+
+  it("the commands that use the database migrate it first and work on it: token create, rules list", async () => {
+    const url = await createTestPostgresDatabase();
+    process.env.DATABASE_URL = url;
+    try {
+      const token = await runCli(["token", "create", "--name", "sensor-1", "--role", "ingest"], url);
+      expect(token.code).toBe(0);
+      expect(token.err).toContain(`Created ingest token "sensor-1"`);
+      const rules = await runCli(["rules", "list"], url);
+      expect(rules.code).toBe(0);
+      const status = await runCli(["db", "status"], url);
+      expect(status.out).not.toContain("pending");
+      expect(await prisma().apiToken.count({ where: { name: "sensor-1", role: "ingest" } })).toBe(1);
+    } finally {
+      await prisma().$disconnect();
+    }
   });
 });

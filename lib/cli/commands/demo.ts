@@ -1,12 +1,11 @@
 import { parseArgs } from "node:util";
-import { databaseFile, databaseUrl } from "../../db/config";
-import { applyMigrations } from "../../db/migrate";
 import { syncBuiltinRules } from "../../db/rules";
 import { loadBuiltinRules } from "../../rules/load";
 import { SAMPLE_FORMATS, type SampleFormat, sampleUploadName } from "../../samples/formats";
 import { loadSample, removeSampleData } from "../../samples/sample-data";
 import type { CliCommand } from "../io";
 import { UsageError } from "../io";
+import { migrateFirst } from "../migrate-first";
 
 const help = `Usage: keelwatch demo [--format ecs|falco|tetragon|datadog] [--remove]
 
@@ -36,7 +35,7 @@ export const demoCommand: CliCommand = {
     if (!SAMPLE_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${SAMPLE_FORMATS.join(", ")}`);
     if (values.remove && values.format !== undefined)
       throw new UsageError("--remove removes every sample: no --format");
-    applyMigrations(databaseFile(databaseUrl(io.env), io.cwd));
+    await migrateFirst(io);
     const actor = { id: null, label: "cli" };
 
     if (values.remove) {

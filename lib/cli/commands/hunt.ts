@@ -1,6 +1,4 @@
 import { parseArgs } from "node:util";
-import { databaseFile, databaseUrl } from "../../db/config";
-import { applyMigrations } from "../../db/migrate";
 import { isEqlError } from "../../eql";
 import { csvRecord, ndjsonRecord } from "../../export";
 import { HUNT_EXPORT_COLUMNS, type HuntExportLine, huntResultDocument } from "../../hunt/export";
@@ -9,6 +7,7 @@ import { huntResults } from "../../hunt/run";
 import { fieldTypesOption } from "../field-types-option";
 import type { CliCommand, CliIO } from "../io";
 import { UsageError } from "../io";
+import { migrateFirst } from "../migrate-first";
 
 const help = `Usage: keelwatch hunt --query 'EQL' [--from TIME] [--to TIME] [--container ID] [--host NAME]
                       [--upload ID] [--format ndjson|csv] [--mapping FILE]
@@ -95,7 +94,7 @@ export const huntCommand: CliCommand = {
     const scope = parsed.data;
     const range = huntRange(scope, now);
     if (typeof range === "string") throw new UsageError(`--from ${range.slice("from ".length)}`);
-    applyMigrations(databaseFile(databaseUrl(io.env), io.cwd));
+    await migrateFirst(io);
 
     // --mapping FILE in place of the stored mapping (Settings); without it, the stored one, as the Hunt page.
     const fieldTypes = values.mapping === undefined ? undefined : fieldTypesOption(values.mapping, io);

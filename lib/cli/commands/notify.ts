@@ -1,8 +1,7 @@
-import { databaseFile, databaseUrl } from "../../db/config";
-import { applyMigrations } from "../../db/migrate";
 import { testChannel } from "../../notify/test-channel";
 import type { CliCommand } from "../io";
 import { UsageError } from "../io";
+import { migrateFirst } from "../migrate-first";
 
 const help = `Usage: keelwatch notify test CHANNEL
 
@@ -23,7 +22,7 @@ export const notifyCommand: CliCommand = {
     }
     if (!channel) throw new UsageError("name the channel to test (its name or id)");
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-    applyMigrations(databaseFile(databaseUrl(io.env), io.cwd));
+    await migrateFirst(io);
     const result = await testChannel(channel);
     if (!result.found) {
       io.stderr.write(`keelwatch notify: no notification channel named or with id "${channel}"\n`);

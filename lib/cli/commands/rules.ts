@@ -1,11 +1,10 @@
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { databaseFile, databaseUrl } from "../../db/config";
-import { applyMigrations } from "../../db/migrate";
 import { exportRules, type ImportReport, type ImportResult, importRules, listRules } from "../../db/rule-admin";
 import type { CliCommand, CliIO } from "../io";
 import { UsageError } from "../io";
+import { migrateFirst } from "../migrate-first";
 
 const help = `Usage: keelwatch rules <list|import|export> [options]
 
@@ -31,7 +30,7 @@ export const rulesCommand: CliCommand = {
       );
     }
     const { values, positionals } = parse(action, rest);
-    applyMigrations(databaseFile(databaseUrl(io.env), io.cwd));
+    await migrateFirst(io);
     if (action === "list") return list(io, values.json === true);
     if (action === "export") return exportTo(io, values.out);
     if (positionals.length === 0) throw new UsageError("import needs a FILE or DIR");

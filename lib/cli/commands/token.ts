@@ -2,10 +2,9 @@ import { parseArgs } from "node:util";
 import { issueApiToken } from "../../auth/api-tokens";
 import { RoleSchema } from "../../auth/roles";
 import { appendAudit } from "../../db/audit";
-import { databaseFile, databaseUrl } from "../../db/config";
-import { applyMigrations } from "../../db/migrate";
 import type { CliCommand } from "../io";
 import { UsageError } from "../io";
+import { migrateFirst } from "../migrate-first";
 
 const help = `Usage: keelwatch token create --name NAME --role admin|analyst|viewer|ingest [--expires-in-days N]
 
@@ -42,7 +41,7 @@ export const tokenCommand: CliCommand = {
       if (!Number.isInteger(days) || days < 1) throw new UsageError("--expires-in-days must be a whole number ≥ 1");
       expiresAt = new Date(Date.now() + days * 86_400_000);
     }
-    applyMigrations(databaseFile(databaseUrl(io.env), io.cwd));
+    await migrateFirst(io);
     const issued = await issueApiToken({ name, role: role.data, expiresAt, createdById: null });
     await appendAudit({
       actorLabel: "cli",
