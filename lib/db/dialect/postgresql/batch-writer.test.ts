@@ -219,4 +219,19 @@ describe("storeBatch on PostgreSQL", () => {
       { tokenId: token.id, minute: new Date(t0), pushes: 2, events: 5, rejected: 2, alerts: 0 },
     ]);
   });
+
+  it("stores an upload's batches in the order they were sent, even when sent without waiting", async () => {
+    const upload = await seedUpload(prisma());
+    // A big batch, then a small one whose alert names an event of the big one: it links only if the big one was
+    // stored first, which the small one would otherwise overtake.
+    const big = Array.from({ length: 2000 }, (_, i) => eventRow(1000 + i, { timestamp: at(i % 60) }));
+    const small = eventRow(5000, { timestamp: at(30) });
+    const [first, second] = await Promise.all([
+      storeBatch(upload.id, big, []),
+      storeBatch(upload.id, [small], [draft("ordered", [big[1999] as EventRow, small])]),
+    ]);
+    expect([first.inserted, second.inserted]).toEqual([2000, 1]);
+    const alert = await prisma().alert.findUniqueOrThrow({ where: { dedupKey: "ordered" }, include: { events: true } });
+    expect(alert.events).toHaveLength(2);
+  });
 });

@@ -67,7 +67,26 @@ export async function closePostgresBatchWriter(): Promise<void> {
   await current?.pool.end();
 }
 
-export async function storePostgresBatch(url: string, batch: PostgresBatch): Promise<PostgresStoredBatch> {
+/**
+ * Batches of one upload are stored in the order they were sent, as the SQLite writer thread stores every batch: a
+ * batch may link its alert to an event of the batch sent before it, which must be committed first. Batches of
+ * different uploads go at once, on the pool's connections. (A retried batch joins the end of its upload's line,
+ * as it would join the thread's queue.)
+ */
+const uploadQueues = new Map<string, Promise<unknown>>();
+
+export function storePostgresBatch(url: string, batch: PostgresBatch): Promise<PostgresStoredBatch> {
+  const before = uploadQueues.get(batch.uploadId) ?? Promise.resolve();
+  const stored = before.then(() => storeNow(url, batch));
+  const settled = stored.catch(() => undefined);
+  uploadQueues.set(batch.uploadId, settled);
+  void settled.then(() => {
+    if (uploadQueues.get(batch.uploadId) === settled) uploadQueues.delete(batch.uploadId);
+  });
+  return stored;
+}
+
+async function storeNow(url: string, batch: PostgresBatch): Promise<PostgresStoredBatch> {
   const client = await writerPool(url).connect();
   let broken = false;
   try {
