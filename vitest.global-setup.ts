@@ -11,6 +11,8 @@ import { stopSharedCluster } from "./scripts/pg-cluster.mjs";
 export default function setup(): () => void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-pg-shared-"));
   process.env.KEELWATCH_PG_SHARED = dir;
+  // The cluster outlives the fork that starts it; it ends with this process, whatever way it ends.
+  process.env.KEELWATCH_PG_OWNER = String(process.pid);
   return () => {
     stopSharedCluster(dir);
     fs.rmSync(dir, { recursive: true, force: true });

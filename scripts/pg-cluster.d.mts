@@ -14,7 +14,7 @@ export interface PostgresCluster {
 
 export function findPostgresBin(root?: string): string | null;
 export function ensurePostgres(): string;
-export function startCluster(options?: { ports?: string }): Promise<PostgresCluster>;
+export function startCluster(options?: { ports?: string; ownerPid?: number }): Promise<PostgresCluster>;
 export function clusterHandle(cluster: { bin: string; dir: string; data: string; port: number }): PostgresCluster;
 export function stopCluster(cluster: { bin: string; dir: string; data: string }): void;
 export function sharedCluster(stateDir: string): Promise<PostgresCluster>;

@@ -6,7 +6,7 @@
 // user the package creates, through runuser; as anyone else they run as that user.
 //
 // The server trades durability for speed (fsync off, no full-page writes): its data lives only as long as the test run.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -83,7 +83,9 @@ function portIsFree(port) {
 
 /**
  * Starts a fresh cluster. Returns its admin URL (database `postgres`), a way to make databases and stop().
- * @param {{ ports?: string }} [options]
+ * `ownerPid` (default: this process) is the process whose end ends the cluster: a reaper watches it, so a test run
+ * killed before its teardown (Ctrl-C twice, a timeout's SIGKILL) leaves no server behind.
+ * @param {{ ports?: string, ownerPid?: number }} [options]
  */
 export async function startCluster(options = {}) {
   const ports = parsePorts(options.ports ?? process.env.KEELWATCH_PG_PORTS ?? DEFAULT_PORTS);
@@ -116,6 +118,7 @@ export async function startCluster(options = {}) {
     } catch {
       continue;
     }
+    startReaper(options.ownerPid ?? process.pid, { bin, dir, data });
     return clusterHandle({ bin, dir, data, port });
   }
   const serverLog = path.join(dir, "server.log");
@@ -171,6 +174,24 @@ export function stopCluster({ bin, dir, data }) {
   }
 }
 
+/** A detached process that stops the cluster once `ownerPid` has ended (see startCluster). */
+function startReaper(ownerPid, cluster) {
+  const child = spawn(process.execPath, [import.meta.filename, "--reap", String(ownerPid), JSON.stringify(cluster)], {
+    detached: true,
+    stdio: "ignore",
+  });
+  child.unref();
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -194,7 +215,8 @@ export async function sharedCluster(stateDir) {
   }
   try {
     if (fs.existsSync(state)) return clusterHandle(JSON.parse(fs.readFileSync(state, "utf8")));
-    const cluster = await startCluster();
+    const owner = Number(process.env.KEELWATCH_PG_OWNER) || process.pid;
+    const cluster = await startCluster({ ownerPid: owner });
     const { bin, dir, data, port } = cluster;
     fs.writeFileSync(state, JSON.stringify({ bin, dir, data, port }));
     return cluster;
@@ -212,14 +234,28 @@ export function stopSharedCluster(stateDir) {
 }
 
 // `node scripts/pg-cluster.mjs`: starts a cluster, prints its URL and stops it on Ctrl-C (for trying things by hand).
+// `--reap PID CLUSTER`: the reaper of startCluster, checking every second; it ends by itself once the cluster is gone.
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  const cluster = await startCluster();
-  process.stdout.write(`${cluster.url}\n`);
-  const stop = () => {
-    cluster.stop();
-    process.exit(0);
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  setInterval(() => {}, 1 << 30);
+  if (process.argv[2] === "--reap") {
+    const ownerPid = Number(process.argv[3]);
+    const cluster = JSON.parse(process.argv[4] ?? "{}");
+    const timer = setInterval(() => {
+      if (!fs.existsSync(cluster.dir)) {
+        clearInterval(timer);
+      } else if (!alive(ownerPid)) {
+        clearInterval(timer);
+        stopCluster(cluster);
+      }
+    }, 1_000);
+  } else {
+    const cluster = await startCluster();
+    process.stdout.write(`${cluster.url}\n`);
+    const stop = () => {
+      cluster.stop();
+      process.exit(0);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    setInterval(() => {}, 1 << 30);
+  }
 }

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -69,6 +70,31 @@ describe("startCluster", () => {
 
   it("refuses a malformed port range", async () => {
     await expect(startCluster({ ports: "5440" })).rejects.toThrow(/KEELWATCH_PG_PORTS/);
+  });
+});
+
+describe("the reaper", () => {
+  it("stops a cluster whose owner was killed before it could stop it", async () => {
+    // A process that starts a cluster, prints it and waits to be killed, as a test run killed mid-way would.
+    const script = `
+      const { startCluster } = await import(${JSON.stringify(path.join(import.meta.dirname, "pg-cluster.mjs"))});
+      const cluster = await startCluster();
+      console.log(JSON.stringify({ dir: cluster.dir, port: cluster.port }));
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const started = await new Promise<{ dir: string; port: number }>((resolve, reject) => {
+      child.stdout.once("data", (chunk) => resolve(JSON.parse(String(chunk))));
+      child.once("exit", (code) => reject(new Error(`the owner exited (${code}) before starting a cluster`)));
+    });
+    expect(await portAnswers(started.port)).toBe(true);
+    child.kill("SIGKILL");
+    // The reaper checks every second; wait for the outcome, not for a time.
+    for (let tries = 0; tries < 120 && fs.existsSync(started.dir); tries++)
+      await new Promise((r) => setTimeout(r, 250));
+    expect(fs.existsSync(started.dir)).toBe(false);
+    expect(await portAnswers(started.port)).toBe(false);
   });
 });
 

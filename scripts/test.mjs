@@ -5,6 +5,8 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { buildIfNeeded, ensureChromium, ensureInstalled, log, root } from "./lib/setup.mjs";
+import { ensurePostgres } from "./pg-cluster.mjs";
+import { POSTGRESQL_TEST_ENV, POSTGRESQL_TEST_FILES } from "./postgresql-suites.mjs";
 
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const reports = path.join(root, ".cache", "test-reports");
@@ -12,6 +14,8 @@ const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: process
 
 ensureInstalled();
 ensureChromium();
+// The tests on PostgreSQL start their own throw-away cluster (scripts/pg-cluster.mjs) from Debian's package.
+ensurePostgres();
 fs.rmSync(reports, { recursive: true, force: true });
 fs.mkdirSync(reports, { recursive: true });
 
@@ -38,18 +42,17 @@ function readJson(file) {
   }
 }
 
-function vitest() {
-  const out = path.join(reports, "vitest.json");
-  log("unit and integration tests: vitest run");
-  const { status, seconds } = run(bin("vitest"), [
-    "run",
-    "--reporter=default",
-    "--reporter=json",
-    `--outputFile=${out}`,
-  ]);
+function vitest(name = "vitest", files = [], extraEnv = {}) {
+  const out = path.join(reports, `${name}.json`);
+  log(`${name === "vitest" ? "unit and integration tests" : "integration tests on PostgreSQL"}: vitest run`);
+  const { status, seconds } = run(
+    bin("vitest"),
+    ["run", ...files, "--reporter=default", "--reporter=json", `--outputFile=${out}`],
+    extraEnv,
+  );
   const report = readJson(out);
   if (!report) {
-    results.push({ name: "vitest", passed: 0, failed: 1, seconds, note: `no report (exit ${status})` });
+    results.push({ name, passed: 0, failed: 1, seconds, note: `no report (exit ${status})` });
     return;
   }
   // A suite that fails to load has no tests in the counts but makes the run fail.
@@ -57,7 +60,7 @@ function vitest() {
     (file) => file.status === "failed" && file.assertionResults?.length === 0,
   ).length;
   results.push({
-    name: "vitest",
+    name,
     passed: report.numPassedTests ?? 0,
     failed:
       (report.numFailedTests ?? 0) + brokenFiles + (status !== 0 && !report.numFailedTests && !brokenFiles ? 1 : 0),
@@ -108,6 +111,7 @@ function stress() {
 check("lint", bin("biome"), ["check", "."]);
 check("types", bin("tsc"), ["--noEmit"]);
 vitest();
+vitest("postgresql", POSTGRESQL_TEST_FILES, POSTGRESQL_TEST_ENV);
 playwright();
 stress();
 
