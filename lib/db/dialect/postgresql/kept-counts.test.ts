@@ -208,6 +208,9 @@ describe("kept counts on PostgreSQL", () => {
       () => postgres.valueList.create({ data: { id: "v1", name: "hosts" } }),
       () => postgres.valueListItem.create({ data: { listId: "v1", value: "node-1" } }),
       () => postgres.valueList.delete({ where: { id: "v1" } }),
+      () => postgres.appSetting.create({ data: { key: "eql.field_mapping", value: "{}" } }),
+      () => postgres.appSetting.update({ where: { key: "eql.field_mapping" }, data: { value: '{"a":"keyword"}' } }),
+      () => postgres.appSetting.delete({ where: { key: "eql.field_mapping" } }),
     ];
     for (const write of writes) {
       const before = await version();
@@ -216,6 +219,7 @@ describe("kept counts on PostgreSQL", () => {
     }
     const before = await version();
     await postgres.alert.update({ where: { id: "a1" }, data: { status: "closed" } });
+    await postgres.appSetting.create({ data: { key: "public_url", value: "https://keelwatch.example" } });
     expect(await version()).toBe(before);
   });
 });

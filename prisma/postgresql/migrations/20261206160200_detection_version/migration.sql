@@ -25,3 +25,15 @@ CREATE TRIGGER "ValueList_detection_version" AFTER INSERT OR UPDATE OR DELETE ON
   FOR EACH STATEMENT EXECUTE FUNCTION "detection_version_bump"();
 CREATE TRIGGER "ValueListItem_detection_version" AFTER INSERT OR UPDATE OR DELETE ON "ValueListItem"
   FOR EACH STATEMENT EXECUTE FUNCTION "detection_version_bump"();
+
+-- The stored field mapping (Settings -> Field mapping) decides how rules compare fields, so a change to it moves
+-- the counter too (the SQLite migration field_mapping_version). Only that key's rows: the counter's own row is an
+-- AppSetting as well, and its update does not pass these conditions. (The same function serves row triggers: it
+-- reads neither NEW nor OLD.)
+CREATE TRIGGER "AppSetting_field_mapping_version_insert" AFTER INSERT ON "AppSetting"
+  FOR EACH ROW WHEN (NEW."key" = 'eql.field_mapping') EXECUTE FUNCTION "detection_version_bump"();
+CREATE TRIGGER "AppSetting_field_mapping_version_update" AFTER UPDATE ON "AppSetting"
+  FOR EACH ROW WHEN (NEW."key" = 'eql.field_mapping' OR OLD."key" = 'eql.field_mapping')
+  EXECUTE FUNCTION "detection_version_bump"();
+CREATE TRIGGER "AppSetting_field_mapping_version_delete" AFTER DELETE ON "AppSetting"
+  FOR EACH ROW WHEN (OLD."key" = 'eql.field_mapping') EXECUTE FUNCTION "detection_version_bump"();
