@@ -76,7 +76,7 @@ try {
   } else {
     const dir = path.join(pgMigrationsDir, `${stamp}_${name}`);
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "migration.sql"), `${sql}\n`);
+    fs.writeFileSync(path.join(dir, "migration.sql"), `-- sqlite: ${stamp}_${name}\n${sql}\n`);
     console.log(`Created ${path.relative(root, dir)}/migration.sql`);
   }
 } finally {

@@ -28,6 +28,21 @@ describe("prisma/postgresql/schema.prisma", () => {
   });
 });
 
+describe("prisma/postgresql/migrations", () => {
+  it("name every SQLite migration once in their '-- sqlite:' lines: none is left without its PostgreSQL counterpart", () => {
+    const sqlite = readMigrationFiles(path.join(root, "prisma", "migrations")).map((migration) => migration.name);
+    const covered = readMigrationFiles(committed).flatMap((migration) =>
+      [...migration.sql.matchAll(/^-- sqlite: (.+)$/gm)].flatMap((line) => (line[1] ?? "").trim().split(/\s+/)),
+    );
+    expect(covered.filter((name) => !sqlite.includes(name))).toEqual([]);
+    expect(new Set(covered).size).toBe(covered.length);
+    const missing = sqlite.filter((name) => !covered.includes(name));
+    // A new SQLite migration needs its PostgreSQL migration (scripts/new-migration.mjs makes the table changes;
+    // triggers are translated by hand), naming it in a "-- sqlite:" line.
+    expect(missing).toEqual([]);
+  });
+});
+
 describe("applyPostgresMigrations", () => {
   it("applies every committed migration to an empty database once, then does nothing", async () => {
     const url = await createTestPostgresDatabase();

@@ -1,3 +1,11 @@
+-- sqlite: 20261123062816_init 20261123103721_sample_data 20261123113744_alert_group_indexes
+-- sqlite: 20261123134000_alert_search 20261123134100_alert_rule_sort_indexes 20261123134300_alert_search_optimize
+-- sqlite: 20261123135209_drop_unused_event_indexes 20261123141003_event_identity_by_time
+-- sqlite: 20261123150029_alert_rollup_covering_index 20261206124500_event_blocks 20261206133039_hunts
+-- sqlite: 20261206134558_rule_promotion_and_suppression 20261206140158_notification_sources
+-- sqlite: 20261206154239_sensor_sources
+-- The "-- sqlite:" lines name the SQLite migrations whose effect this one has on PostgreSQL (checked by
+-- lib/db/dialect/postgresql/migrate.test.ts: every SQLite migration must be named by one PostgreSQL migration).
 -- The schema as prisma/postgresql/schema.prisma describes it on 2026-12-06 (made with the schema engine's diff, see
 -- scripts/new-migration.mjs). PostgreSQL's history starts here: the SQLite migrations before this date are one.
 

@@ -1,3 +1,5 @@
+-- sqlite: 20261123113342_alert_rollup 20261123134204_alert_group_counts 20261123190449_process_table
+-- sqlite: 20261206124524_notifications
 -- What the SQLite migrations keep with SQLite triggers, kept here by PL/pgSQL triggers, whatever writes the rows
 -- (the batch writer, Prisma, tests, another app instance), in the writing transaction:
 --   alert_rollup          -> "AlertRollup": the dashboard's counts per hour (and container-day) of event time

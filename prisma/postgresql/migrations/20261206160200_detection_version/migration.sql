@@ -1,3 +1,4 @@
+-- sqlite: 20261206160000_detection_version 20261206170000_field_mapping_version
 -- The SQLite migration detection_version, in PL/pgSQL: a counter that every change to what detection runs with
 -- moves on (rules, exception lists and items, value lists). Sensor pushes keep their compiled rules and exceptions
 -- while it stands still (lib/ingest/stream/detection-context.ts). Triggers, so that no write path, nor an operator's
