@@ -6,11 +6,12 @@ describe("bench config", () => {
     const config = readConfig({});
     expect(config).toMatchObject({
       quick: false,
-      parts: ["engine", "scaling", "alerts", "investigate", "cli", "eql"],
+      parts: ["engine", "scaling", "alerts", "investigate", "cli", "eql", "sensors"],
       investigateEvents: 1_000_000,
       investigate: ["session", "timeline", "hunt", "sequence"],
       eqlScales: [200_000, 1_000_000],
       eqlRounds: 3,
+      sensors: { healthRequests: 5_000, singlePosts: 3_000, batchEvents: 100_000, bulkEvents: 1_000_000 },
       events: 1_000_000,
       scales: [1_000_000, 2_000_000, 4_000_000],
       ingestScales: [125_000, 250_000, 500_000],

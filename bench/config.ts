@@ -12,7 +12,7 @@
 import { INVESTIGATE_MEASUREMENTS, type InvestigateMeasurement } from "./investigate-parts";
 import { parseScales } from "./stats";
 
-export const BENCH_PARTS = ["engine", "scaling", "alerts", "investigate", "cli", "eql"] as const;
+export const BENCH_PARTS = ["engine", "scaling", "alerts", "investigate", "cli", "eql", "sensors"] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchConfig {
@@ -35,12 +35,21 @@ export interface BenchConfig {
   /** investigate part: stored events, and which of its measurements run */
   investigateEvents: number;
   investigate: InvestigateMeasurement[];
+  /** sensors part: GET /api/health requests, 1-event POSTs, events sent in 100-event POSTs, bulk file events */
+  sensors: SensorsConfig;
   port: number;
   record: boolean;
 }
 
+export interface SensorsConfig {
+  healthRequests: number;
+  singlePosts: number;
+  batchEvents: number;
+  bulkEvents: number;
+}
+
 export const ENV_HELP = `Environment (defaults in brackets; BENCH_QUICK=1 gives the quick values):
-  BENCH_PARTS          engine,scaling,alerts,investigate,cli,eql [all]
+  BENCH_PARTS          engine,scaling,alerts,investigate,cli,eql,sensors [all]
   BENCH_EVENTS         events per engine pass [1e6; quick 1e5]
   BENCH_INGEST_EVENTS  in-process ingest of the engine part [2e5; quick 2e4]
   BENCH_SCALES         keelwatch eql / detect sizes [1e6,2e6,4e6; quick 5e4,1e5]
@@ -53,6 +62,10 @@ export const ENV_HELP = `Environment (defaults in brackets; BENCH_QUICK=1 gives 
   BENCH_BROWSER_LOADS  page loads timed in Chromium [4; quick 2]
   BENCH_INVESTIGATE_EVENTS  events stored for the investigate part [1e6; quick 1e5]
   BENCH_INVESTIGATE    its measurements: session,timeline,hunt,sequence [all]
+  BENCH_SENSOR_HEALTH  GET /api/health requests, 8 in flight [5000; quick 1000]
+  BENCH_SENSOR_SINGLE  1-event POSTs (a Falco alert each), 8 in flight [3000; quick 500]
+  BENCH_SENSOR_BATCH   events sent in 100-event gzip NDJSON POSTs, 8 in flight [1e5; quick 1e4]
+  BENCH_SENSOR_BULK    events in the one bulk file upload (peak RSS measured) [1e6; quick 5e4]
   BENCH_PORT           port of the server the bench starts [3130]
   BENCH_NO_RECORD=1    print only; do not append to bench/RESULTS.md
   BENCH_RESULTS_FILE   append to this file instead of bench/RESULTS.md`;
@@ -113,6 +126,13 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
     browserLoads: positive(env, "BENCH_BROWSER_LOADS", quick ? 2 : 4),
     investigateEvents: positive(env, "BENCH_INVESTIGATE_EVENTS", quick ? 100_000 : 1_000_000),
     investigate: names(env.BENCH_INVESTIGATE, "BENCH_INVESTIGATE", INVESTIGATE_MEASUREMENTS),
+    sensors: {
+      healthRequests: positive(env, "BENCH_SENSOR_HEALTH", quick ? 1_000 : 5_000),
+      singlePosts: positive(env, "BENCH_SENSOR_SINGLE", quick ? 500 : 3_000),
+      // Whole 100-event requests: the figure is events per second of those requests.
+      batchEvents: Math.max(100, Math.round(positive(env, "BENCH_SENSOR_BATCH", quick ? 10_000 : 100_000) / 100) * 100),
+      bulkEvents: positive(env, "BENCH_SENSOR_BULK", quick ? 50_000 : 1_000_000),
+    },
     port,
     record: env.BENCH_NO_RECORD !== "1",
   };

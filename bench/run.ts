@@ -9,7 +9,9 @@
  * - investigate: session view, timeline and hunts with 1M events stored (issue 24) — bench/investigate.ts;
  * - cli: `keelwatch --help` against `node -e 0`, start-up alone — bench/cli-start.ts;
  * - eql: `keelwatch eql` end to end with the seed rules' queries and a query with
- *   no usable literal, against read + JSON.parse of the same file — bench/eql-cli.ts.
+ *   no usable literal, against read + JSON.parse of the same file — bench/eql-cli.ts;
+ * - sensors: health, 1-event and 100-event pushes and one bulk upload on one
+ *   server, as ratios (issue 21) — bench/sensors.ts.
  *
  * The server parts serve the existing production build (.next): build first.
  * A part that fails is reported as such and the others still run. Results are
@@ -29,6 +31,8 @@ import { timed } from "./measure-child";
 import { machineInfo, runHeading } from "./report";
 import { ensureScaleFiles } from "./scale-files";
 import { runScaling } from "./scaling";
+import { runSensors } from "./sensors";
+import { sensorsSection } from "./sensors-targets";
 import { requireBuild } from "./server";
 import { markdownGrid, textTable } from "./table";
 import { alertsSection, type Section, scalingSection, type Verdict, verdictGrid } from "./targets";
@@ -77,6 +81,14 @@ function settingsText(config: BenchConfig): string {
     `BENCH_SAMPLES=${config.samples}`,
     config.parts.includes("investigate") ? `BENCH_INVESTIGATE_EVENTS=${config.investigateEvents}` : null,
     config.parts.includes("investigate") ? `BENCH_INVESTIGATE=${config.investigate.join(",")}` : null,
+    ...(config.parts.includes("sensors")
+      ? [
+          `BENCH_SENSOR_HEALTH=${config.sensors.healthRequests}`,
+          `BENCH_SENSOR_SINGLE=${config.sensors.singlePosts}`,
+          `BENCH_SENSOR_BATCH=${config.sensors.batchEvents}`,
+          `BENCH_SENSOR_BULK=${config.sensors.bulkEvents}`,
+        ]
+      : []),
   ]
     .filter(Boolean)
     .map((item) => `\`${item}\``)
@@ -136,7 +148,9 @@ async function main(): Promise<void> {
   const started = new Date();
   const commit = gitCommit();
   const rules = await loadBuiltinRules();
-  if (config.parts.some((part) => part === "scaling" || part === "alerts" || part === "investigate")) {
+  if (
+    config.parts.some((part) => part === "scaling" || part === "alerts" || part === "investigate" || part === "sensors")
+  ) {
     requireBuild(ROOT);
   }
 
@@ -228,6 +242,13 @@ async function main(): Promise<void> {
           eqlCliSection(await runEqlCli({ root: ROOT, files: sized, cases, rounds: config.eqlRounds })),
         );
       }),
+    );
+  }
+  if (config.parts.includes("sensors")) {
+    outputs.push(
+      await runPart("sensors", async () =>
+        fromSections(sensorsSection(await runSensors({ root: ROOT, port: config.port, config: config.sensors }))),
+      ),
     );
   }
 
