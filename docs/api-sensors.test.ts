@@ -109,6 +109,7 @@ interface Report {
   events: { received: number; accepted: number; rejected: number; duplicate: number };
   errors: { line: number; message: string }[];
   alerts: { created: number; suppressed: number; byRule: Record<string, number> };
+  source?: { id: string; name: string };
 }
 
 describe("docs/api.md sensor recipes", () => {
@@ -130,6 +131,8 @@ describe("docs/api.md sensor recipes", () => {
       expect(first.code, first.stderr + first.stdout).toBe(0);
       const report = JSON.parse(first.stdout) as Report;
       expect(report.errors).toEqual([]);
+      // Without ?filename= and with a token, the request is a sensor push into the token's stream.
+      expect(report.source).toMatchObject({ name: "docs-sensor" });
       expect(report.events).toMatchObject({ received: events.length, accepted: events.length, rejected: 0 });
       // The promotion rule names its alerts after Falco's rules.
       for (const event of events) {

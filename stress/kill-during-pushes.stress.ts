@@ -10,7 +10,9 @@
  * their suppressed counts equal to the events.
  *
  * The pushes carry no ?filename=, so they are sensor pushes: the path that
- * joins concurrent pushes into one storage transaction.
+ * joins a source's concurrent pushes into one storage transaction (group
+ * commit). Two ingest tokens, four sensors each: groups form within a source,
+ * and two sources' groups share the writer.
  */
 import fs from "node:fs";
 import http from "node:http";
@@ -20,11 +22,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Prng } from "@/bench/prng";
 import { unpackBlock } from "@/lib/db/events/block-codec.mjs";
 import { alertNumber, numberedAlerts, type Push, sensorPushes } from "./falco-pushes";
-import { KeelwatchServer, prepareTestDatabase, sleep, withDatabase } from "./server";
+import { addApiToken, KeelwatchServer, prepareTestDatabase, sleep, withDatabase } from "./server";
 
 const PORT = 3602;
 const SEED = 0x5e45;
 const SENSORS = 8;
+const SOURCES = 2;
 const PUSHES_PER_SENSOR = 50;
 /** Kills fall once this share of all pushes has been answered, a few random milliseconds later. */
 const KILL_AT = [0.15, 0.35, 0.55, 0.75];
@@ -71,10 +74,11 @@ function post(agent: http.Agent, token: string, push: Push): Promise<Answer> {
 
 interface Acknowledged {
   numbers: number[];
+  source: number;
   /** Attempts that ended without an answer (the server was killed or down) before the 2xx. */
   unanswered: number;
   /** The 2xx answer's report. */
-  report: { events?: { received?: number; rejected?: number; duplicate?: number } };
+  report: { events?: { received?: number; rejected?: number; duplicate?: number }; source?: { id: string } };
 }
 
 /** Every stored event's alert number (null for an event that is not one of ours). */
@@ -117,7 +121,8 @@ function falcoAlerts() {
 
 describe("kill -9 during concurrent sensor pushes", () => {
   it("stores every acknowledged push once and doubles nothing when sensors re-send unanswered pushes", async () => {
-    const token = prepareTestDatabase(dbFile, "ingest");
+    const tokens = [prepareTestDatabase(dbFile, "ingest")];
+    while (tokens.length < SOURCES) tokens.push(addApiToken(dbFile, "ingest"));
     const prng = new Prng(SEED);
     const alert = numberedAlerts();
     const sensors: Push[][] = [];
@@ -133,7 +138,8 @@ describe("kill -9 during concurrent sensor pushes", () => {
     const acknowledged: Acknowledged[] = [];
     /** Answers other than 2xx: a sensor retries those too, but only "busy" (503) is an acceptable one. */
     const refusals: Answer[] = [];
-    const sensor = async (pushes: Push[]) => {
+    const sensor = async (pushes: Push[], source: number) => {
+      const token = tokens[source] as string;
       // A sensor keeps its connection open between pushes, as Falcosidekick and Fluent Bit do.
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       try {
@@ -142,7 +148,7 @@ describe("kill -9 during concurrent sensor pushes", () => {
           for (;;) {
             const answer = await post(agent, token, push).catch(() => null);
             if (answer && answer.status >= 200 && answer.status < 300) {
-              acknowledged.push({ numbers: push.numbers, unanswered, report: JSON.parse(answer.body) });
+              acknowledged.push({ numbers: push.numbers, source, unanswered, report: JSON.parse(answer.body) });
               break;
             }
             if (answer) refusals.push(answer);
@@ -163,7 +169,7 @@ describe("kill -9 during concurrent sensor pushes", () => {
         await server.start();
       }
     };
-    await Promise.all([...sensors.map(sensor), killer()]);
+    await Promise.all([...sensors.map((pushes, index) => sensor(pushes, index % SOURCES)), killer()]);
     await server.stop();
 
     const cut = acknowledged.filter((push) => push.unanswered > 0);
@@ -183,6 +189,16 @@ describe("kill -9 during concurrent sensor pushes", () => {
         rejected: 0,
       });
     }
+    // Sensor pushes, not uploads: each answer names its source, one per token, and no file upload was made.
+    const sourceIds = new Set(acknowledged.map((push) => `${push.source}:${push.report.source?.id}`));
+    expect([...sourceIds].sort()).toHaveLength(SOURCES);
+    expect(acknowledged.every((push) => typeof push.report.source?.id === "string")).toBe(true);
+    const uploads = withDatabase(
+      dbFile,
+      (db) =>
+        db.prepare("SELECT kind, count(*) AS rows FROM Upload GROUP BY kind").all() as { kind: string; rows: number }[],
+    );
+    expect(uploads).toEqual([{ kind: "stream", rows: SOURCES }]);
 
     // Every acknowledged alert number stored exactly once, and nothing else stored.
     const stored = storedNumbers();
