@@ -207,6 +207,25 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     method: "GET",
+    path: "/api/settings/field-mapping",
+    tag: "rules",
+    summary:
+      "The stored Elasticsearch field mapping that detection, rule previews and hunts compare fields by (over the built-in ECS types): {mapping, fields, updatedAt}",
+    auth: needs("rules:read"),
+    response: json(200, "{mapping, fields, updatedAt}"),
+  },
+  {
+    method: "PUT",
+    path: "/api/settings/field-mapping",
+    tag: "rules",
+    summary:
+      'Store an Elasticsearch `_mapping` JSON (`{"mapping": {...}}`) or remove it (`{"mapping": null}`); admins only, audited',
+    auth: needs("settings:manage"),
+    response: json(200, "{mapping, fields, updatedAt}"),
+    errors: { 400: "not a mapping: the message names the property" },
+  },
+  {
+    method: "GET",
     path: "/api/sources",
     tag: "events",
     summary:
