@@ -1,6 +1,7 @@
 export interface Codec {
   compress(bytes: Buffer): Buffer;
-  decompress(bytes: Buffer): Buffer;
+  /** `rawBytes`: the unpacked size when known (output in one piece, never more than it). */
+  decompress(bytes: Buffer, rawBytes?: number): Buffer;
 }
 export declare const CODECS: Record<"br" | "deflate", Codec>;
 export declare const DEFAULT_CODEC: "br";
@@ -21,6 +22,8 @@ export declare function unpackBlock(block: {
   codec: string;
   data: Uint8Array;
   checksum: number;
+  /** EventBlock.rawBytes: the unpacked size */
+  rawBytes?: number;
 }): UnpackedBlock;
 export declare class BlockCorruptError extends Error {
   readonly code: "block_corrupt";

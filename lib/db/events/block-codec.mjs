@@ -30,13 +30,22 @@ export const CODECS = {
           [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
         },
       }),
-    decompress: (bytes) => brotliDecompressSync(bytes),
+    decompress: (bytes, rawBytes) => brotliDecompressSync(bytes, outputOptions(rawBytes)),
   },
   deflate: {
     compress: (bytes) => deflateRawSync(bytes, { level: 1 }),
-    decompress: (bytes) => inflateRawSync(bytes),
+    decompress: (bytes, rawBytes) => inflateRawSync(bytes, outputOptions(rawBytes)),
   },
 };
+
+/**
+ * Output in one piece when the unpacked size is known: with zlib's default 16 KiB chunks a 4.7 MB block came
+ * out as ~290 chunks that Buffer.concat then copied (a fifth to a third of unpacking, by hand on stored blocks).
+ * @param {number | undefined} rawBytes
+ */
+function outputOptions(rawBytes) {
+  return rawBytes && rawBytes > 0 ? { chunkSize: Math.max(rawBytes, 64), maxOutputLength: rawBytes } : {};
+}
 
 /** The codec new blocks are written with. */
 export const DEFAULT_CODEC = "br";
@@ -75,7 +84,9 @@ function codecNamed(codec) {
 /**
  * An unpacked block: its documents by position, as text (null for a removed one).
  * Throws a BlockCorruptError when the stored bytes do not check out.
- * @param {{ id: number, codec: string, data: Uint8Array, checksum: number }} block
+ * `rawBytes`, when given (EventBlock.rawBytes), is the unpacked size: the output is made in one piece, and a
+ * block that unpacks to more is refused as corrupt.
+ * @param {{ id: number, codec: string, data: Uint8Array, checksum: number, rawBytes?: number }} block
  */
 export function unpackBlock(block) {
   const data = Buffer.from(block.data.buffer, block.data.byteOffset, block.data.byteLength);
@@ -84,7 +95,7 @@ export function unpackBlock(block) {
   }
   let raw;
   try {
-    raw = codecNamed(block.codec).decompress(data);
+    raw = codecNamed(block.codec).decompress(data, block.rawBytes);
   } catch (error) {
     throw new BlockCorruptError(block.id, `it does not decompress (${error instanceof Error ? error.message : error})`);
   }

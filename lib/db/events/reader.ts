@@ -83,7 +83,7 @@ export class EventReader {
       rows.push(
         ...(await prisma().eventBlock.findMany({
           where: { id: { in: part } },
-          select: { id: true, codec: true, data: true, checksum: true },
+          select: { id: true, codec: true, data: true, checksum: true, rawBytes: true },
         })),
       );
     }
