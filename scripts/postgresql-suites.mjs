@@ -18,6 +18,7 @@ export const POSTGRESQL_TEST_FILES = [
   "lib/cli/commands/hunt.test.ts",
   "lib/cli/commands/notify.test.ts",
   "lib/cli/commands/rules.test.ts",
+  "lib/db/dashboard.test.ts",
   "lib/db/events/reader.test.ts",
   "lib/db/processes.test.ts",
   "lib/db/rule-admin.test.ts",

@@ -208,7 +208,7 @@ describe("the rollup the dashboard reads", () => {
   async function rollupMatchesAlerts(): Promise<void> {
     const rollup = await prisma().$queryRaw<Row[]>`SELECT "dimension", "key", SUM("count") AS n FROM "AlertRollup"
       WHERE "dimension" IN ('severity', 'status', 'rule', 'container', 'container-day', 'image')
-      GROUP BY 1, 2 HAVING n <> 0 ORDER BY 1, 2`;
+      GROUP BY 1, 2 HAVING SUM("count") <> 0 ORDER BY 1, 2`;
     const truth = await prisma().$queryRaw<Row[]>`
       SELECT 'container' AS dimension, "containerId" AS key, COUNT(*) AS n FROM "Alert" WHERE "containerId" IS NOT NULL GROUP BY 2
       UNION ALL SELECT 'container-day', "containerId", COUNT(*) FROM "Alert" WHERE "containerId" IS NOT NULL GROUP BY 2
