@@ -1,8 +1,7 @@
 // The integration test files that run on PostgreSQL as well (issue 22): each uses setUpTestDatabase, which
 // KEELWATCH_TEST_DATABASE=postgresql points at a database on a throw-away cluster (scripts/pg-cluster.mjs). The
-// other files that use it test SQLite's own machinery (file locks, the writer thread, the block conversion) or what
-// PostgreSQL does not have yet (retention: lib/db/events/retention.test.ts). `npm test` runs this list after the
-// SQLite run; `npm run test:postgresql` runs it alone.
+// other files that use it test SQLite's own machinery (file locks, the writer thread, the block conversion).
+// `npm test` runs this list after the SQLite run; `npm run test:postgresql` runs it alone.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 
@@ -20,6 +19,7 @@ export const POSTGRESQL_TEST_FILES = [
   "lib/cli/commands/rules.test.ts",
   "lib/db/dashboard.test.ts",
   "lib/db/events/reader.test.ts",
+  "lib/db/events/retention.test.ts",
   "lib/db/processes.test.ts",
   "lib/db/rule-admin.test.ts",
   "lib/ingest/ingest.test.ts",

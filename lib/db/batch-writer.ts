@@ -6,6 +6,7 @@ import { retryWhenBusy } from "./busy-retry";
 import { databaseFile, databaseUrl } from "./config";
 import { dialect } from "./dialect";
 import { closePostgresBatchWriter, storePostgresBatch } from "./dialect/postgresql/batch-writer";
+import { postgresRetentionStep } from "./dialect/postgresql/retention";
 import type { EventRow } from "./events";
 import type { RetentionPolicy } from "./events/maintenance.mjs";
 import { CONNECTION_PRAGMAS, WRITER_PRAGMAS } from "./pragmas";
@@ -351,10 +352,10 @@ async function storeOnPostgres(
  */
 export async function runUpkeepStep<Result>(task: UpkeepTask): Promise<Result> {
   if (dialect().name === "postgresql") {
-    // A PostgreSQL database is written in blocks from its first event: nothing to convert.
-    // TODO(issue 22): retention on PostgreSQL (maintenance.mjs's retentionStep is SQLite's).
+    // A PostgreSQL database is written in blocks from its first event: nothing to convert. Retention runs on the
+    // PostgreSQL batch writer's pool, in a short transaction per block, guarded by row locks (no thread to wait for).
     if (task.kind === "convert") return { converted: 0, lastId: task.after } as Result;
-    throw new Error("event retention (KEELWATCH_RETENTION_*) is not implemented on PostgreSQL yet");
+    return (await retryWhenBusy(() => postgresRetentionStep(databaseUrl(), task.policy, task.now))) as Result;
   }
   return retryWhenBusy(async () => {
     const reply = await thread().request({ type: "maintain", file: databaseFile(databaseUrl()), task });

@@ -7,7 +7,9 @@ import { type DialectName, dialectName } from "./name";
 import { planPostgresSearch } from "./postgresql/alert-search";
 import { createPostgresPrismaClient } from "./postgresql/client";
 import { applyPostgresMigrations, postgresMigrationStatus } from "./postgresql/migrate";
+import { DISK_BYTES_SQL, USED_BYTES_SQL, type UsedBytesRow, usedBytesFrom } from "./postgresql/storage";
 import { createSqlitePrismaClient } from "./sqlite/client";
+import { sqliteDiskBytes, sqliteUsedBytes } from "./sqlite/storage";
 
 export { type DialectName, dialectName } from "./name";
 
@@ -37,6 +39,14 @@ export interface Dialect {
    * PostgreSQL locks the rows it picks and skips those another claim holds. `alias`: the table to lock in a join.
    */
   skipLockedRows(alias?: string): Prisma.Sql;
+  /** Bytes the database takes on disk (the system panel): SQLite's file with its WAL, PostgreSQL's pg_database_size. */
+  diskBytes(db: PrismaClient, url: string): Promise<number>;
+  /**
+   * Bytes that the retention size limit (KEELWATCH_RETENTION_MAX_GB) compares with: what deleting blocks lowers at
+   * once. SQLite: its used pages; PostgreSQL: the remaining blocks and events by their stored size, and the other
+   * tables' sizes (postgresql/storage.ts).
+   */
+  usedBytes(db: PrismaClient): Promise<number>;
 }
 
 // Methods call through at call time: lib/db/alert-search imports the client module, which imports this one.
@@ -48,6 +58,8 @@ const sqlite: Dialect = {
   planAlertSearch: (q, limits) => planSearch(q, limits),
   indexHints: true,
   skipLockedRows: () => Prisma.empty,
+  diskBytes: async (_db, url) => sqliteDiskBytes(databaseFile(url)),
+  usedBytes: (db) => sqliteUsedBytes(db),
 };
 
 const postgresql: Dialect = {
@@ -59,6 +71,11 @@ const postgresql: Dialect = {
   indexHints: false,
   skipLockedRows: (alias) =>
     alias === undefined ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.raw(`FOR UPDATE OF "${alias}" SKIP LOCKED`),
+  diskBytes: async (db) => Number((await db.$queryRawUnsafe<{ bytes: number }[]>(DISK_BYTES_SQL))[0]?.bytes ?? 0),
+  usedBytes: async (db) => {
+    const [row] = await db.$queryRawUnsafe<UsedBytesRow[]>(USED_BYTES_SQL);
+    return row ? usedBytesFrom(row) : 0;
+  },
 };
 
 /** The dialect of `url` (by default the process's DATABASE_URL). */

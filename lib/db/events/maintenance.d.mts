@@ -8,6 +8,7 @@ export declare function convertLegacyBatch(
 export declare function countLegacyEvents(db: Database.Database): number;
 export interface ExpiredBlockCandidate {
   id: number;
+  uploadId: string;
   createdAt: string;
   minTime: string;
   maxTime: string;
@@ -21,6 +22,19 @@ export interface ExpiredBlock {
   deletedBlock: boolean;
   freedBytes: number;
 }
+export declare const RETENTION_SQL: {
+  readonly nextExpiredBlock: string;
+  readonly block: string;
+  readonly deleteUnneededEvents: string;
+  readonly keptPositions: string;
+  readonly deleteBlock: string;
+  readonly repackBlock: string;
+};
+export declare function retentionCutoff(policy: RetentionPolicy, now: number, overSizeLimit: boolean): string | null;
+export declare function repackKeeping(
+  block: { id: number; codec: string; data: Uint8Array; checksum: number; count: number },
+  kept: readonly number[],
+): import("./block-codec.mjs").PackedBlock;
 export declare function expireBlock(db: Database.Database, blockId: number): ExpiredBlock;
 export declare function usedBytes(db: Database.Database): number;
 export interface RetentionPolicy {

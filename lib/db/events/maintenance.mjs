@@ -65,20 +65,22 @@ export function countLegacyEvents(db) {
 }
 
 /**
- * The oldest block retention may shrink: stored before `cutoff` (ingest time,
- * as Elasticsearch ages an index from its creation, so an event is never
- * dropped the moment it is acknowledged), holding an event that no alert
- * needs. Blocks whose remaining events are all evidence are passed over, and
- * so are the blocks of an upload still being received: its sender has not had
- * its answer yet.
- * @param {import("better-sqlite3").Database} db
- * @param {string} cutoff SQLite DateTime text
- * @returns {{ id: number, createdAt: string, minTime: string, maxTime: string, liveCount: number } | undefined}
+ * Retention's SQL and block re-packing, shared by both databases: SQLite runs
+ * them below on the writer thread, PostgreSQL in lib/db/dialect/postgresql/
+ * retention.ts on its writer pool (numbering the `?` parameters). Only how a
+ * step is run (transactions, locks) and how the database's size is measured
+ * differ.
  */
-export function nextExpiredBlock(db, cutoff) {
-  return db
-    .prepare(
-      `SELECT b."id", b."createdAt", b."minTime", b."maxTime", b."liveCount" FROM "EventBlock" b
+export const RETENTION_SQL = {
+  /**
+   * The oldest block retention may shrink: stored before the cutoff (ingest
+   * time, as Elasticsearch ages an index from its creation, so an event is
+   * never dropped the moment it is acknowledged), holding an event that no
+   * alert needs. Blocks whose remaining events are all evidence are passed
+   * over, and so are the blocks of an upload still being received: its sender
+   * has not had its answer yet.
+   */
+  nextExpiredBlock: `SELECT b."id", b."uploadId", b."createdAt", b."minTime", b."maxTime", b."liveCount" FROM "EventBlock" b
        WHERE b."createdAt" < ?
        AND NOT EXISTS (SELECT 1 FROM "Upload" u WHERE u."id" = b."uploadId" AND u."status" = 'receiving')
        AND (
@@ -86,8 +88,55 @@ export function nextExpiredBlock(db, cutoff) {
          OR EXISTS (SELECT 1 FROM "Event" e WHERE e."blockId" = b."id"
                     AND NOT EXISTS (SELECT 1 FROM "AlertEvent" a WHERE a."eventId" = e."id")))
        ORDER BY b."id" LIMIT 1`,
-    )
-    .get(cutoff);
+  block: `SELECT "id", "uploadId", "codec", "data", "checksum", "count" FROM "EventBlock" WHERE "id" = ?`,
+  deleteUnneededEvents: `DELETE FROM "Event" WHERE "blockId" = ? AND NOT EXISTS (SELECT 1 FROM "AlertEvent" a WHERE a."eventId" = "Event"."id")`,
+  keptPositions: `SELECT "position" FROM "Event" WHERE "blockId" = ?`,
+  deleteBlock: `DELETE FROM "EventBlock" WHERE "id" = ?`,
+  repackBlock: `UPDATE "EventBlock" SET "data" = ?, "checksum" = ?, "rawBytes" = ?, "liveCount" = ? WHERE "id" = ?`,
+};
+
+/**
+ * The ingest time before which blocks expire under `policy`, as stored
+ * DateTime text (both databases compare it with "createdAt"), or null when
+ * the policy asks for nothing: `maxDays` expires blocks stored more than that
+ * many days before `now`; an exceeded `maxBytes` expires every block, oldest
+ * first, one step at a time.
+ * @param {{ maxDays?: number | null, maxBytes?: number | null }} policy
+ * @param {number} now epoch milliseconds
+ * @param {boolean} overSizeLimit whether the database holds more than policy.maxBytes
+ * @returns {string | null}
+ */
+export function retentionCutoff(policy, now, overSizeLimit) {
+  const cutoffs = [];
+  if (policy.maxDays) cutoffs.push(now - policy.maxDays * 86_400_000);
+  if (policy.maxBytes && overSizeLimit) cutoffs.push(now + 1);
+  if (cutoffs.length === 0) return null;
+  return new Date(Math.max(...cutoffs)).toISOString().replace("Z", "+00:00");
+}
+
+/**
+ * A block packed again with only the documents at `kept` positions (removed
+ * ones stay empty, so the kept events keep their positions), in its codec.
+ * @param {{ id: number, codec: string, data: Uint8Array, checksum: number, count: number }} block
+ * @param {number[]} kept
+ */
+export function repackKeeping(block, kept) {
+  const unpacked = unpackBlock(block);
+  const keep = new Set(kept);
+  const documents = Array.from({ length: block.count }, (_, position) =>
+    keep.has(position) ? unpacked.document(position) : null,
+  );
+  return packBlock(documents, block.codec);
+}
+
+/**
+ * The oldest block retention may shrink (RETENTION_SQL.nextExpiredBlock).
+ * @param {import("better-sqlite3").Database} db
+ * @param {string} cutoff SQLite DateTime text
+ * @returns {{ id: number, uploadId: string, createdAt: string, minTime: string, maxTime: string, liveCount: number } | undefined}
+ */
+export function nextExpiredBlock(db, cutoff) {
+  return db.prepare(RETENTION_SQL.nextExpiredBlock).get(cutoff);
 }
 
 /**
@@ -100,29 +149,16 @@ export function nextExpiredBlock(db, cutoff) {
  */
 export function expireBlock(db, blockId) {
   const run = db.transaction(() => {
-    const block = db
-      .prepare(`SELECT "id", "codec", "data", "checksum", "count" FROM "EventBlock" WHERE "id" = ?`)
-      .get(blockId);
+    const block = db.prepare(RETENTION_SQL.block).get(blockId);
     if (!block) return { blockId, deletedEvents: 0, keptEvents: 0, deletedBlock: false, freedBytes: 0 };
-    const deletedEvents = db
-      .prepare(
-        `DELETE FROM "Event" WHERE "blockId" = ? AND NOT EXISTS (SELECT 1 FROM "AlertEvent" a WHERE a."eventId" = "Event"."id")`,
-      )
-      .run(blockId).changes;
-    const kept = db.prepare(`SELECT "position" FROM "Event" WHERE "blockId" = ?`).pluck().all(blockId);
+    const deletedEvents = db.prepare(RETENTION_SQL.deleteUnneededEvents).run(blockId).changes;
+    const kept = db.prepare(RETENTION_SQL.keptPositions).pluck().all(blockId);
     if (kept.length === 0) {
-      db.prepare(`DELETE FROM "EventBlock" WHERE "id" = ?`).run(blockId);
+      db.prepare(RETENTION_SQL.deleteBlock).run(blockId);
       return { blockId, deletedEvents, keptEvents: 0, deletedBlock: true, freedBytes: block.data.length };
     }
-    const unpacked = unpackBlock(block);
-    const keep = new Set(kept);
-    const documents = Array.from({ length: block.count }, (_, position) =>
-      keep.has(position) ? unpacked.document(position) : null,
-    );
-    const packed = packBlock(documents, block.codec);
-    db.prepare(
-      `UPDATE "EventBlock" SET "data" = ?, "checksum" = ?, "rawBytes" = ?, "liveCount" = ? WHERE "id" = ?`,
-    ).run(packed.data, packed.checksum, packed.rawBytes, kept.length, blockId);
+    const packed = repackKeeping(block, kept);
+    db.prepare(RETENTION_SQL.repackBlock).run(packed.data, packed.checksum, packed.rawBytes, kept.length, blockId);
     return {
       blockId,
       deletedEvents,
@@ -147,20 +183,16 @@ export function usedBytes(db) {
 }
 
 /**
- * One step of retention: the next block to shrink under the policy, shrunk.
- * `maxDays` expires blocks stored more than that many days before `now`;
- * `maxBytes` expires the oldest blocks while the database holds more. Returns
- * what was done, or null when the policy asks for nothing more.
+ * One step of retention on SQLite: the next block to shrink under the policy
+ * (retentionCutoff), shrunk. Returns what was done, or null when the policy
+ * asks for nothing more.
  * @param {import("better-sqlite3").Database} db
  * @param {{ maxDays?: number | null, maxBytes?: number | null }} policy
  * @param {number} now epoch milliseconds
  */
 export function retentionStep(db, policy, now) {
-  const cutoffs = [];
-  if (policy.maxDays) cutoffs.push(now - policy.maxDays * 86_400_000);
-  if (policy.maxBytes && usedBytes(db) > policy.maxBytes) cutoffs.push(now + 1);
-  if (cutoffs.length === 0) return null;
-  const cutoff = new Date(Math.max(...cutoffs)).toISOString().replace("Z", "+00:00");
+  const cutoff = retentionCutoff(policy, now, Boolean(policy.maxBytes) && usedBytes(db) > (policy.maxBytes ?? 0));
+  if (cutoff === null) return null;
   const block = nextExpiredBlock(db, cutoff);
   if (!block) return null;
   return expireBlock(db, block.id);

@@ -3,6 +3,7 @@ import type { DetectionRule } from "../../detection/detector";
 import { ingestEvents } from "../../ingest/ingest";
 import { getAlertDetail } from "../alert-detail";
 import { prisma } from "../client";
+import { dialect } from "../dialect";
 import { setUpTestDatabase } from "../test-database-hooks";
 import { readEventDocuments } from "./index";
 import { storageSummary } from "./storage-summary";
@@ -145,6 +146,22 @@ describe("retention", () => {
     const readable = await readEventDocuments(eventIds);
     expect([...readable.values()].every((text) => typeof text === "string")).toBe(true);
     expect(readable.size).toBe(200);
+  });
+
+  it("under a size limit, removes the oldest blocks only until the database holds less than it", async () => {
+    const uploads = [];
+    for (const name of ["a", "b", "c", "d"]) uploads.push(await ingest(events(4_000, name, 4_000), `${name}.ndjson`));
+    // What the limit compares with must drop as blocks go: on PostgreSQL not the relations' sizes, which a DELETE
+    // does not lower (measured: with them, the pass removed all 8 blocks without getting under the limit).
+    const full = await dialect().usedBytes(prisma());
+    // Half of an upload's share over the limit: the oldest upload has to go, the newest must stay.
+    const limit = Math.round(full - full / 8);
+    const report = await runUpkeepPass({ maxBytes: limit }, { pauseMs: 0 });
+    const used = await dialect().usedBytes(prisma());
+    expect(used).toBeLessThanOrEqual(limit);
+    expect(await prisma().event.count({ where: { uploadId: uploads[0]!.uploadId } })).toBe(1);
+    expect(await prisma().event.count({ where: { uploadId: uploads[3]!.uploadId } })).toBe(4_000);
+    expect(report.expired.length).toBeGreaterThan(0);
   });
 
   it("tells the dashboard what is kept and what retention takes next, and when", async () => {

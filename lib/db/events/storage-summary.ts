@@ -1,12 +1,12 @@
-import fs from "node:fs";
 import { prisma } from "../client";
-import { databaseFile, databaseUrl } from "../config";
+import { databaseUrl } from "../config";
+import { dialect } from "../dialect";
 import type { RetentionPolicy } from "./maintenance.mjs";
 import { describePolicy, retentionPolicy } from "./upkeep";
 
 /** What the dashboard's system panel shows about stored events and retention. */
 export interface StorageSummary {
-  /** bytes on disk: the database file with its WAL */
+  /** bytes on disk: the database file with its WAL on SQLite, pg_database_size on PostgreSQL */
   diskBytes: number;
   eventsKept: number;
   /** time of the oldest stored event, null when none */
@@ -33,27 +33,20 @@ export interface StorageSummary {
   };
 }
 
-function fileSize(file: string): number {
-  try {
-    return fs.statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
 export async function storageSummary(policy: RetentionPolicy = retentionPolicy()): Promise<StorageSummary> {
   const db = prisma();
-  const file = databaseFile(databaseUrl());
+  const url = databaseUrl();
   const [blocks, legacy, oldest, next] = await Promise.all([
     db.eventBlock.aggregate({ _count: { _all: true }, _sum: { liveCount: true, rawBytes: true } }),
     db.event.count({ where: { blockId: null } }),
     db.event.findFirst({ orderBy: { timestamp: "asc" }, select: { timestamp: true } }),
     nextDue(policy),
   ]);
-  const blockBytes = await db.$queryRaw<{ bytes: bigint | number | null }[]>`
-    SELECT sum(length("data")) AS "bytes" FROM "EventBlock"`;
+  // octet_length is length() for blobs on SQLite and the bytes of a bytea on PostgreSQL.
+  const blockBytes = await db.$queryRaw<{ bytes: bigint | number | string | null }[]>`
+    SELECT sum(octet_length("data")) AS "bytes" FROM "EventBlock"`;
   return {
-    diskBytes: fileSize(file) + fileSize(`${file}-wal`),
+    diskBytes: await dialect(url).diskBytes(db, url),
     eventsKept: (blocks._sum.liveCount ?? 0) + legacy,
     oldestEvent: oldest?.timestamp.toISOString() ?? null,
     blocks: blocks._count._all,
@@ -100,8 +93,5 @@ async function nextDue(policy: RetentionPolicy): Promise<StorageSummary["retenti
 }
 
 async function usedBytes(): Promise<number> {
-  const [pages] = await prisma().$queryRawUnsafe<{ page_count: number | bigint }[]>("PRAGMA page_count");
-  const [free] = await prisma().$queryRawUnsafe<{ freelist_count: number | bigint }[]>("PRAGMA freelist_count");
-  const [size] = await prisma().$queryRawUnsafe<{ page_size: number | bigint }[]>("PRAGMA page_size");
-  return (Number(pages?.page_count ?? 0) - Number(free?.freelist_count ?? 0)) * Number(size?.page_size ?? 0);
+  return dialect().usedBytes(prisma());
 }

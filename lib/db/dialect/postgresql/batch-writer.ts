@@ -49,7 +49,8 @@ const WRITER_CONNECTIONS = 2;
 
 const globalForWriter = globalThis as unknown as { keelwatchPgWriter?: { url: string; pool: pg.Pool } };
 
-function writerPool(url: string): pg.Pool {
+/** The writer's pool, shared with retention (lib/db/dialect/postgresql/retention.ts). */
+export function writerPool(url: string): pg.Pool {
   const current = globalForWriter.keelwatchPgWriter;
   if (current?.url === url) return current.pool;
   void current?.pool.end();
@@ -411,7 +412,9 @@ async function insertAlerts(
       let eventId = eventIds.get(event.contentHash);
       if (eventId === undefined) {
         const found = await client.query<{ id: number }>(
-          `SELECT "id" FROM "Event" WHERE "timestamp" = $1 AND "contentHash" = $2`,
+          // FOR KEY SHARE: retention deleting this event waits for the link (and then keeps the event), or the
+          // lookup waits for retention's delete and finds nothing, as on SQLite (dialect/postgresql/retention.ts).
+          `SELECT "id" FROM "Event" WHERE "timestamp" = $1 AND "contentHash" = $2 FOR KEY SHARE`,
           [event.timestamp.toISOString(), event.contentHash],
         );
         eventId = found.rows[0]?.id;
