@@ -10,6 +10,7 @@ export const POSTGRESQL_TEST_FILES = [
   "app/api/exceptions/route.test.ts",
   "app/api/notifications/notifications-route.test.ts",
   "app/api/rules/rules-route.test.ts",
+  "app/api/system/storage/route.test.ts",
   "lib/auth/account-routes.test.ts",
   "lib/auth/route-coverage.test.ts",
   "lib/auth/user-admin.test.ts",

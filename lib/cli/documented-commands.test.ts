@@ -114,6 +114,7 @@ const STEPS: Step[] = [
       expect(run.out).toMatch(/\n {2}applied {3}\d{14}_/);
       // The stored totals, as shared/docs/contract.md promises.
       expect(run.out).toMatch(/\nevents 0\nalerts 0\n/);
+      expect(run.out).toMatch(/\ndisk_bytes [1-9]\d*\n/);
     },
   },
   {

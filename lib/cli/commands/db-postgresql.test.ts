@@ -21,6 +21,9 @@ describe("keelwatch db on a postgresql:// DATABASE_URL", () => {
     expect(lines[0]).toBe(`Database: ${url}`);
     expect(lines.filter((line) => line.startsWith("  applied"))).toHaveLength(names.length);
     expect(lines).toEqual(expect.arrayContaining(["events 0", "alerts 0", "blocks 0"]));
+    // The disk the database takes, pg_database_size: an empty PostgreSQL database holds several MB of catalogs.
+    const disk = Number(lines.find((line) => line.startsWith("disk_bytes "))?.slice("disk_bytes ".length));
+    expect(disk).toBeGreaterThan(1024 * 1024);
   });
 
   it("hides the password in what it prints and says why it cannot connect", async () => {

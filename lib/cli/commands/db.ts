@@ -4,6 +4,7 @@ import { databaseFile, databaseUrl } from "../../db/config";
 import { dialect } from "../../db/dialect";
 import { redactUrl } from "../../db/dialect/postgresql/migrate";
 import { postgresStoredTotals } from "../../db/dialect/postgresql/totals";
+import { sqliteDiskBytes } from "../../db/dialect/sqlite/storage";
 import { convertLegacyEvents } from "../../db/events/convert";
 import { storedTotals } from "../../db/events/totals";
 import { applyMigrations, MigrationError, migrationStatus } from "../../db/migrate";
@@ -17,7 +18,8 @@ const help = `Usage: keelwatch db <migrate|status|vacuum>
             documents of events stored before event blocks into blocks (in batches, with its progress on
             stderr; Ctrl-C stops it between batches, and the next run goes on where it stopped)
   status    list applied and pending migrations, then the stored totals, one per line ("events N",
-            "alerts N", ...); exit 1 if the history does not match
+            "alerts N", ..., "disk_bytes N": the file with its WAL, or pg_database_size on PostgreSQL);
+            exit 1 if the history does not match
   vacuum    rewrite the database file without its free pages, giving the space that retention and the
             block conversion freed back to the file system (needs free disk space about the file's size,
             and holds the database for writes while it runs)
@@ -107,6 +109,7 @@ async function runOnPostgres(action: string | undefined, url: string, io: CliIO)
       const totals = await postgresStoredTotals(url);
       lines.push(`events ${totals.events}`, `alerts ${totals.alerts}`, `blocks ${totals.blocks}`);
       lines.push(`block_bytes ${totals.blockBytes}`, `block_raw_bytes ${totals.rawBytes}`);
+      lines.push(`disk_bytes ${totals.diskBytes}`);
       if (totals.legacyEvents > 0) lines.push(`events_not_in_blocks ${totals.legacyEvents}`);
       io.stdout.write(`${lines.join("\n")}\n`);
       return status.modified.length > 0 || status.missing.length > 0 ? 1 : 0;
@@ -137,6 +140,7 @@ function totalsLines(file: string): string[] {
     const totals = storedTotals(db);
     const lines = [`events ${totals.events}`, `alerts ${totals.alerts}`, `blocks ${totals.blocks}`];
     lines.push(`block_bytes ${totals.blockBytes}`, `block_raw_bytes ${totals.rawBytes}`);
+    lines.push(`disk_bytes ${sqliteDiskBytes(file)}`);
     if (totals.legacyEvents > 0) lines.push(`events_not_in_blocks ${totals.legacyEvents}`);
     return lines;
   } finally {

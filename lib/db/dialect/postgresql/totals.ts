@@ -1,14 +1,20 @@
 import pg from "pg";
 import type { StoredTotals } from "../../events/totals";
 
-/** `keelwatch db status`'s totals on PostgreSQL (lib/db/events/totals.ts reads them from SQLite). */
-export async function postgresStoredTotals(url: string): Promise<StoredTotals> {
+/**
+ * `keelwatch db status`'s totals on PostgreSQL (lib/db/events/totals.ts reads them from SQLite), with the disk the
+ * database takes (pg_database_size, as the system panel shows it).
+ */
+export async function postgresStoredTotals(url: string): Promise<StoredTotals & { diskBytes: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const exists = await client.query(`SELECT to_regclass('"Event"') IS NOT NULL AS "migrated"`);
+    const exists = await client.query(
+      `SELECT to_regclass('"Event"') IS NOT NULL AS "migrated", pg_database_size(current_database()) AS "disk"`,
+    );
+    const diskBytes = Number(exists.rows[0]?.disk ?? 0);
     if (!exists.rows[0]?.migrated)
-      return { events: 0, alerts: 0, legacyEvents: 0, blocks: 0, blockBytes: 0, rawBytes: 0 };
+      return { events: 0, alerts: 0, legacyEvents: 0, blocks: 0, blockBytes: 0, rawBytes: 0, diskBytes };
     const { rows } = await client.query(`SELECT
       (SELECT count(*) FROM "Event") AS events,
       (SELECT count(*) FROM "Alert") AS alerts,
@@ -24,6 +30,7 @@ export async function postgresStoredTotals(url: string): Promise<StoredTotals> {
       blocks: Number(row.blocks),
       blockBytes: Number(row.bytes),
       rawBytes: Number(row.raw),
+      diskBytes,
     };
   } finally {
     await client.end();
