@@ -14,7 +14,11 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 30_000,
+  // Generous waits, no retries: on a 2-core machine shared with other work a sign-in (password hashing, then the
+  // first server render) took over the 5 s default, and 12 specs failed on that alone in a fresh clone's run
+  // (load average 8-12). A wait that passes returns at once, so a quiet run is no slower.
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
   reporter: [["list"]],
   use: {
     baseURL: `http://localhost:${port}`,
