@@ -11,8 +11,10 @@ import { applyMigrations, MigrationError, migrationStatus } from "../../db/migra
 import { inspectDatabase, openForReading } from "../../db/read-only";
 import type { CliCommand, CliIO } from "../io";
 import { UsageError } from "../io";
+import { copyCommand } from "./db-copy";
 
 const help = `Usage: keelwatch db <migrate|status|vacuum>
+       keelwatch db copy --to postgresql://USER:PASSWORD@HOST:PORT/DATABASE
 
   migrate   apply the committed migrations (prisma/migrations) that the database lacks, then move the
             documents of events stored before event blocks into blocks (in batches, with its progress on
@@ -23,6 +25,10 @@ const help = `Usage: keelwatch db <migrate|status|vacuum>
   vacuum    rewrite the database file without its free pages, giving the space that retention and the
             block conversion freed back to the file system (needs free disk space about the file's size,
             and holds the database for writes while it runs)
+  copy      copy the SQLite database into the PostgreSQL database --to names, whole (every table, ids
+            kept), after migrating it; all or nothing, in one transaction, with its progress on stderr;
+            then print each table's row count on both sides and exit 1 if any differs. The target must
+            be empty or a previous copy of the same file: run again, it writes only what changed since
 
 The database is DATABASE_URL (default file:./data/keelwatch.db), resolved against the current directory;
 a postgresql:// URL is a PostgreSQL database (migrations in prisma/postgresql/migrations; vacuum is for SQLite).`;
@@ -32,6 +38,7 @@ export const dbCommand: CliCommand = {
   help,
   async run(argv, io) {
     const [action, ...extra] = argv;
+    if (action === "copy") return copyCommand(extra, io);
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     const url = databaseUrl(io.env);
     if (dialect(url).name === "postgresql") return runOnPostgres(action, url, io);
@@ -80,7 +87,7 @@ export const dbCommand: CliCommand = {
       throw error;
     }
     throw new UsageError(
-      action === undefined ? "missing action: migrate, status or vacuum" : `unknown action "${action}"`,
+      action === undefined ? "missing action: migrate, status, vacuum or copy" : `unknown action "${action}"`,
     );
   },
 };
@@ -128,7 +135,7 @@ async function runOnPostgres(action: string | undefined, url: string, io: CliIO)
     throw error;
   }
   throw new UsageError(
-    action === undefined ? "missing action: migrate, status or vacuum" : `unknown action "${action}"`,
+    action === undefined ? "missing action: migrate, status, vacuum or copy" : `unknown action "${action}"`,
   );
 }
 
