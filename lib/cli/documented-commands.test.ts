@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "../../app/api/events/route";
 import { closeBatchWriter } from "../db/batch-writer";
 import { prisma } from "../db/client";
+import { createTestPostgresDatabase } from "../db/dialect/postgresql/test-cluster";
 import { createChannel } from "../notify/channels-admin";
 import { startHttpReceiver } from "../notify/test-receivers";
 
@@ -82,6 +83,7 @@ const databaseUrl = `file:${path.join(workspace, "keelwatch.db")}`;
 let server: Server;
 let serverUrl = "";
 let token = "";
+let copyTarget = "";
 let receiver: Awaited<ReturnType<typeof startHttpReceiver>> | null = null;
 
 function keelwatch(args: string[]): Promise<Run> {
@@ -159,6 +161,18 @@ const STEPS: Step[] = [
     name: "hunt",
     args: () => ["hunt", "--query", 'process where process.name == "curl"', "--from", "now-2d"],
     check: (run) => expect(lines(run.out).map((line) => JSON.parse(line).process.name)).toContain("curl"),
+  },
+  {
+    // Into a database on the test run's PostgreSQL cluster (scripts/pg-cluster.mjs), with the sample loaded above.
+    name: "db copy",
+    prepare: async () => {
+      copyTarget = await createTestPostgresDatabase("documented");
+    },
+    args: () => ["db", "copy", "--to", copyTarget],
+    check: (run) => {
+      expect(run.out).toMatch(/\nAlert +[1-9]\d* +[1-9]\d*\n/);
+      expect(run.out).toMatch(/row counts verified\.\n$/);
+    },
   },
   {
     name: "demo --remove",
