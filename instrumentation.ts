@@ -19,4 +19,8 @@ export async function register(): Promise<void> {
   // The event store's upkeep: events stored before blocks move into blocks, and retention expires old blocks.
   const { startEventUpkeep } = await import("./lib/db/events/upkeep");
   startEventUpkeep();
+  // Uploads whose instance died mid-way (this one before a restart, or another on a shared database) are marked
+  // interrupted once their lease lapses; live instances' uploads are left alone.
+  const { startInterruptedUploadSweep } = await import("./lib/db/upload-leases");
+  startInterruptedUploadSweep();
 }

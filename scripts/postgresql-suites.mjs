@@ -23,6 +23,7 @@ export const POSTGRESQL_TEST_FILES = [
   "lib/db/events/retention.test.ts",
   "lib/db/processes.test.ts",
   "lib/db/rule-admin.test.ts",
+  "lib/db/upload-leases.test.ts",
   "lib/ingest/ingest.test.ts",
   "lib/ingest/sensor-alerts.test.ts",
   "lib/ingest/stream/push-stream.test.ts",

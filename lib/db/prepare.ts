@@ -3,7 +3,7 @@ import { dialect } from "./dialect";
 import { redactUrl } from "./dialect/postgresql/migrate";
 import { applyMigrations, assertReadOnlySchemaCurrent } from "./migrate";
 import { inspectDatabase, type OpenDatabase, recordDatabaseMode } from "./read-only";
-import { failInterruptedUploads } from "./uploads";
+import { failInterruptedUploads } from "./upload-leases";
 
 export type { OpenDatabase } from "./read-only";
 
@@ -50,9 +50,9 @@ export async function prepareDatabase(
 
 /**
  * PostgreSQL: the migrations (several instances starting at once apply each one once: lib/db/dialect/postgresql/
- * migrate.ts), then the interrupted uploads. A read-only PostgreSQL (a hot standby) is not served yet.
- * TODO(issue 22): with several instances, an upload still being received by another instance is not interrupted;
- * uploads need the lease the issue describes before a second instance may start against the same database.
+ * migrate.ts), then the interrupted uploads: only those whose lease expired or whose holder is gone
+ * (lib/db/upload-leases.ts), since another instance may be receiving the rest. A read-only PostgreSQL (a hot
+ * standby) is not served yet.
  */
 async function preparePostgres(url: string): Promise<PreparedDatabase> {
   const applied = await dialect(url).applyMigrations(url);

@@ -1,4 +1,5 @@
 import { prisma } from "./client";
+import { newLease } from "./upload-leases";
 
 /** Kept in the Upload row and returned by POST /api/events (see the public contract). */
 export interface UploadReport {
@@ -34,7 +35,11 @@ export async function createUpload(input: {
   /** the API token that sent the events, for notification rules that select by sensor */
   apiTokenId?: string | null;
 }): Promise<string> {
-  const upload = await prisma().upload.create({ data: { ...input, status: "receiving" }, select: { id: true } });
+  // The row is this instance's while it receives the upload (lib/db/upload-leases.ts: the caller holds the lease).
+  const upload = await prisma().upload.create({
+    data: { ...input, status: "receiving", ...newLease() },
+    select: { id: true },
+  });
   return upload.id;
 }
 
@@ -56,25 +61,9 @@ export async function finishUpload(report: UploadReport): Promise<void> {
       report: JSON.stringify(report),
       failureReason: report.failure ?? null,
       finishedAt: new Date(),
+      leaseExpiresAt: null,
     },
   });
-}
-
-/**
- * Uploads still "receiving" when a server starts were cut off by a crash or a
- * restart: mark them failed so nobody waits on them. What they stored stays,
- * and re-uploading the file fills in the rest without duplicates.
- */
-export async function failInterruptedUploads(): Promise<number> {
-  const result = await prisma().upload.updateMany({
-    where: { status: "receiving" },
-    data: {
-      status: "failed",
-      failureReason: "interrupted: the server stopped during the upload",
-      finishedAt: new Date(),
-    },
-  });
-  return result.count;
 }
 
 export async function findUpload(id: string) {

@@ -5,6 +5,7 @@ import { loadActiveExceptions } from "../db/exceptions";
 import { storedFieldTypes } from "../db/field-mapping";
 import { findStoredProcesses } from "../db/processes";
 import { listEnabledDetectionRules } from "../db/rules";
+import { holdLease } from "../db/upload-leases";
 import { createUpload, type UploadReport } from "../db/uploads";
 import { alertDraft, type MatchedEvent } from "../detection/alert-draft";
 import { type Detection, type DetectionRule, Detector } from "../detection/detector";
@@ -106,6 +107,21 @@ export async function ingestEvents(input: AsyncIterable<Uint8Array>, options: In
     createdById: options.createdById,
     apiTokenId: options.apiTokenId ?? null,
   });
+  // The row stays this instance's while it receives: others mark it interrupted only once the lease lapses.
+  const releaseLease = holdLease(uploadId);
+  try {
+    return await ingestInto(uploadId, rules, input, options);
+  } finally {
+    releaseLease();
+  }
+}
+
+async function ingestInto(
+  uploadId: string,
+  rules: DetectionRule[],
+  input: AsyncIterable<Uint8Array>,
+  options: IngestOptions,
+): Promise<UploadReport> {
   const counter = { bytes: 0 };
   const exceptions = compileExceptions(
     options.exceptions ??

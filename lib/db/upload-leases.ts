@@ -1,0 +1,141 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import { prisma } from "./client";
+
+/**
+ * Upload leases (issue 22): several app instances may share one database, so an upload still "receiving" may
+ * belong to a live instance. The instance that creates the row holds its lease (Upload.leaseHolder,
+ * Upload.leaseExpiresAt) and renews it while it receives the upload; an upload whose lease has expired was cut off
+ * (its instance crashed, was killed, or lost the database for longer than the lease) and any instance marks it
+ * interrupted: at start-up and every SWEEP_MS after. A row without a lease (written before this existed) counts as
+ * expired. One timer per process renews every upload it holds in one statement.
+ */
+
+/** How long a lease lasts without renewal: well past a renewal missed to a busy database. */
+export const LEASE_MS = 60_000;
+/** How often the holder renews: four chances per lease. */
+export const RENEW_MS = 15_000;
+/** How often a server looks for expired leases. */
+export const SWEEP_MS = 30_000;
+
+/**
+ * Where this process's pids mean something: the host and, on Linux, the pid namespace (containers that share a host
+ * name, with --network host say, each have their own pids).
+ */
+function pidSpace(): string {
+  try {
+    return `${os.hostname()}/${fs.readlinkSync("/proc/self/ns/pid")}`;
+  } catch {
+    return os.hostname();
+  }
+}
+
+/** Lease holders of this pid space start with this; the pid follows. */
+export const PID_SPACE_PREFIX = `${pidSpace()}:`;
+/** This process, as an upload's lease holder: its pid space, pid and a random part (pids repeat across restarts). */
+export const INSTANCE_ID = `${PID_SPACE_PREFIX}${process.pid}:${randomBytes(4).toString("hex")}`;
+
+const held = new Set<string>();
+let renewer: NodeJS.Timeout | null = null;
+
+/** A new lease's fields, for the row being created. */
+export function newLease(now: number = Date.now(), leaseMs: number = LEASE_MS) {
+  return { leaseHolder: INSTANCE_ID, leaseExpiresAt: new Date(now + leaseMs) };
+}
+
+/** Renews the leases of every upload this process holds; rows no longer "receiving" are left alone. */
+export async function renewHeldLeases(now: number = Date.now(), leaseMs: number = LEASE_MS): Promise<number> {
+  if (held.size === 0) return 0;
+  const result = await prisma().upload.updateMany({
+    where: { id: { in: [...held] }, status: "receiving", leaseHolder: INSTANCE_ID },
+    data: { leaseExpiresAt: new Date(now + leaseMs) },
+  });
+  return result.count;
+}
+
+/**
+ * Keeps renewing `uploadId`'s lease until the returned release() is called (in a finally: the upload ended, or
+ * failed). A renewal that fails is logged and tried at the next tick; the lease's length covers a few.
+ */
+export function holdLease(uploadId: string, renewMs: number = RENEW_MS): () => void {
+  held.add(uploadId);
+  renewer ??= setInterval(() => {
+    renewHeldLeases().catch((error: unknown) => {
+      console.error(`keelwatch: could not renew upload leases: ${error instanceof Error ? error.message : error}`);
+    });
+  }, renewMs).unref();
+  return () => {
+    held.delete(uploadId);
+    if (held.size === 0 && renewer) {
+      clearInterval(renewer);
+      renewer = null;
+    }
+  };
+}
+
+/**
+ * Uploads still "receiving" that nobody is receiving any more were cut off (a crash, a kill, a restart): mark them
+ * failed so nobody waits on them. What they stored stays, and sending the file again fills in the rest without
+ * duplicates. Cut off means: the lease expired, or its holder was a process of this pid space that no longer runs
+ * (a server restarted on the same machine need not wait out the lease). Uploads whose lease still runs and whose
+ * holder may be alive belong to a live instance, this one or another, and are left alone.
+ */
+export async function failInterruptedUploads(now: Date = new Date()): Promise<number> {
+  const interrupted = {
+    status: "failed",
+    failureReason: "interrupted: the server stopped during the upload",
+    finishedAt: now,
+    leaseExpiresAt: null,
+  };
+  const expired = await prisma().upload.updateMany({
+    where: { status: "receiving", OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] },
+    data: interrupted,
+  });
+  const local = await prisma().upload.findMany({
+    where: { status: "receiving", leaseHolder: { startsWith: PID_SPACE_PREFIX } },
+    select: { id: true, leaseHolder: true },
+  });
+  const orphaned = local.filter((row) => !processRuns(holderPid(row.leaseHolder)));
+  let dead = 0;
+  for (const row of orphaned) {
+    // The holder in the condition: a row that another instance took over meanwhile is not touched.
+    const result = await prisma().upload.updateMany({
+      where: { id: row.id, status: "receiving", leaseHolder: row.leaseHolder },
+      data: interrupted,
+    });
+    dead += result.count;
+  }
+  return expired.count + dead;
+}
+
+function holderPid(holder: string | null): number {
+  return Number((holder ?? "").slice(PID_SPACE_PREFIX.length).split(":")[0]);
+}
+
+/** Whether a process with this pid runs here (signal 0 only checks); an unreadable pid counts as running. */
+function processRuns(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+/** The periodic check of a server: every SWEEP_MS, expired leases' uploads are marked interrupted. stop() ends it. */
+export function startInterruptedUploadSweep(intervalMs: number = SWEEP_MS): () => void {
+  const timer = setInterval(() => {
+    failInterruptedUploads()
+      .then((count) => {
+        if (count > 0) console.log(`keelwatch: marked ${count} interrupted upload(s) as failed (their lease expired)`);
+      })
+      .catch((error: unknown) => {
+        console.error(
+          `keelwatch: could not check for interrupted uploads: ${error instanceof Error ? error.message : error}`,
+        );
+      });
+  }, intervalMs).unref();
+  return () => clearInterval(timer);
+}
