@@ -31,6 +31,18 @@ const MARKER = "_keelwatch_copy";
 const SEEDED = { table: "AppSetting", column: "key", values: ["detection.version"] };
 /** PostgreSQL's limit on bind parameters in one statement is 65535. */
 const MAX_PARAMETERS = 60_000;
+/** What one batch's text and binary values may hold, so memory stays bounded whatever the rows' size. */
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+
+function rowBytes(row: unknown[]): number {
+  let bytes = 0;
+  for (const value of row) {
+    if (typeof value === "string") bytes += value.length;
+    else if (value instanceof Uint8Array) bytes += value.byteLength;
+    else bytes += 8;
+  }
+  return bytes;
+}
 
 export type CopyProgress = (line: string) => void;
 
@@ -331,9 +343,15 @@ async function copyTable(
       options.progress(`copying ${table.name}: ${done} of ${total} (${Math.floor((100 * done) / total)}%)`);
     }
   };
+  let batchBytes = 0;
   for (const row of rows) {
     batch.push(row);
-    if (batch.length >= perBatch) await flush();
+    batchBytes += rowBytes(row);
+    // Rows of event blocks are large (hundreds of KB each): a batch ends at its byte budget too.
+    if (batch.length >= perBatch || batchBytes >= MAX_BATCH_BYTES) {
+      await flush();
+      batchBytes = 0;
+    }
   }
   await flush();
   const deleted = await deleteRowsNotInSource(sqlite, client, table, total);
