@@ -1,3 +1,5 @@
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { closeBatchWriter } from "./batch-writer";
 import { prisma } from "./client";
@@ -27,7 +29,13 @@ export function setUpTestDatabase(): ReturnType<typeof createTestDatabase> {
 }
 
 function setUpPostgresTestDatabase(): ReturnType<typeof createTestDatabase> {
-  const database = { file: "(postgresql)", url: "", cleanup: () => {} };
+  // No SQLite file: a path outside the work tree, so that anything opening it by mistake never leaves a file
+  // in the repository (a "(postgresql)" file at its root was once committed that way).
+  const database = {
+    file: path.join(os.tmpdir(), "keelwatch-postgresql-run-has-no-sqlite-file"),
+    url: "",
+    cleanup: () => {},
+  };
   beforeAll(async () => {
     database.url = await createTestPostgresDatabase();
     process.env.DATABASE_URL = database.url;
