@@ -7,6 +7,7 @@ import { databaseFile, databaseUrl } from "./config";
 import { dialect } from "./dialect";
 import { closePostgresBatchWriter, storePostgresBatch } from "./dialect/postgresql/batch-writer";
 import { postgresRetentionStep } from "./dialect/postgresql/retention";
+import { closeHotReads } from "./dialect/sqlite/hot-reads";
 import type { EventRow } from "./events";
 import type { RetentionPolicy } from "./events/maintenance.mjs";
 import { CONNECTION_PRAGMAS, WRITER_PRAGMAS } from "./pragmas";
@@ -190,6 +191,8 @@ function thread(): WriterThread {
 /** Closes the connection and stops the thread (tests, before their database file is deleted). */
 export async function closeBatchWriter(): Promise<void> {
   await closePostgresBatchWriter();
+  // The request path's read connection goes with it: callers are about to delete or replace the file.
+  closeHotReads();
   const current = globalForWriter.keelwatchBatchWriter;
   globalForWriter.keelwatchBatchWriter = undefined;
   await current?.close();
