@@ -43,7 +43,12 @@ describe("hot reads (SQLite)", () => {
   });
 
   it("sees a revocation committed through Prisma on the very next read (nothing is cached)", async () => {
-    const { id, token } = await issueApiToken({ name: "to-revoke", role: "ingest", expiresAt: null, createdById: null });
+    const { id, token } = await issueApiToken({
+      name: "to-revoke",
+      role: "ingest",
+      expiresAt: null,
+      createdById: null,
+    });
     expect(hotApiTokenByHash(hashSecret(token))?.revokedAt).toBeNull();
     expect(await revokeApiToken(id)).toBe(true);
     expect(hotApiTokenByHash(hashSecret(token))?.revokedAt).toBeInstanceOf(Date);
@@ -65,7 +70,14 @@ describe("hot reads (SQLite)", () => {
     const before = hotSetting("detection.version");
     expect(typeof before).toBe("string");
     await prisma().rule.create({
-      data: { id: "hot-reads-test", name: "t", description: "t", query: "process where true", severity: "low", riskScore: 1 },
+      data: {
+        id: "hot-reads-test",
+        name: "t",
+        description: "t",
+        query: "process where true",
+        severity: "low",
+        riskScore: 1,
+      },
     });
     const after = hotSetting("detection.version");
     expect(after).not.toBe(before);

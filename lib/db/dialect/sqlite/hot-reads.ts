@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import { databaseFile, databaseUrl } from "../../config";
-import { dialectName } from "../name";
 import { databaseMode } from "../../read-only";
+import { dialectName } from "../name";
 
 /**
  * The two reads every sensor push makes, before and while its group is
