@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { nextStartCommand } from "../scripts/lib/next-server.mjs";
+import { nextStartCommand, serverEnv } from "../scripts/lib/next-server.mjs";
 import { currentRss, watchPeakRss } from "./processes";
 
 const START_TIMEOUT_MS = 120_000;
@@ -102,14 +102,14 @@ export async function startServer(options: {
   const { command, args } = nextStartCommand(options.port);
   const child = spawn(command, args, {
     cwd: options.root,
-    env: {
+    env: serverEnv({
       ...process.env,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: `file:${options.databaseFile}`,
       KEELWATCH_MAX_UPLOAD_BYTES: String(2 ** 40),
       ...(options.adminPassword ? { KEELWATCH_ADMIN_PASSWORD: options.adminPassword } : {}),
-    },
+    }),
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so stop() ends next and its workers and nothing else.
     detached: true,

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { nextStartCommand } from "./lib/next-server.mjs";
+import { nextStartCommand, serverEnv } from "./lib/next-server.mjs";
 
 const root = path.join(import.meta.dirname, "..");
 const dir = path.join(root, ".cache", "e2e");
@@ -17,7 +17,7 @@ const { command, args } = nextStartCommand(port);
 const server = spawn(command, args, {
   cwd: root,
   stdio: "inherit",
-  env: process.env,
+  env: serverEnv(process.env),
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

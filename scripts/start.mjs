@@ -2,7 +2,7 @@
 // sources changed, then serve on PORT (default 3000).
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { nextStartCommand } from "./lib/next-server.mjs";
+import { nextStartCommand, serverEnv } from "./lib/next-server.mjs";
 import { buildIfNeeded, ensureInstalled, log, mustRun, root } from "./lib/setup.mjs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
@@ -18,7 +18,7 @@ const { command, args } = nextStartCommand(port);
 const server = spawn(command, args, {
   cwd: root,
   stdio: "inherit",
-  env,
+  env: serverEnv(env),
 });
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => server.kill(signal));

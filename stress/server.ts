@@ -14,7 +14,7 @@ import { Readable } from "node:stream";
 import Database from "better-sqlite3";
 import { hashSecret } from "@/lib/auth/secrets";
 import { applyMigrations } from "@/lib/db/migrate";
-import { nextStartCommand } from "../scripts/lib/next-server.mjs";
+import { nextStartCommand, serverEnv } from "../scripts/lib/next-server.mjs";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 /** Start-up on a loaded 2-core machine (migrations, built-in rules) can take a while. */
@@ -55,13 +55,13 @@ export class KeelwatchServer {
       cwd: ROOT,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: {
+      env: serverEnv({
         ...process.env,
         NEXT_TELEMETRY_DISABLED: "1",
         NODE_ENV: "production",
         DATABASE_URL: `file:${this.options.dbFile}`,
         ...this.options.env,
-      },
+      }),
     });
     this.child = child;
     const keep = (chunk: Buffer) => {

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { nextStartCommand } from "./next-server.mjs";
+import { nextStartCommand, serverEnv } from "./next-server.mjs";
 
 describe("the production server command", () => {
   it("runs next start in a node that lifts the 5-minute request timeout to an hour", () => {
@@ -57,5 +57,11 @@ describe("the production server command", () => {
     const own = nextStartCommand(3999, { NODE_OPTIONS: "--max-semi-space-size=32" });
     expect(own.args.some((arg) => arg.startsWith("--max-semi-space-size"))).toBe(false);
     expect(own.args).toContain("--max-old-space-size=1024");
+  });
+
+  it("starts the server with two malloc arenas, keeping the rest of the environment, unless MALLOC_ARENA_MAX is set", () => {
+    const env = serverEnv({ PATH: "/usr/bin", DATABASE_URL: "file:x.db" });
+    expect(env).toEqual({ PATH: "/usr/bin", DATABASE_URL: "file:x.db", MALLOC_ARENA_MAX: "2" });
+    expect(serverEnv({ MALLOC_ARENA_MAX: "8" }).MALLOC_ARENA_MAX).toBe("8");
   });
 });
