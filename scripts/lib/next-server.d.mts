@@ -4,4 +4,4 @@ export function nextStartCommand(
 ): { command: string; args: string[] };
 export const SERVER_HEAP_MB: number;
 export const SERVER_MALLOC_ARENAS: number;
-export function serverEnv(env?: Readonly<Record<string, string | undefined>>): Record<string, string | undefined>;
+export function serverEnv(env?: Readonly<Record<string, string | undefined>>): NodeJS.ProcessEnv;

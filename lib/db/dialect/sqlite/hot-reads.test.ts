@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { issueApiToken } from "../../../auth/api-tokens";
 import { hashSecret } from "../../../auth/secrets";
 import { revokeApiToken } from "../../api-tokens";
+import { closeBatchWriter } from "../../batch-writer";
 import { prisma } from "../../client";
 import { applyMigrations } from "../../migrate";
 import { createTestDatabase } from "../../test-database";
@@ -85,7 +86,7 @@ describe("hot reads (SQLite)", () => {
     expect(hotSetting("detection.version")).not.toBe(after);
   });
 
-  it("a database deleted and made anew at the same path is read anew, not through the old file's connection", () => {
+  it("after closeBatchWriter (tests, before deleting their database), a database made anew at the same path is read anew", async () => {
     const other = createTestDatabase();
     const put = (value: string) => {
       const db = new Database(other.file);
@@ -99,6 +100,7 @@ describe("hot reads (SQLite)", () => {
       process.env.DATABASE_URL = other.url;
       put("old");
       expect(hotSetting("test.same-path")).toBe("old");
+      await closeBatchWriter();
       for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${other.file}${suffix}`, { force: true });
       applyMigrations(other.file);
       put("new");

@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import Database from "better-sqlite3";
 import { databaseFile, databaseUrl } from "../../config";
 import { databaseMode } from "../../read-only";
@@ -47,8 +46,6 @@ interface RawTokenRow {
 
 interface Reads {
   file: string;
-  /** the file's identity when opened: a database deleted and made anew at the same path (tests) is opened anew */
-  identity: string;
   db: Database.Database;
   tokenByHash: Database.Statement<[string], RawTokenRow>;
   setting: Database.Statement<[string], { value: string }>;
@@ -68,9 +65,10 @@ function reads(): Reads | null {
   const mode = databaseMode();
   if (mode && !mode.writable) return null;
   const file = databaseFile(url);
-  const identity = fileIdentity(file);
   const current = globalForReads.keelwatchHotReads;
-  if (current && current.file === file && current.identity === identity) return current;
+  // Like Prisma's connection and the writer's, it stays on the file it opened: whoever deletes or replaces the
+  // database closes them first (closeBatchWriter closes this one too). Checking the file on every read cost a stat call.
+  if (current && current.file === file) return current;
   current?.db.close();
   globalForReads.keelwatchHotReads = null;
   const db = new Database(file, { fileMustExist: true });
@@ -81,7 +79,6 @@ function reads(): Reads | null {
     db.pragma("query_only = ON");
     globalForReads.keelwatchHotReads = {
       file,
-      identity,
       db,
       tokenByHash: db.prepare(
         'SELECT "id", "name", "role", "prefix", "createdAt", "expiresAt", "lastUsedAt", "revokedAt" FROM "ApiToken" WHERE "tokenHash" = ?',
@@ -93,11 +90,6 @@ function reads(): Reads | null {
     throw error;
   }
   return globalForReads.keelwatchHotReads;
-}
-
-function fileIdentity(file: string): string {
-  const stat = fs.statSync(/*turbopackIgnore: true*/ file);
-  return `${stat.dev}:${stat.ino}`;
 }
 
 /** Runs `read` on the hot connection; undefined when there is none or the read failed (the caller asks Prisma). */
