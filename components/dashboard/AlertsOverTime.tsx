@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { useReducedMotion } from "@/components/ui/use-reduced-motion";
 import { axisLabel, bucketLastInstant, periodLabel } from "./bucket-labels";
 import type { DashboardFigures } from "./queries";
 
@@ -21,6 +22,7 @@ const DAY_MS = 86_400_000;
  */
 export function AlertsOverTime({ figures }: { figures: DashboardFigures }) {
   const router = useRouter();
+  const reducedMotion = useReducedMotion();
   const first = figures.overTime[0]?.start;
   const last = figures.overTime.at(-1)?.start;
   const spansDays = first !== undefined && last !== undefined && Date.parse(last) - Date.parse(first) >= DAY_MS;
@@ -48,6 +50,7 @@ export function AlertsOverTime({ figures }: { figures: DashboardFigures }) {
               name={severity.label}
               stackId="severity"
               fill={severity.fill}
+              isAnimationActive={!reducedMotion}
               cursor="pointer"
               onClick={(_, index) => {
                 const entry = figures.overTime[index];
