@@ -4,7 +4,9 @@ export interface Codec {
   decompress(bytes: Buffer, rawBytes?: number): Buffer;
 }
 export declare const CODECS: Record<"br" | "deflate", Codec>;
-export declare const DEFAULT_CODEC: "br";
+export declare const DEFAULT_CODEC: "br-segments";
+/** Documents a segment of a "br-segments" block holds (the last may hold fewer). */
+export declare const SEGMENT_DOCUMENTS: number;
 export interface PackedBlock {
   codec: string;
   data: Buffer;
@@ -14,7 +16,10 @@ export interface PackedBlock {
 export declare function packBlock(documents: readonly (string | Uint8Array | null)[], codec?: string): PackedBlock;
 export interface UnpackedBlock {
   readonly count: number;
-  /** The document's JSON text at a position, or null when removed or out of range. */
+  /**
+   * The document's JSON text at a position, or null when removed or out of range. Throws a BlockCorruptError
+   * when the segment holding it does not unpack.
+   */
   document(position: number): string | null;
 }
 export declare function unpackBlock(block: {

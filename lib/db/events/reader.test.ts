@@ -1,9 +1,11 @@
+import { crc32 } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DetectionRule } from "../../detection/detector";
 import { ingestEvents } from "../../ingest/ingest";
 import { getAlertDetail } from "../alert-detail";
 import { prisma } from "../client";
 import { setUpTestDatabase } from "../test-database-hooks";
+import { SEGMENT_DOCUMENTS } from "./block-codec.mjs";
 import { EventReader, iterateStoredEvents, readEventDocuments, UnreadableEventError } from "./index";
 
 setUpTestDatabase();
@@ -52,7 +54,7 @@ describe("reading events through their blocks", () => {
   it("stores one block per batch and no document in the event rows", async () => {
     const blocks = await prisma().eventBlock.findMany({ where: { uploadId: good } });
     expect(blocks).toHaveLength(1);
-    expect(blocks[0]).toMatchObject({ count: 300, liveCount: 300, codec: "br" });
+    expect(blocks[0]).toMatchObject({ count: 300, liveCount: 300, codec: "br-segments" });
     expect(await prisma().event.count({ where: { document: { not: "" } } })).toBe(0);
     const first = await prisma().event.findFirstOrThrow({ where: { uploadId: good, line: 1 } });
     const text = (await readEventDocuments([first.id])).get(first.id);
@@ -112,5 +114,25 @@ describe("reading events through their blocks", () => {
     }
     expect(seen).toHaveLength(300);
     expect(seen[0]).toMatch(`event block ${block.id} is corrupt`);
+  });
+
+  it("a damaged segment makes only its own events unreadable; the rest of its block reads", async () => {
+    const upload = (await ingest(file("seg", SEGMENT_DOCUMENTS * 3, 30), "segments.ndjson")).uploadId;
+    const block = await prisma().eventBlock.findFirstOrThrow({ where: { uploadId: upload } });
+    const data = Buffer.from(block.data);
+    // The directory: count, documents a segment, segments, then (end, unpacked size) per segment.
+    const directoryBytes = 4 * (3 + 2 * data.readUInt32LE(8));
+    data.fill(0x5a, directoryBytes + data.readUInt32LE(12), directoryBytes + data.readUInt32LE(20));
+    // A checksum that passes: damage from before it was taken, found only by unpacking.
+    await prisma().eventBlock.update({ where: { id: block.id }, data: { data, checksum: crc32(data) | 0 } });
+
+    const rows = await prisma().event.findMany({ where: { uploadId: upload }, select: { id: true, position: true } });
+    const texts = await readEventDocuments(rows.map((row) => row.id));
+    for (const row of rows) {
+      const text = texts.get(row.id);
+      const inDamagedSegment = Math.floor((row.position ?? -1) / SEGMENT_DOCUMENTS) === 1;
+      if (inDamagedSegment) expect((text as Error).message).toMatch(`event block ${block.id} is corrupt`);
+      else expect(JSON.parse(text as string)).toHaveProperty("process.args.1", "seg");
+    }
   });
 });

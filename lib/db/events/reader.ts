@@ -105,8 +105,16 @@ export class EventReader {
     const block = this.blocks.get(location.blockId);
     if (block === undefined) return new UnreadableEventError(location.id, `its block ${location.blockId} is missing`);
     if (block instanceof BlockCorruptError) return new UnreadableEventError(location.id, block.message);
+    let text: string | null;
+    try {
+      text = block.document(location.position);
+    } catch (error) {
+      // A segment is unpacked when first read: its damage shows here, and spoils only the events it holds.
+      if (error instanceof BlockCorruptError) return new UnreadableEventError(location.id, error.message);
+      throw error;
+    }
     return (
-      block.document(location.position) ??
+      text ??
       new UnreadableEventError(location.id, `position ${location.position} of block ${location.blockId} is empty`)
     );
   }
