@@ -119,6 +119,17 @@ test("a sensor's single-event and batch pushes show on the Sources page with the
   await expect(alerts).toHaveCount(3);
   await expect(alerts.filter({ hasText: "Terminal shell in container" })).toContainText(/medium/i);
   await expect(alerts.filter({ hasText: "Read sensitive file untrusted" })).toContainText(/high/i);
+
+  // From the source, its own alerts: the list narrowed to its stream, the filter named after the sensor.
+  await page.goto("/sources");
+  await row.getByRole("button", { name: `Details of ${name}` }).click();
+  await detail.getByRole("link", { name: `Alerts from ${name}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/alerts\\?upload=${answer.uploadId}$`));
+  const chip = page.getByRole("button", { name: `Remove source filter ${name}` });
+  await expect(chip).toBeVisible();
+  await expect(alerts).toHaveCount(5);
+  await chip.click();
+  await expect(page).not.toHaveURL(/upload=/);
 });
 
 test("suppression folds a Falco alert pushed again and again into one alert with its count", async ({

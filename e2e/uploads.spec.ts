@@ -68,6 +68,15 @@ test("an analyst uploads an events file and sees what it produced, with bad line
   await expect(page).toHaveURL(/\/uploads\/[^/]+$/);
   await expect(page.getByText("line 3:")).toBeVisible();
   await expect(page.getByRole("link", { name: "Suspicious Network Tool Launched Inside A Container" })).toBeVisible();
+
+  // The stored report leads to exactly the alerts this upload raised, the filter named after the file.
+  const raised = page.getByRole("link", { name: /^All \d+ alerts it raised$/ });
+  const created = Number((await raised.textContent())?.match(/\d+/)?.[0]);
+  expect(created).toBeGreaterThan(0);
+  await raised.click();
+  await expect(page).toHaveURL(/\/alerts\?upload=[^&]+$/);
+  await expect(page.getByRole("button", { name: "Remove upload filter checkout-events.ndjson" })).toBeVisible();
+  await expect(page.getByTestId("alert-row")).toHaveCount(created);
 });
 
 test("a new user can download a sample file for each format", async ({ page }) => {

@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { buttonClass } from "@/components/ui/button";
 import { severityLabel, statusLabel } from "@/components/ui/severity";
+import { useUpload } from "@/components/uploads/uploads-queries";
 import { ALERT_STATUSES, SEVERITIES } from "@/lib/db/alert-list-query";
 import { useRuleOptions } from "./list-queries";
 import { type AlertListFilter, hasActiveFilters, TIME_RANGES, type TimeRange } from "./list-state";
@@ -232,6 +233,9 @@ export function AlertFilters({
         {filter.host ? (
           <RemovableFilter label="Host" value={filter.host} onRemove={() => onChange({ ...filter, host: undefined })} />
         ) : null}
+        {filter.upload ? (
+          <UploadFilter uploadId={filter.upload} onRemove={() => onChange({ ...filter, upload: undefined })} />
+        ) : null}
         {hasActiveFilters(filter) ? (
           <button
             type="button"
@@ -248,6 +252,23 @@ export function AlertFilters({
     </section>
   );
 }
+
+/**
+ * The `upload` filter, named by its file, or by its sensor when it is a source's stream (lib/db/sources.ts names
+ * those uploads "stream: <token name>"). Until the name arrives, or if the upload is gone, the id stands in.
+ */
+function UploadFilter({ uploadId, onRemove }: { uploadId: string; onRemove: () => void }) {
+  const upload = useUpload(uploadId);
+  const fileName = upload.data?.fileName;
+  const stream = fileName?.startsWith(STREAM_PREFIX) ? fileName.slice(STREAM_PREFIX.length) : undefined;
+  return stream !== undefined ? (
+    <RemovableFilter label="Source" value={stream} onRemove={onRemove} />
+  ) : (
+    <RemovableFilter label="Upload" value={fileName ?? uploadId} onRemove={onRemove} />
+  );
+}
+
+const STREAM_PREFIX = "stream: ";
 
 function RemovableFilter({ label, value, onRemove }: { label: string; value: string; onRemove: () => void }) {
   return (

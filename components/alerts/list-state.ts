@@ -26,6 +26,8 @@ export interface AlertListFilter {
   rule?: string;
   container?: string;
   host?: string;
+  /** one upload's alerts (a sensor source's stream is an upload) */
+  upload?: string;
   q?: string;
   /** a window ending now; wins over from/to */
   range?: TimeRange;
@@ -69,6 +71,7 @@ export function readListState(params: URLSearchParams): AlertListState {
     rule: text(params.get("rule")),
     container: text(params.get("container")),
     host: text(params.get("host")),
+    upload: text(params.get("upload")),
     q: text(params.get("q")),
     range: oneOf(Object.keys(TIME_RANGES) as TimeRange[], params.get("range")),
     from: isoTime(params.get("from")),
@@ -86,7 +89,7 @@ export function writeListState(state: AlertListState): URLSearchParams {
   const params = new URLSearchParams();
   for (const status of filter.status) params.append("status", status);
   for (const severity of filter.severity) params.append("severity", severity);
-  for (const key of ["rule", "container", "host", "q", "range", "from", "to"] as const) {
+  for (const key of ["rule", "container", "host", "upload", "q", "range", "from", "to"] as const) {
     const value = filter[key];
     if (value) params.set(key, value);
   }
@@ -100,7 +103,7 @@ export function apiSearchParams(filter: AlertListFilter, now = Date.now()): URLS
   const params = new URLSearchParams();
   if (filter.status.length) params.set("status", filter.status.join(","));
   if (filter.severity.length) params.set("severity", filter.severity.join(","));
-  for (const key of ["rule", "container", "host", "q"] as const) {
+  for (const key of ["rule", "container", "host", "upload", "q"] as const) {
     const value = filter[key];
     if (value) params.set(key, value);
   }
@@ -120,7 +123,16 @@ export function hasActiveFilters(filter: AlertListFilter): boolean {
   return (
     filter.status.length > 0 ||
     filter.severity.length > 0 ||
-    Boolean(filter.rule || filter.container || filter.host || filter.q || filter.range || filter.from || filter.to)
+    Boolean(
+      filter.rule ||
+        filter.container ||
+        filter.host ||
+        filter.upload ||
+        filter.q ||
+        filter.range ||
+        filter.from ||
+        filter.to,
+    )
   );
 }
 

@@ -60,6 +60,13 @@ export function SourceDetail({ source }: { source: Source }) {
             Stream report
           </Link>{" "}
           <span className="text-slate-500">(everything this source sent: counts, alerts by rule, rejected lines)</span>
+          {" · "}
+          <Link
+            href={`/alerts?upload=${encodeURIComponent(source.streamUploadId)}`}
+            className="text-sky-700 hover:underline dark:text-sky-400"
+          >
+            Alerts from {source.name}
+          </Link>
         </p>
       ) : null}
 

@@ -33,6 +33,7 @@ export function UploadDetailPage({ id }: { id: string }) {
       />
       <UploadReportView
         report={{
+          uploadId: data.id,
           fileName: data.fileName,
           status: data.status,
           events: {

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { formatCount } from "./format";
 
 export interface ReportFigures {
+  uploadId: string;
   fileName: string;
   status: string;
   events: { received: number; accepted: number; rejected: number; duplicate: number };
@@ -25,6 +26,12 @@ function Figure({ label, value, tone }: { label: string; value: number; tone?: "
       <dd className={`text-xl font-semibold tabular-nums ${color}`}>{formatCount(value)}</dd>
     </div>
   );
+}
+
+/** The alert list narrowed to the alerts this upload raised (those of one rule when given). */
+function alertsOf(uploadId: string, ruleId?: string): string {
+  const params = new URLSearchParams(ruleId ? { rule: ruleId, upload: uploadId } : { upload: uploadId });
+  return `/alerts?${params}`;
 }
 
 /** What one upload produced: counts, alerts per rule (with links), and the lines that were refused. */
@@ -64,7 +71,14 @@ export function UploadReportView({ report }: { report: ReportFigures }) {
       ) : null}
 
       <div>
-        <h3 className="text-sm font-semibold">Alerts by rule</h3>
+        <div className="flex items-baseline justify-between gap-3">
+          <h3 className="text-sm font-semibold">Alerts by rule</h3>
+          {report.alerts.created > 0 ? (
+            <Link href={alertsOf(report.uploadId)} className="text-sm text-sky-700 hover:underline dark:text-sky-400">
+              All {formatCount(report.alerts.created)} alerts it raised
+            </Link>
+          ) : null}
+        </div>
         {report.rules.length === 0 ? (
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">No rule raised a new alert.</p>
         ) : (
@@ -72,7 +86,7 @@ export function UploadReportView({ report }: { report: ReportFigures }) {
             {report.rules.map((rule) => (
               <li key={rule.ruleId} className="flex items-center justify-between px-3 py-2 text-sm">
                 <Link
-                  href={`/alerts?rule=${encodeURIComponent(rule.ruleId)}`}
+                  href={alertsOf(report.uploadId, rule.ruleId)}
                   className="text-sky-700 hover:underline dark:text-sky-400"
                 >
                   {rule.ruleName}

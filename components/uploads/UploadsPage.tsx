@@ -38,6 +38,7 @@ export function UploadsPage() {
           <h2 className="mb-4 text-base font-semibold">Report for {report.fileName}</h2>
           <UploadReportView
             report={{
+              uploadId: report.uploadId,
               fileName: report.fileName,
               status: report.status,
               events: report.events,

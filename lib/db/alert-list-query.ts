@@ -62,6 +62,8 @@ export const AlertFilterSchema = z
     rule: optionalText(200),
     container: optionalText(300),
     host: optionalText(300),
+    /** one upload's alerts; a sensor source's are those of its stream upload (GET /api/sources: streamUploadId) */
+    upload: optionalText(100),
     q: optionalText(200),
     from: isoTime,
     to: isoTime,

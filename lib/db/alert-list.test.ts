@@ -32,6 +32,7 @@ interface Seed {
   processName?: string | null;
   commandLine?: string | null;
   userName?: string | null;
+  uploadId?: string | null;
 }
 
 async function seedAlert(seed: Seed = {}): Promise<string> {
@@ -53,6 +54,7 @@ async function seedAlert(seed: Seed = {}): Promise<string> {
       processName: seed.processName === undefined ? "bash" : seed.processName,
       commandLine: seed.commandLine ?? null,
       userName: seed.userName ?? null,
+      uploadId: seed.uploadId ?? null,
     },
   });
   return alert.id;
@@ -101,6 +103,43 @@ describe("listAlerts filters", () => {
     expect(ids(await listAlerts({ to: "2026-11-10T00:00:00Z" }))).toEqual([early]);
     expect(ids(await listAlerts({ from: "2026-11-10T00:00:00Z" }))).not.toContain(early);
     expect(await countAlerts({ status: ["open"], severity: ["high"] })).toBe(2);
+  });
+
+  it("filters by upload (a sensor source's stream is one) under every sort, counts and groups", async () => {
+    const upload = async (fileName: string) =>
+      (await prisma().upload.create({ data: { fileName, format: "ndjson", status: "done" } })).id;
+    const stream = await upload("stream: falco-prod");
+    const file = await upload("incident.ndjson");
+    const fromStream = [
+      await seedAlert({ uploadId: stream, severity: "critical", riskScore: 99, timestamp: "2026-11-20T09:00:00Z" }),
+      await seedAlert({ uploadId: stream, severity: "low", riskScore: 21, timestamp: "2026-11-20T11:00:00Z" }),
+      await seedAlert({ uploadId: stream, severity: "high", status: "closed", timestamp: "2026-11-20T10:00:00Z" }),
+    ];
+    await seedAlert({ uploadId: file, severity: "critical" });
+    await seedAlert({ uploadId: null, severity: "critical" });
+
+    expect(ids(await listAlerts({ upload: stream }))).toEqual([fromStream[1], fromStream[2], fromStream[0]]);
+    expect(ids(await listAlerts({ upload: stream, sort: "oldest" }))).toEqual([
+      fromStream[0],
+      fromStream[2],
+      fromStream[1],
+    ]);
+    // Severity and risk sorts take the upload's own index first when it holds few alerts (INDEXED BY on SQLite).
+    expect(ids(await listAlerts({ upload: stream, sort: "severity" }))).toEqual([
+      fromStream[0],
+      fromStream[2],
+      fromStream[1],
+    ]);
+    expect(ids(await listAlerts({ upload: stream, sort: "risk", status: "open" }))).toEqual([
+      fromStream[0],
+      fromStream[1],
+    ]);
+    expect(await countAlerts({ upload: stream })).toBe(3);
+    expect(await countAlerts({ upload: stream, status: "open" })).toBe(2);
+    expect(await groupAlerts({ upload: stream }, "rule")).toEqual([
+      { key: "rule-shell", label: "Interactive shell in container", count: 3 },
+    ]);
+    expect(ids(await listAlerts({ upload: "no-such-upload" }))).toEqual([]);
   });
 
   it("returns the list columns with the assignee's display name", async () => {

@@ -162,6 +162,7 @@ function otherConditions(filter: AlertFilter): Prisma.Sql[] {
   if (filter.rule) conditions.push(Prisma.sql`a."ruleId" = ${filter.rule}`);
   if (filter.container) conditions.push(Prisma.sql`a."containerId" = ${filter.container}`);
   if (filter.host) conditions.push(Prisma.sql`a."hostName" = ${filter.host}`);
+  if (filter.upload) conditions.push(Prisma.sql`a."uploadId" = ${filter.upload}`);
   if (filter.from) conditions.push(Prisma.sql`a."timestamp" >= ${filter.from}`);
   if (filter.to) conditions.push(Prisma.sql`a."timestamp" <= ${filter.to}`);
   return conditions;
@@ -331,6 +332,10 @@ const NARROWING_INDEXES: { index: string; condition: (filter: AlertFilter) => Pr
     condition: (filter) => (filter.host ? Prisma.sql`a."hostName" = ${filter.host}` : null),
   },
   {
+    index: "Alert_uploadId_timestamp_idx",
+    condition: (filter) => (filter.upload ? Prisma.sql`a."uploadId" = ${filter.upload}` : null),
+  },
+  {
     index: "Alert_timestamp_idx",
     condition: (filter) => {
       const range = [
@@ -453,6 +458,7 @@ function countedByStatus(filter: AlertFilter): boolean {
     filter.rule === undefined &&
     filter.container === undefined &&
     filter.host === undefined &&
+    filter.upload === undefined &&
     filter.from === undefined &&
     filter.to === undefined &&
     !filter.severity?.length
