@@ -10,6 +10,7 @@ const smallButton =
 
 export interface AlertShapeDraft {
   ruleNameOverride: string;
+  riskScoreOverride: string;
   severityMapping: SeverityMappingEntry[];
   /** suppression group-by fields, comma separated; empty: no suppression */
   suppressGroupBy: string;
@@ -21,6 +22,7 @@ export interface AlertShapeDraft {
 export function alertShapeDraft(rule: Rule): AlertShapeDraft {
   return {
     ruleNameOverride: rule.ruleNameOverride ?? "",
+    riskScoreOverride: rule.riskScoreOverride ?? "",
     severityMapping: rule.severityMapping.map((entry) => ({ ...entry })),
     suppressGroupBy: rule.alertSuppression?.groupBy.join(", ") ?? "",
     suppressDuration: rule.alertSuppression?.duration ?? "",
@@ -31,8 +33,9 @@ export function alertShapeDraft(rule: Rule): AlertShapeDraft {
 /** The patch fields for a draft: an empty override field clears it, no group-by fields turn suppression off. */
 export function alertShapePatch(
   draft: AlertShapeDraft,
-): Pick<Rule, "ruleNameOverride" | "severityMapping" | "alertSuppression"> {
+): Pick<Rule, "ruleNameOverride" | "riskScoreOverride" | "severityMapping" | "alertSuppression"> {
   const field = draft.ruleNameOverride.trim();
+  const riskField = draft.riskScoreOverride.trim();
   const groupBy = draft.suppressGroupBy
     .split(",")
     .map((name) => name.trim())
@@ -40,6 +43,7 @@ export function alertShapePatch(
   const duration = draft.suppressDuration.trim();
   return {
     ruleNameOverride: field === "" ? null : field,
+    riskScoreOverride: riskField === "" ? null : riskField,
     severityMapping: draft.severityMapping.map((entry) => ({ ...entry, field: entry.field.trim() })),
     alertSuppression:
       groupBy.length === 0
@@ -68,6 +72,7 @@ export function AlertShapeFields({
   const setRow = (index: number, change: Partial<SeverityMappingEntry>) =>
     onChange({ ...draft, severityMapping: rows.map((row, i) => (i === index ? { ...row, ...change } : row)) });
   const overrideError = errorOf("ruleNameOverride");
+  const riskError = errorOf("riskScoreOverride");
   const suppressionError = ["alertSuppression.groupBy", "alertSuppression.duration", "alertSuppression"]
     .map((field) => errorOf(field))
     .concat([0, 1, 2].map((index) => errorOf(`alertSuppression.groupBy[${index}]`)))
@@ -77,7 +82,7 @@ export function AlertShapeFields({
     .find((message) => message !== undefined);
   return (
     <fieldset className="space-y-3 rounded-md border border-slate-200 p-3 dark:border-slate-800">
-      <legend className="px-1 text-sm font-medium">Alert name, severity and suppression</legend>
+      <legend className="px-1 text-sm font-medium">Alert name, severity, risk score and suppression</legend>
       <div>
         <label htmlFor="rule-name-override" className="block text-sm">
           Name alerts after field <span className="text-slate-500">(empty: the rule's name)</span>
@@ -91,6 +96,21 @@ export function AlertShapeFields({
           className={`mt-1 font-mono ${inputClass}`}
         />
         {overrideError ? <p className="mt-1 text-xs text-red-700 dark:text-red-400">{overrideError}</p> : null}
+      </div>
+      <div>
+        <label htmlFor="risk-score-override" className="block text-sm">
+          Risk score from field{" "}
+          <span className="text-slate-500">(a number from 0 to 100; empty, or any other value: the rule's score)</span>
+        </label>
+        <input
+          id="risk-score-override"
+          value={draft.riskScoreOverride}
+          placeholder="event.risk_score"
+          onChange={(event) => onChange({ ...draft, riskScoreOverride: event.target.value })}
+          aria-invalid={Boolean(riskError)}
+          className={`mt-1 font-mono ${inputClass}`}
+        />
+        {riskError ? <p className="mt-1 text-xs text-red-700 dark:text-red-400">{riskError}</p> : null}
       </div>
       <div>
         <p className="text-sm" id="severity-mapping-label">

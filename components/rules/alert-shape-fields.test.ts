@@ -11,6 +11,7 @@ const rule = RuleSchema.parse({
   severity: "medium",
   riskScore: 47,
   ruleNameOverride: "rule.name",
+  riskScoreOverride: "event.risk_score",
   severityMapping: [{ field: "event.severity", value: "5", severity: "critical" }],
 });
 
@@ -19,6 +20,7 @@ describe("the rule editor's alert name and severity fields", () => {
     const draft = alertShapeDraft(rule);
     expect(draft).toEqual({
       ruleNameOverride: "rule.name",
+      riskScoreOverride: "event.risk_score",
       severityMapping: [{ field: "event.severity", value: "5", severity: "critical" }],
       suppressGroupBy: "",
       suppressDuration: "",
@@ -27,9 +29,10 @@ describe("the rule editor's alert name and severity fields", () => {
     expect(RuleSchema.parse({ ...rule, ...alertShapePatch(draft) })).toEqual({ ...rule, alertSuppression: null });
   });
 
-  it("clears the override when the field is emptied, and trims mapping fields", () => {
+  it("clears the overrides when their fields are emptied, and trims mapping fields", () => {
     const patch = alertShapePatch({
       ruleNameOverride: "  ",
+      riskScoreOverride: " ",
       severityMapping: [{ field: " falco.priority ", value: "Notice", severity: "high" }],
       suppressGroupBy: "",
       suppressDuration: "",
@@ -37,6 +40,7 @@ describe("the rule editor's alert name and severity fields", () => {
     });
     expect(patch).toEqual({
       ruleNameOverride: null,
+      riskScoreOverride: null,
       severityMapping: [{ field: "falco.priority", value: "Notice", severity: "high" }],
       alertSuppression: null,
     });
@@ -46,6 +50,7 @@ describe("the rule editor's alert name and severity fields", () => {
   it("leaves a bad field name for the server to name", () => {
     const patch = alertShapePatch({
       ruleNameOverride: "",
+      riskScoreOverride: "",
       severityMapping: [{ field: "", value: "x", severity: "low" }],
       suppressGroupBy: "",
       suppressDuration: "",

@@ -130,6 +130,7 @@ export function ruleFromRow(row: RuleRow): Rule {
     origin: row.origin as RuleOrigin,
     severityMapping: jsonArray(row.severityMapping),
     ...(row.ruleNameOverride === null ? {} : { ruleNameOverride: row.ruleNameOverride }),
+    ...(row.riskScoreOverride === null ? {} : { riskScoreOverride: row.riskScoreOverride }),
     ...suppressionOf(row.alertSuppression),
     version: row.version,
     enabled: row.enabled,
@@ -775,6 +776,9 @@ export function ruleToKibanaObject(rule: Rule): Record<string, unknown> {
         }
       : {}),
     ...(rule.ruleNameOverride ? { rule_name_override: rule.ruleNameOverride } : {}),
+    ...(rule.riskScoreOverride
+      ? { risk_score_mapping: [{ field: rule.riskScoreOverride, operator: "equals", value: "" }] }
+      : {}),
     ...(rule.alertSuppression
       ? {
           alert_suppression: {

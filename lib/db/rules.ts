@@ -21,12 +21,13 @@ export async function listEnabledDetectionRules(): Promise<DetectionRule[]> {
       lookback: true,
       severityMapping: true,
       ruleNameOverride: true,
+      riskScoreOverride: true,
       alertSuppression: true,
     },
   });
-  return rows.map(({ severityMapping, ruleNameOverride, alertSuppression, ...row }) => ({
+  return rows.map(({ severityMapping, ruleNameOverride, riskScoreOverride, alertSuppression, ...row }) => ({
     ...row,
-    alertShape: alertShapeOf(severityMapping, ruleNameOverride, alertSuppression),
+    alertShape: alertShapeOf(severityMapping, ruleNameOverride, riskScoreOverride, alertSuppression),
   }));
 }
 
@@ -34,6 +35,7 @@ export async function listEnabledDetectionRules(): Promise<DetectionRule[]> {
 function alertShapeOf(
   severityMapping: string,
   ruleNameOverride: string | null,
+  riskScoreOverride: string | null,
   alertSuppression: string | null,
 ): AlertShape {
   const mapping = z.array(SeverityMappingEntrySchema).safeParse(parseJson(severityMapping));
@@ -41,6 +43,7 @@ function alertShapeOf(
   return {
     severityMapping: mapping.success ? mapping.data : [],
     ruleNameOverride,
+    riskScoreOverride,
     alertSuppression: suppression?.success ? suppression.data : null,
   };
 }
@@ -84,6 +87,7 @@ export function ruleContentColumns(rule: Rule) {
     origin: rule.origin,
     severityMapping: JSON.stringify(rule.severityMapping),
     ruleNameOverride: rule.ruleNameOverride ?? null,
+    riskScoreOverride: rule.riskScoreOverride ?? null,
     alertSuppression: rule.alertSuppression ? JSON.stringify(rule.alertSuppression) : null,
   };
 }

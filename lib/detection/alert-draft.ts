@@ -46,7 +46,7 @@ export function alertDraft(rule: AlertRuleFacts, events: readonly MatchedEvent[]
     ruleName: shaped.name,
     severity: shaped.severity,
     severityRank: SEVERITY_RANK[shaped.severity] ?? 0,
-    riskScore: rule.riskScore,
+    riskScore: shaped.riskScore,
     dedupKey: dedupKey(
       rule.id,
       events.map((matched) => matched.contentHash),

@@ -36,16 +36,31 @@ export function overriddenName(field: string | null, event: Json, fallback: stri
   return text.length > MAX_NAME_LENGTH ? `${text.slice(0, MAX_NAME_LENGTH - 1)}…` : text;
 }
 
-/** Name and severity of the alert `event` raises under `rule`. */
+/**
+ * The alert's risk score under a risk score override: the field's number from 0 to 100 (first item of an array;
+ * a numeric text counts, as Elastic's sensors write either), rounded to a whole number; the rule's risk score when
+ * the event lacks it or holds something else, as in Kibana.
+ */
+export function overriddenRiskScore(field: string | null | undefined, event: Json, fallback: number): number {
+  if (!field) return fallback;
+  const value = ecsValue(event, field);
+  const first = Array.isArray(value) ? value[0] : value;
+  const score =
+    typeof first === "number" ? first : typeof first === "string" && first.trim() !== "" ? Number(first) : NaN;
+  return Number.isFinite(score) && score >= 0 && score <= 100 ? Math.round(score) : fallback;
+}
+
+/** Name, severity and risk score of the alert `event` raises under `rule`. */
 export function shapeAlert(
-  rule: { name: string; severity: string; alertShape?: AlertShape | undefined },
+  rule: { name: string; severity: string; riskScore: number; alertShape?: AlertShape | undefined },
   event: Json,
-): { name: string; severity: string } {
+): { name: string; severity: string; riskScore: number } {
   const shape = rule.alertShape;
-  if (!shape) return { name: rule.name, severity: rule.severity };
+  if (!shape) return { name: rule.name, severity: rule.severity, riskScore: rule.riskScore };
   return {
     name: overriddenName(shape.ruleNameOverride, event, rule.name),
     severity: mappedSeverity(shape.severityMapping, event, rule.severity),
+    riskScore: overriddenRiskScore(shape.riskScoreOverride, event, rule.riskScore),
   };
 }
 

@@ -34,6 +34,8 @@ export interface AlertShape {
   severityMapping: readonly SeverityMappingEntry[];
   /** An event field whose value names the alert (Elastic's rule_name_override). */
   ruleNameOverride: string | null;
+  /** An event field whose number (0-100) is the alert's risk score (Elastic's risk_score_mapping). */
+  riskScoreOverride: string | null;
   /** Fold repeated matches into one alert (Elastic's alert_suppression). */
   alertSuppression: AlertSuppression | null;
 }

@@ -76,7 +76,7 @@ function toAlert(detection: Detection, lineOf: WeakMap<object, number>): Offline
     rule_name: shaped.name,
     ...(shaped.name === detection.rule.name ? {} : { promotion_rule: detection.rule.name }),
     severity: shaped.severity,
-    risk_score: detection.rule.riskScore,
+    risk_score: shaped.riskScore,
     timestamp: ecsText(events[0] ?? {}, "@timestamp"),
     event_ids: events.map((event) => ecsText(event, "event.id") ?? lineOf.get(event) ?? 0),
     event: last,

@@ -42,7 +42,15 @@ async function promotedAlerts(ruleId: string) {
   return prisma().alert.findMany({
     where: { ruleId },
     orderBy: { timestamp: "asc" },
-    select: { id: true, ruleId: true, ruleName: true, severity: true, severityRank: true, containerName: true },
+    select: {
+      id: true,
+      ruleId: true,
+      ruleName: true,
+      severity: true,
+      severityRank: true,
+      riskScore: true,
+      containerName: true,
+    },
   });
 }
 
@@ -83,6 +91,8 @@ describe("promotion rules over real sensor output", () => {
       ["Disallowed K8s User", "high", 3],
       ["K8s Secret Listed From A Pod", "critical", 4],
     ]);
+    // The risk score follows the priority as the severity does, so sorting by risk puts Falco's critical first.
+    expect(alerts.map((alert) => alert.riskScore)).toEqual([47, 73, 47, 47, 73, 99]);
     expect(report.alerts.created).toBe(6);
     expect(report.alerts.byRule).toMatchObject({ "Terminal shell in container": 1, "K8s Secret Listed From A Pod": 1 });
 

@@ -67,6 +67,7 @@ const ELASTIC_KEY_OF: Record<keyof Rule, string> = {
   origin: "keelwatch.origin",
   severityMapping: "severity_mapping",
   ruleNameOverride: "rule_name_override",
+  riskScoreOverride: "risk_score_mapping",
   alertSuppression: "alert_suppression",
   version: "version",
   enabled: "enabled",
@@ -151,6 +152,7 @@ function toRuleInput(fields: ElasticFields, { keelwatch, guide, enabledByDefault
     origin: keelwatch.origin ?? origin ?? (namesElastic ? "elastic" : "custom"),
     severityMapping: severityMappingInput(fields.severity_mapping),
     ruleNameOverride: fields.rule_name_override,
+    riskScoreOverride: riskScoreMappingInput(fields.risk_score_mapping),
     alertSuppression: alertSuppressionInput(fields.alert_suppression),
     version: fields.version,
     enabled: keelwatch.enabled ?? enabledByDefault,
@@ -177,6 +179,22 @@ function severityMappingInput(value: unknown): unknown {
       ...(operator === undefined || operator === "equals" ? {} : { operator }),
     };
   });
+}
+
+/**
+ * Elastic's risk_score_mapping ([{field, operator: "equals", value: "", risk_score?}]) as the field whose value is
+ * the risk score. Kibana's editor writes one entry, and its detection engine takes the first entry's field; so does
+ * this. An empty list is no override; anything not shaped as a list of entries is passed on for the schema to
+ * refuse.
+ */
+function riskScoreMappingInput(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) return value;
+  if (value.length === 0) return null;
+  const first = value[0];
+  return first !== null && typeof first === "object" && !Array.isArray(first)
+    ? (first as Record<string, unknown>).field
+    : first;
 }
 
 /**

@@ -294,6 +294,22 @@ severity = "high"
     );
   });
 
+  it("reads risk_score_mapping as the field whose number is the risk score, as Elastic writes it", () => {
+    const mapped = parseElasticRuleToml(
+      withTables(`[[rule.risk_score_mapping]]
+field = "event.risk_score"
+operator = "equals"
+value = ""
+`),
+    );
+    expect(mapped.rule.riskScoreOverride).toBe("event.risk_score");
+    expect(parseElasticRuleToml(withKeys("risk_score_mapping = []\n")).rule.riskScoreOverride).toBeNull();
+    expect(parseElasticRuleToml(baseRule).rule.riskScoreOverride).toBeUndefined();
+    expect(
+      failure(withKeys('risk_score_mapping = [{ field = "not a field!", operator = "equals", value = "" }]\n')).message,
+    ).toMatch(/rule\.risk_score_mapping/);
+  });
+
   it("defaults to no mapping, no override and no suppression", () => {
     const { rule } = parseElasticRuleToml(baseRule);
     expect(rule.severityMapping).toEqual([]);

@@ -114,6 +114,11 @@ export const RuleSchema = z.object({
   severityMapping: z.array(SeverityMappingEntrySchema).default([]),
   /** An event field whose value names the alert (promotion rules: the sensor's rule), else the rule's name. */
   ruleNameOverride: fieldPath.nullable().optional(),
+  /**
+   * An event field whose number (0 to 100) is the alert's risk score (promotion rules: the sensor's own score or
+   * priority), else the rule's riskScore. Elastic's risk_score_mapping.
+   */
+  riskScoreOverride: fieldPath.nullable().optional(),
   /** null or absent: no suppression. */
   alertSuppression: AlertSuppressionSchema.nullable().optional(),
   version: z.int().min(1).default(1),

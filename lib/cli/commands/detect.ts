@@ -124,6 +124,7 @@ function toDetectionRule(rule: Rule): DetectionRule {
     alertShape: {
       severityMapping: rule.severityMapping,
       ruleNameOverride: rule.ruleNameOverride ?? null,
+      riskScoreOverride: rule.riskScoreOverride ?? null,
       alertSuppression: rule.alertSuppression ?? null,
     },
   };

@@ -199,6 +199,7 @@ describe("Falco adapter", () => {
         provider: "syscall",
         original: shell.output,
         severity: 2,
+        risk_score: 47,
       },
       message: shell.output,
       rule: { name: "Run shell untrusted" },

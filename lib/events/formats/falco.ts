@@ -100,6 +100,24 @@ const SEVERITY: Record<string, number> = {
 };
 
 /**
+ * Falco's priority as a risk score from 0 to 100, the scale of Elastic's rules (21 low, 47 medium, 73 high, 99
+ * critical), grouped as the promotion rule groups priorities into severities: Falco has no score of its own, and
+ * without one every promoted alert would carry the rule's 47, so sorting by risk could not tell a Critical from a
+ * Notice.
+ */
+const RISK_SCORE: Record<string, number> = {
+  emergency: 99,
+  alert: 99,
+  critical: 99,
+  error: 73,
+  warning: 73,
+  notice: 47,
+  informational: 21,
+  info: 21,
+  debug: 21,
+};
+
+/**
  * Falco's periodic metrics snapshot (metrics.output_rule, or a line of metrics.output_file): an "alert" of
  * its internal source, not an event. Known by its rule, or by the counters no rule's output names.
  */
@@ -244,6 +262,7 @@ export const falcoAdapter: FormatAdapter = {
     const priority = text(raw.priority);
     put(event, "log.level", priority?.toLowerCase());
     put(event, "event.severity", SEVERITY[priority?.toLowerCase() ?? ""]);
+    put(event, "event.risk_score", RISK_SCORE[priority?.toLowerCase() ?? ""]);
     put(event, "falco.priority", priority);
     put(event, "falco.source", text(raw.source));
     // Falcosidekick's id of the alert, kept so a forwarded alert can be found in Falcosidekick UI.
