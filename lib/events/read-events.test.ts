@@ -230,6 +230,15 @@ describe("readEvents: gzip and unreadable bodies", () => {
     expect(items[2]).toEqual({ line: 3, event: { b: 2 } });
   });
 
+  it("writes the control characters JSON.parse quotes from a bad line as \\u escapes", async () => {
+    const items = await collect(`{"a":1}\n\u0000\u0001\tgarbage\u007f\n{"b":2}\n`);
+    const error = (items[1] as { error: string }).error;
+    expect(error).toMatch(/^invalid JSON: /);
+    expect(error).toContain("\\u0000\\u0001\\u0009garbage\\u007f");
+    expect(error).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(items[2]).toEqual({ line: 3, event: { b: 2 } });
+  });
+
   it("passes errors of the source through unchanged", async () => {
     async function* failing(): AsyncGenerator<Uint8Array> {
       yield encoder.encode('{"a":1}\n');

@@ -276,8 +276,17 @@ function invalidJson(error: Error, text: string, line: number, column: number): 
     item.column = column + text.length;
   }
   if (reason.length > MAX_REASON_LENGTH) reason = `${reason.slice(0, MAX_REASON_LENGTH)}…`;
-  item.error = `invalid JSON: ${reason}`;
+  item.error = `invalid JSON: ${escapeControlCharacters(reason)}`;
   return item;
+}
+
+/**
+ * JSON.parse quotes the start of the text it refused, raw: a binary file's NUL bytes and other controls would reach
+ * the upload's report, the screen and the database. Written as \u escapes they stay readable, and PostgreSQL, whose
+ * text cannot hold a NUL at all, can store the message (a NUL once kept a failed upload from being marked failed).
+ */
+function escapeControlCharacters(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function countNewlines(text: string): number {

@@ -293,3 +293,19 @@ describe("ingestEvents", () => {
     expect(await prisma().event.count()).toBeGreaterThan(0);
   });
 });
+
+describe("ingestEvents with a file that is not events", () => {
+  // On PostgreSQL (npm run test:postgresql) the reason once quoted the file's NUL bytes raw; text cannot hold them,
+  // so marking the upload failed was refused and it showed "receiving" (found by the browser tests on PostgreSQL).
+  it("marks the upload failed with a readable reason, even when its bytes hold NULs", async () => {
+    const binary = Buffer.from([0, 1, 2, 3, 0, 255, 254, 0]);
+    await expect(
+      ingestEvents(bytes(binary, 3), { fileName: "photo.bin", format: "auto", createdById: null, rules: [] }),
+    ).rejects.toThrow(/not JSON, NDJSON or gzip/);
+    const upload = await prisma().upload.findFirstOrThrow({ where: { fileName: "photo.bin" } });
+    expect(upload.status).toBe("failed");
+    expect(upload.failureReason).toContain("binary data");
+    expect(upload.failureReason).toContain("\\u0000\\u0001\\u0002\\u0003");
+    expect(upload.failureReason).not.toContain("\u0000");
+  });
+});
