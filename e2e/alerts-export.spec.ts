@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
 import { parse } from "csv-parse/sync";
 import { hashPassword } from "../lib/auth/passwords";
 import { createPrismaClient } from "../lib/db/client";
+import { E2E_DATABASE_URL } from "./database";
 
 /**
  * An analyst (here a viewer, who may read but not triage) narrows the alert
@@ -11,7 +11,6 @@ import { createPrismaClient } from "../lib/db/client";
  * as CSV and as NDJSON; the files hold exactly those alerts.
  */
 
-const E2E_DATABASE_URL = `file:${path.join(import.meta.dirname, "..", ".cache", "e2e", "keelwatch-e2e.db")}`;
 const MARK = "e2e-export";
 const RULE = { id: "e2e-export-rule", name: "E2E export: tool in container" };
 const VIEWER = { username: "export-viewer", displayName: "Export Viewer", password: "export-viewer-password-0123" };

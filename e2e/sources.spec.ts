@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { createPrismaClient } from "../lib/db/client";
+import { E2E_DATABASE_URL } from "./database";
 import { signInAsAdmin } from "./helpers";
-import { E2E_DATABASE_URL } from "./seed-alerts";
 import { ensureBuiltinRules } from "./seed-rules";
 import { createIngestToken, push } from "./sensor-push";
 
