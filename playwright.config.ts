@@ -1,10 +1,10 @@
-import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { E2E_DATABASE_URL } from "./e2e/database";
+import { dialectName } from "./lib/db/dialect/name";
 
 // Debian's chromium: Playwright cannot download its own browsers on this network.
 const chromium = process.env.KEELWATCH_CHROMIUM ?? "/usr/bin/chromium";
 const port = Number(process.env.E2E_PORT ?? 3100);
-const e2eDatabase = path.join(import.meta.dirname, ".cache", "e2e", "keelwatch-e2e.db");
 /** The first admin's password on the throw-away end-to-end database. */
 export const E2E_ADMIN_PASSWORD = "e2e-admin-password-0123";
 
@@ -44,7 +44,10 @@ export default defineConfig({
     timeout: 60_000,
     env: {
       NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: `file:${e2eDatabase}`,
+      // the SQLite file in .cache/e2e, or the run on PostgreSQL's database (e2e/database.ts)
+      DATABASE_URL: E2E_DATABASE_URL,
+      // PostgreSQL has no folder for a key file: every instance must be given the key (lib/notify/secret-box.ts)
+      ...(dialectName(E2E_DATABASE_URL) === "postgresql" ? { KEELWATCH_SECRET_KEY: "e2e-postgresql-secret-key" } : {}),
       KEELWATCH_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
       // low, so that e2e/hunt.spec.ts can reach the hunt's limit with a small upload
       KEELWATCH_HUNT_MAX_EVENTS: "1000",

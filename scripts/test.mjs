@@ -1,5 +1,6 @@
-// `npm test`: install what is missing (npm packages, Chromium), then run every
-// suite: lint, type check, unit + integration (vitest), end-to-end (Playwright).
+// `npm test`: install what is missing (npm packages, Chromium, PostgreSQL), then run every
+// suite: lint, type check, unit + integration (vitest, on SQLite and again on PostgreSQL),
+// end-to-end (Playwright, on SQLite and its storage-heavy specs again on PostgreSQL), stress.
 // Ends with one line "N passed, N failed" summing all suites.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -68,20 +69,30 @@ function vitest(name = "vitest", files = [], extraEnv = {}) {
   });
 }
 
-function playwright() {
+/**
+ * A Playwright run, counted from its JSON report. `name` "playwright" is the whole suite on SQLite;
+ * "playwright-pg" is its storage-heavy specs on PostgreSQL (scripts/e2e-postgresql.mjs starts the cluster).
+ */
+function playwright(name = "playwright") {
   buildIfNeeded();
-  const out = path.join(reports, "playwright.json");
-  log("end-to-end tests: playwright test");
-  const { status, seconds } = run(bin("playwright"), ["test", "--reporter=list,json"], {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: out,
-  });
+  const out = path.join(reports, `${name}.json`);
+  const [title, command, args] =
+    name === "playwright"
+      ? ["end-to-end tests: playwright test", bin("playwright"), ["test"]]
+      : [
+          "end-to-end tests on PostgreSQL: node scripts/e2e-postgresql.mjs",
+          process.execPath,
+          [path.join(root, "scripts", "e2e-postgresql.mjs")],
+        ];
+  log(title);
+  const { status, seconds } = run(command, [...args, "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
   const stats = readJson(out)?.stats;
   if (!stats) {
-    results.push({ name: "playwright", passed: 0, failed: 1, seconds, note: `no report (exit ${status})` });
+    results.push({ name, passed: 0, failed: 1, seconds, note: `no report (exit ${status})` });
     return;
   }
   const failed = (stats.unexpected ?? 0) + (status !== 0 && !stats.unexpected ? 1 : 0);
-  results.push({ name: "playwright", passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed, seconds });
+  results.push({ name, passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed, seconds });
 }
 
 /**
@@ -113,14 +124,15 @@ check("types", bin("tsc"), ["--noEmit"]);
 vitest();
 vitest("postgresql", POSTGRESQL_TEST_FILES, POSTGRESQL_TEST_ENV);
 playwright();
+playwright("playwright-pg");
 stress();
 
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
 const failed = results.reduce((sum, r) => sum + r.failed, 0);
-process.stdout.write("\nSuite        passed  failed  seconds\n");
+process.stdout.write(`\n${"Suite".padEnd(13)}  passed  failed  seconds\n`);
 for (const r of results) {
   process.stdout.write(
-    `${r.name.padEnd(12)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${r.seconds.toFixed(1).padStart(7)}${r.note ? `  ${r.note}` : ""}\n`,
+    `${r.name.padEnd(13)}  ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${r.seconds.toFixed(1).padStart(7)}${r.note ? `  ${r.note}` : ""}\n`,
   );
 }
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
