@@ -133,8 +133,13 @@ test("a change made elsewhere meanwhile is reported and the alert reloaded", asy
 
   // after the reload the analyst carries on from the keyboard: "a" acknowledges
   await page.getByTestId("patch-problem").getByRole("button", { name: "Dismiss" }).click();
+  // the status changes at once (optimistic): the reload waits for the server to have stored it
+  const acknowledged = page.waitForResponse(
+    (response) => response.url().endsWith(`/api/alerts/${seeded.alertId}`) && response.request().method() === "PATCH",
+  );
   await page.keyboard.press("a");
   await expect(status).toContainText("Acknowledged");
+  expect((await acknowledged).ok()).toBe(true);
   await page.reload();
   await expect(status).toContainText("Acknowledged");
 });

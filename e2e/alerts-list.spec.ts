@@ -25,6 +25,17 @@ async function screenshot(page: Page, info: TestInfo, name: string): Promise<voi
   await info.attach(name, { path: file, contentType: "image/png" });
 }
 
+/**
+ * The server's answer to a bulk action. Rows change at once (optimistic), before the server has stored anything, so
+ * a reload right after may cancel the request: wait for this first. (On PostgreSQL under load the reload won the
+ * race and the closed alert came back open.)
+ */
+function bulkAnswer(page: Page) {
+  return page.waitForResponse(
+    (response) => response.url().endsWith("/api/alerts/bulk") && response.request().method() === "POST",
+  );
+}
+
 const rows = (page: Page) => page.getByTestId("alert-row");
 const rowFor = (page: Page, containerName: string) => rows(page).filter({ hasText: containerName });
 
@@ -47,7 +58,9 @@ test("an analyst filters by URL-backed filters, selects two alerts and acknowled
   await rowFor(page, payments.containerName).getByRole("checkbox").check();
   await rowFor(page, frontend.containerName).getByRole("checkbox").check();
   await expect(page.getByText("2 selected")).toBeVisible();
+  const acknowledged = bulkAnswer(page);
   await page.getByRole("button", { name: "Acknowledge", exact: true }).click();
+  expect((await acknowledged).ok()).toBe(true);
   await expect(rowFor(page, payments.containerName)).toContainText("Acknowledged");
   await expect(rowFor(page, frontend.containerName)).toContainText("Acknowledged");
   await screenshot(page, info, "alerts list after acknowledging");
@@ -78,7 +91,9 @@ test("closing needs a reason, and the reason shows in the list", async ({ page }
   await expect(dialog.getByRole("button", { name: "Close alerts" })).toBeDisabled();
   await dialog.getByLabel("False positive").check();
   await screenshot(page, info, "close dialog");
+  const closed = bulkAnswer(page);
   await dialog.getByRole("button", { name: "Close alerts" }).click();
+  expect((await closed).ok()).toBe(true);
   await expect(rowFor(page, batch.containerName)).toContainText(/Closed\s*· False positive/);
   await page.reload();
   await expect(rowFor(page, batch.containerName)).toContainText(/Closed\s*· False positive/);
