@@ -294,6 +294,41 @@ describe("ingestEvents", () => {
   });
 });
 
+describe("ingestEvents with NUL characters inside events", () => {
+  // "\u0000" is valid JSON. PostgreSQL's text refuses NUL (22021): an event carrying one in its process ids or names
+  // once failed its whole batch there. The document keeps every character; text columns show U+FFFD on PostgreSQL.
+  it("stores the events whole, raises their alerts and keeps ancestry, on either database", async () => {
+    const shell = processEvent(1, "sh\u0000ell", null, "/bin/sh");
+    const tool = { ...processEvent(2, "n\u0000c", "sh\u0000ell", "/usr/bin/nc"), user: { name: "\u0000root" } };
+    const report = await ingestEvents(bytes(ndjson([shell, tool])), {
+      fileName: "nul.ndjson",
+      format: "auto",
+      createdById: null,
+      rules: [NETWORK_TOOL],
+    });
+    expect(report).toMatchObject({ status: "done", events: { accepted: 2, rejected: 0 }, alerts: { created: 1 } });
+    const alert = await prisma().alert.findFirstOrThrow({ include: { events: true } });
+    expect(alert.processName).toBe("nc");
+    expect(alert.userName).toMatch(/^[\u0000\uFFFD]root$/);
+    const eventId = alert.events[0]!.eventId;
+    const document = JSON.parse((await readEventDocuments([eventId])).get(eventId) as string);
+    expect(document.user.name).toBe("\u0000root");
+    expect(document.process.entity_id).toBe("n\u0000c");
+    expect(document.keelwatch.process.ancestors.executable).toEqual(["/bin/sh"]);
+    // Both processes are known by their (mapped) ids: a later upload's child finds its parent.
+    expect(await prisma().process.count()).toBe(2);
+    await ingestEvents(bytes(ndjson([processEvent(3, "child", "n\u0000c", "/usr/bin/id")])), {
+      fileName: "nul-2.ndjson",
+      format: "auto",
+      createdById: null,
+      rules: [NETWORK_TOOL],
+    });
+    const child = await prisma().event.findFirstOrThrow({ where: { line: 1, upload: { fileName: "nul-2.ndjson" } } });
+    const childDocument = JSON.parse((await readEventDocuments([child.id])).get(child.id) as string);
+    expect(childDocument.keelwatch.process.ancestors.executable).toEqual(["/usr/bin/nc", "/bin/sh"]);
+  });
+});
+
 describe("ingestEvents with a file that is not events", () => {
   // On PostgreSQL (npm run test:postgresql) the reason once quoted the file's NUL bytes raw; text cannot hold them,
   // so marking the upload failed was refused and it showed "receiving" (found by the browser tests on PostgreSQL).

@@ -8,6 +8,7 @@ import { planPostgresSearch } from "./postgresql/alert-search";
 import { createPostgresPrismaClient } from "./postgresql/client";
 import { applyPostgresMigrations, postgresMigrationStatus } from "./postgresql/migrate";
 import { DISK_BYTES_SQL, USED_BYTES_SQL, type UsedBytesRow, usedBytesFrom } from "./postgresql/storage";
+import { withoutNul } from "./postgresql/text";
 import { createSqlitePrismaClient } from "./sqlite/client";
 import { sqliteDiskBytes, sqliteUsedBytes } from "./sqlite/storage";
 
@@ -47,6 +48,11 @@ export interface Dialect {
    * tables' sizes (postgresql/storage.ts).
    */
   usedBytes(db: PrismaClient): Promise<number>;
+  /**
+   * A text as its column holds it: SQLite keeps any string; PostgreSQL's text cannot hold NUL, written as U+FFFD
+   * (postgresql/text.ts). Code that matches stored values against the ones it asked for compares these.
+   */
+  storedText(text: string): string;
 }
 
 // Methods call through at call time: lib/db/alert-search imports the client module, which imports this one.
@@ -58,6 +64,7 @@ const sqlite: Dialect = {
   planAlertSearch: (q, limits) => planSearch(q, limits),
   indexHints: true,
   skipLockedRows: () => Prisma.empty,
+  storedText: (text) => text,
   diskBytes: async (_db, url) => sqliteDiskBytes(databaseFile(url)),
   usedBytes: (db) => sqliteUsedBytes(db),
 };
@@ -69,6 +76,7 @@ const postgresql: Dialect = {
   migrationStatus: (url) => postgresMigrationStatus(url),
   planAlertSearch: (q) => planPostgresSearch(q),
   indexHints: false,
+  storedText: (text) => withoutNul(text),
   skipLockedRows: (alias) =>
     alias === undefined ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.raw(`FOR UPDATE OF "${alias}" SKIP LOCKED`),
   diskBytes: async (db) => Number((await db.$queryRawUnsafe<{ bytes: number }[]>(DISK_BYTES_SQL))[0]?.bytes ?? 0),

@@ -4,6 +4,7 @@ import type { AlertDraft } from "../../alerts";
 import type { SourceDelta, UploadProgress } from "../../batch-writer";
 import { packBlock } from "../../events/block-codec.mjs";
 import type { EventRow } from "../../events/index";
+import { deepWithoutNul } from "./text";
 
 /**
  * The batch writer on PostgreSQL: what lib/db/batch-writer-thread.mjs does on SQLite, with the same results. One
@@ -78,7 +79,9 @@ const uploadQueues = new Map<string, Promise<unknown>>();
 
 export function storePostgresBatch(url: string, batch: PostgresBatch): Promise<PostgresStoredBatch> {
   const before = uploadQueues.get(batch.uploadId) ?? Promise.resolve();
-  const stored = before.then(() => storeNow(url, batch));
+  // Text columns cannot hold NUL (text.ts); the block's document bytes keep the event exactly.
+  const storable = deepWithoutNul(batch);
+  const stored = before.then(() => storeNow(url, storable));
   const settled = stored.catch(() => undefined);
   uploadQueues.set(batch.uploadId, settled);
   void settled.then(() => {

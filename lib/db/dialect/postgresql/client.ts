@@ -5,6 +5,7 @@ import {
   PrismaClient as PostgresPrismaClient,
 } from "../../../generated/prisma-pg/client";
 import { busyTimeoutMs } from "../../pragmas";
+import { deepWithoutNul } from "./text";
 
 /** Connections each app instance keeps to PostgreSQL: KEELWATCH_PG_POOL_SIZE, else 10 (node-postgres' default). */
 export function poolSize(env: Partial<Record<string, string>> = process.env): number {
@@ -38,6 +39,10 @@ export function createPostgresPrismaClient(url: string): PrismaClient {
     adapter,
     // As on SQLite: a transaction may wait for a connection and for row locks as long as a statement would.
     transactionOptions: { maxWait: patienceMs, timeout: patienceMs + 5_000 },
+  }).$extends({
+    // Every model query's strings (written, or looked up) with NUL as text.ts maps it: PostgreSQL refuses NUL in
+    // text, and an analyst's note or a sensor's field may hold one.
+    query: { $allModels: { $allOperations: ({ args, query }) => query(deepWithoutNul(args)) } },
   });
   return client as unknown as PrismaClient;
 }
