@@ -5,10 +5,12 @@ import { prisma } from "./client";
 import { prepareDatabase } from "./prepare";
 import { setUpTestDatabase } from "./test-database-hooks";
 import {
+  DEFAULT_LEASE_MS,
   failInterruptedUploads,
   holdLease,
   INSTANCE_ID,
   LEASE_MS,
+  leaseTimesFromEnv,
   PID_SPACE_PREFIX,
   renewHeldLeases,
 } from "./upload-leases";
@@ -113,6 +115,20 @@ describe("upload leases", () => {
       expect(await renewHeldLeases(now)).toBe(0);
     } finally {
       release();
+    }
+  });
+
+  it("takes the lease's length from KEELWATCH_UPLOAD_LEASE_MS, renewing four times a lease and sweeping twice", () => {
+    expect(leaseTimesFromEnv({})).toEqual({ leaseMs: DEFAULT_LEASE_MS, renewMs: 15_000, sweepMs: 30_000 });
+    expect(leaseTimesFromEnv({ KEELWATCH_UPLOAD_LEASE_MS: "8000" })).toEqual({
+      leaseMs: 8_000,
+      renewMs: 2_000,
+      sweepMs: 4_000,
+    });
+    for (const bad of ["999", "8s", "-5000", "1500.5"]) {
+      expect(() => leaseTimesFromEnv({ KEELWATCH_UPLOAD_LEASE_MS: bad })).toThrow(
+        `KEELWATCH_UPLOAD_LEASE_MS must be a whole number of milliseconds, at least 1000; got "${bad}"`,
+      );
     }
   });
 });

@@ -12,12 +12,38 @@ import { prisma } from "./client";
  * expired. One timer per process renews every upload it holds in one statement.
  */
 
+/** The lease's length unless KEELWATCH_UPLOAD_LEASE_MS says otherwise. */
+export const DEFAULT_LEASE_MS = 60_000;
+
+/**
+ * The lease's timings from the environment. KEELWATCH_UPLOAD_LEASE_MS (a whole number of milliseconds, at least
+ * 1,000) shortens the lease for tests that wait for one to expire (stress/pg-kill-during-upload.stress.ts); the
+ * renewal and the sweep keep their shares of it, so a shorter lease is still renewed four times before it lapses.
+ */
+export function leaseTimesFromEnv(env: Record<string, string | undefined> = process.env): {
+  leaseMs: number;
+  renewMs: number;
+  sweepMs: number;
+} {
+  const raw = env.KEELWATCH_UPLOAD_LEASE_MS;
+  let leaseMs = DEFAULT_LEASE_MS;
+  if (raw !== undefined && raw !== "") {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1_000) {
+      throw new Error(`KEELWATCH_UPLOAD_LEASE_MS must be a whole number of milliseconds, at least 1000; got "${raw}"`);
+    }
+    leaseMs = value;
+  }
+  return { leaseMs, renewMs: Math.round(leaseMs / 4), sweepMs: Math.round(leaseMs / 2) };
+}
+
+const times = leaseTimesFromEnv();
 /** How long a lease lasts without renewal: well past a renewal missed to a busy database. */
-export const LEASE_MS = 60_000;
+export const LEASE_MS = times.leaseMs;
 /** How often the holder renews: four chances per lease. */
-export const RENEW_MS = 15_000;
+export const RENEW_MS = times.renewMs;
 /** How often a server looks for expired leases. */
-export const SWEEP_MS = 30_000;
+export const SWEEP_MS = times.sweepMs;
 
 /**
  * Where this process's pids mean something: the host and, on Linux, the pid namespace (containers that share a host
