@@ -12,7 +12,6 @@ import { Prng } from "@/bench/prng";
 import { writeUploadFiles } from "./events";
 import { addApiToken, KeelwatchServer, prepareTestDatabase, withDatabase } from "./server";
 
-const PORT = 3122;
 const SEED = 0xc0c0a;
 const UPLOADS = 8;
 const EVENTS_PER_UPLOAD = 2_400;
@@ -28,7 +27,7 @@ const SMALL_UPLOAD_EVENTS = 10;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-stress-concurrency-"));
 const dbFile = path.join(dir, "keelwatch.db");
-const server = new KeelwatchServer({ port: PORT, dbFile });
+const server = new KeelwatchServer({ dbFile });
 
 afterAll(async () => {
   await server.kill();

@@ -24,7 +24,6 @@ import { unpackBlock } from "@/lib/db/events/block-codec.mjs";
 import { alertNumber, numberedAlerts, type Push, sensorPushes } from "./falco-pushes";
 import { addApiToken, KeelwatchServer, prepareTestDatabase, sleep, withDatabase } from "./server";
 
-const PORT = 3602;
 const SEED = 0x5e45;
 const SENSORS = 8;
 const SOURCES = 2;
@@ -35,7 +34,7 @@ const FALCO_ALERT_RULE = "4c50a75e-4bea-402d-87e3-3360cd924004";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-stress-pushes-"));
 const dbFile = path.join(dir, "keelwatch.db");
-const server = new KeelwatchServer({ port: PORT, dbFile });
+const server = new KeelwatchServer({ dbFile });
 
 afterAll(async () => {
   await server.kill();

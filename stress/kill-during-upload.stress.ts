@@ -15,7 +15,6 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { writeUploadFiles } from "./events";
 import { KeelwatchServer, prepareTestDatabase, sleep, withDatabase } from "./server";
 
-const PORT = 3121;
 const SEED = 0x5eed9;
 const FILES = 20;
 /** Two batches per upload (the batch size is 2,000), so a kill can fall between them. */
@@ -26,7 +25,7 @@ const BATCH = 2_000;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-stress-kill-"));
 const dbFile = path.join(dir, "server", "keelwatch.db");
 const referenceFile = path.join(dir, "reference", "keelwatch.db");
-const server = new KeelwatchServer({ port: PORT, dbFile });
+const server = new KeelwatchServer({ dbFile });
 
 afterAll(async () => {
   await server.kill();

@@ -10,13 +10,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { writeUploadFiles } from "./events";
 import { KeelwatchServer, prepareTestDatabase, send, withDatabase } from "./server";
 
-const PORT = 3124;
 /** About 11.8 MB of NDJSON. */
 const EVENTS = 5_000;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-stress-large-"));
 const dbFile = path.join(dir, "keelwatch.db");
-const server = new KeelwatchServer({ port: PORT, dbFile });
+const server = new KeelwatchServer({ dbFile });
 
 afterAll(async () => {
   await server.kill();

@@ -14,7 +14,6 @@ import { type ReceivedRequest, startHttpReceiver } from "@/lib/notify/test-recei
 import { writeUploadFiles } from "./events";
 import { KeelwatchServer, prepareTestDatabase, sleep, withDatabase } from "./server";
 
-const PORT = 3127;
 const SEED = 0x0babe;
 /** About 3% of the generated events fire one of the built-in rules: 40,000 events give well over 1,000 alerts. */
 const FILES = 20;
@@ -25,7 +24,6 @@ const LEASE_MS = 5_000;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-stress-notify-"));
 const dbFile = path.join(dir, "server", "keelwatch.db");
 const server = new KeelwatchServer({
-  port: PORT,
   dbFile,
   env: {
     NODE_ENV: "production",

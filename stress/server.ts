@@ -1,14 +1,17 @@
 /**
  * The real Keelwatch server as a child process for the stress suite: the
- * production build (`next start`, so `.next` must exist) on its own port and
- * its own SQLite file. Started in its own process group so SIGKILL takes
- * every process `next start` may have spawned, like a power cut would.
+ * production build (`next start`, so `.next` must exist) on a free port of
+ * its own and its own SQLite file, or a PostgreSQL database it may share with
+ * other servers (stress/postgresql.ts). Started in its own process group so
+ * SIGKILL takes every process `next start` may have spawned, like a power cut
+ * would.
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
+import net from "node:net";
 import path from "node:path";
 import { Readable } from "node:stream";
 import Database from "better-sqlite3";
@@ -20,12 +23,20 @@ export const ROOT = path.resolve(import.meta.dirname, "..");
 /** Start-up on a loaded 2-core machine (migrations, built-in rules) can take a while. */
 const START_TIMEOUT_MS = 90_000;
 
+/**
+ * Ports a stress server without a fixed `port` takes: the first free one of this range, `from-to`, so two runs (or a
+ * run and someone's dev server) on one machine do not collide. KEELWATCH_STRESS_PORTS overrides it.
+ */
+export const DEFAULT_STRESS_PORTS = "3600-3699";
+
 export interface ServerOptions {
-  port: number;
-  dbFile: string;
+  /** A fixed port; without one, start() takes a free port of KEELWATCH_STRESS_PORTS (see DEFAULT_STRESS_PORTS). */
+  port?: number;
+  /** The SQLite file to serve; a `DATABASE_URL` in `env` (PostgreSQL) takes its place. */
+  dbFile?: string;
   /** Wrap the command, e.g. to set a resource limit: receives the argv, returns the argv to spawn. */
   wrap?: (argv: string[]) => string[];
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   /** How long to wait for /api/health to answer 200 (default 90 s). */
   startTimeoutMs?: number;
 }
@@ -36,18 +47,29 @@ export class KeelwatchServer {
   /** The last lines the server printed, for failure messages. */
   readonly output: string[] = [];
 
+  private chosenPort: number | null = null;
+
   constructor(readonly options: ServerOptions) {}
 
+  /** The port it serves on: the fixed one, or the one the last start() took. */
+  get port(): number {
+    const port = this.options.port ?? this.chosenPort;
+    if (port === null) throw new Error("the server has no port before its first start()");
+    return port;
+  }
+
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.options.port}`;
+    return `http://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
     if (this.child) throw new Error("the server is already running");
+    // A restart keeps its port when it is still free, so clients that hold the address find it again.
+    if (this.options.port === undefined) this.chosenPort = await freePort(this.chosenPort);
     // A server left over on this port would answer the health checks in this one's place.
     const leftover = await send("GET", `${this.baseUrl}/api/health`).catch(() => null);
-    if (leftover) throw new Error(`port ${this.options.port} is already serving (status ${leftover.status})`);
-    const { command: node, args: nextArgs } = nextStartCommand(this.options.port);
+    if (leftover) throw new Error(`port ${this.port} is already serving (status ${leftover.status})`);
+    const { command: node, args: nextArgs } = nextStartCommand(this.port);
     const argv = [node, ...nextArgs, "-H", "127.0.0.1"];
     const [command, ...args] = this.options.wrap ? this.options.wrap(argv) : argv;
     if (!command) throw new Error("empty server command");
@@ -59,7 +81,7 @@ export class KeelwatchServer {
         ...process.env,
         NEXT_TELEMETRY_DISABLED: "1",
         NODE_ENV: "production",
-        DATABASE_URL: `file:${this.options.dbFile}`,
+        ...(this.options.dbFile ? { DATABASE_URL: `file:${this.options.dbFile}` } : {}),
         ...this.options.env,
       }),
     });
@@ -126,6 +148,38 @@ export class KeelwatchServer {
   get running(): boolean {
     return this.child !== null && this.child.exitCode === null;
   }
+}
+
+function portRange(spec: string): number[] {
+  const match = /^(\d+)-(\d+)$/.exec(spec.trim());
+  const [from, to] = match ? [Number(match[1]), Number(match[2])] : [0, -1];
+  if (!match || from < 1024 || to > 65_535 || from > to) {
+    throw new Error(`KEELWATCH_STRESS_PORTS must look like "3600-3699", got "${spec}"`);
+  }
+  return Array.from({ length: to - from + 1 }, (_, index) => from + index);
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+/** Ports handed out by this process: each server keeps its own, so two servers of one file never get the same one. */
+const handedOut = new Set<number>();
+
+/** A free port of KEELWATCH_STRESS_PORTS, `preferred` first when it is free. */
+export async function freePort(preferred: number | null = null): Promise<number> {
+  const range = portRange(process.env.KEELWATCH_STRESS_PORTS ?? DEFAULT_STRESS_PORTS);
+  if (preferred !== null && (await portIsFree(preferred))) return preferred;
+  for (const port of range) {
+    if (handedOut.has(port) || !(await portIsFree(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port in ${range[0]}-${range.at(-1)} (KEELWATCH_STRESS_PORTS)`);
 }
 
 /**

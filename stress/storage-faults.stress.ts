@@ -14,7 +14,6 @@ import { writeUploadFiles } from "./events";
 import { mountReadOnly, mountsAvailable, mountTmpfs, resizeTmpfs, unmount } from "./mounts";
 import { KeelwatchServer, prepareTestDatabase, send, sleep, withDatabase } from "./server";
 
-const PORT = 3123;
 const SEED = 0xfa17;
 const BATCH = 2_000;
 /** Two batches, below the 10 MB the proxy lets through. */
@@ -36,7 +35,6 @@ beforeAll(async () => {
   // A database with the built-in rules, some alerts and a signed-in session, copied for each scenario.
   token = prepareTestDatabase(seeded);
   const first = new KeelwatchServer({
-    port: PORT,
     dbFile: seeded,
     env: { NODE_ENV: "production", KEELWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD },
   });
@@ -74,7 +72,7 @@ async function serverOn(folder: string, copy = true, startTimeoutMs?: number): P
   await server?.kill();
   const dbFile = path.join(folder, "keelwatch.db");
   if (copy) fs.copyFileSync(seeded, dbFile);
-  server = new KeelwatchServer({ port: PORT, dbFile, ...(startTimeoutMs ? { startTimeoutMs } : {}) });
+  server = new KeelwatchServer({ dbFile, ...(startTimeoutMs ? { startTimeoutMs } : {}) });
   await server.start();
   return server;
 }
