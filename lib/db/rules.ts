@@ -98,34 +98,52 @@ export function ruleContentColumns(rule: Rule) {
  * in RuleVersion), and an analyst's enable/disable choice is never overwritten,
  * nor an analyst's edit of the rule until the pack's version passes it.
  * Returns the ids it inserted or updated.
+ *
+ * Several instances on one database (issue 22) start at once, and each runs
+ * this: a rule another one inserted or updated between this one's read and its
+ * write fails on a unique key, and is then looked at again (found stored, and
+ * current), instead of failing the start-up.
  */
 export async function syncBuiltinRules(rules: readonly Rule[]): Promise<{ inserted: string[]; updated: string[] }> {
   const inserted: string[] = [];
   const updated: string[] = [];
-  const db = prisma();
   for (const rule of rules) {
-    const columns = { ...ruleContentColumns(rule), version: rule.version };
-    const existing = await db.rule.findUnique({ where: { id: rule.id } });
-    if (!existing) {
-      await db.rule.create({ data: { id: rule.id, ...columns, enabled: rule.enabled, builtin: true } });
-      inserted.push(rule.id);
-      continue;
+    let outcome: SyncOutcome;
+    try {
+      outcome = await syncBuiltinRule(rule);
+    } catch (error) {
+      if ((error as { code?: string } | null)?.code !== "P2002") throw error;
+      outcome = await syncBuiltinRule(rule);
     }
-    // An analyst's edit (e.g. a promotion rule's severity mapping) bumps the row past the pack's version: keep it.
-    // A later pack release with a higher version replaces it, keeping the edit in RuleVersion.
-    if (existing.version > rule.version) continue;
-    const changed = (Object.keys(columns) as (keyof typeof columns)[]).some((key) => existing[key] !== columns[key]);
-    if (!changed) continue;
-    const { enabled: _keep, createdAt: _c, updatedAt: _u, ...previous } = existing;
-    await db.$transaction([
-      db.ruleVersion.upsert({
-        where: { ruleId_version: { ruleId: rule.id, version: existing.version } },
-        create: { ruleId: rule.id, version: existing.version, snapshot: JSON.stringify(previous) },
-        update: {},
-      }),
-      db.rule.update({ where: { id: rule.id }, data: { ...columns, builtin: true } }),
-    ]);
-    updated.push(rule.id);
+    if (outcome === "inserted") inserted.push(rule.id);
+    else if (outcome === "updated") updated.push(rule.id);
   }
   return { inserted, updated };
+}
+
+type SyncOutcome = "inserted" | "updated" | "unchanged";
+
+async function syncBuiltinRule(rule: Rule): Promise<SyncOutcome> {
+  const db = prisma();
+  const columns = { ...ruleContentColumns(rule), version: rule.version };
+  const existing = await db.rule.findUnique({ where: { id: rule.id } });
+  if (!existing) {
+    await db.rule.create({ data: { id: rule.id, ...columns, enabled: rule.enabled, builtin: true } });
+    return "inserted";
+  }
+  // An analyst's edit (e.g. a promotion rule's severity mapping) bumps the row past the pack's version: keep it.
+  // A later pack release with a higher version replaces it, keeping the edit in RuleVersion.
+  if (existing.version > rule.version) return "unchanged";
+  const changed = (Object.keys(columns) as (keyof typeof columns)[]).some((key) => existing[key] !== columns[key]);
+  if (!changed) return "unchanged";
+  const { enabled: _keep, createdAt: _c, updatedAt: _u, ...previous } = existing;
+  await db.$transaction([
+    db.ruleVersion.upsert({
+      where: { ruleId_version: { ruleId: rule.id, version: existing.version } },
+      create: { ruleId: rule.id, version: existing.version, snapshot: JSON.stringify(previous) },
+      update: {},
+    }),
+    db.rule.update({ where: { id: rule.id }, data: { ...columns, builtin: true } }),
+  ]);
+  return "updated";
 }
