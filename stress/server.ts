@@ -175,9 +175,11 @@ export async function freePort(preferred: number | null = null): Promise<number>
   const range = portRange(process.env.KEELWATCH_STRESS_PORTS ?? DEFAULT_STRESS_PORTS);
   if (preferred !== null && (await portIsFree(preferred))) return preferred;
   for (const port of range) {
-    if (handedOut.has(port) || !(await portIsFree(port))) continue;
+    if (handedOut.has(port)) continue;
+    // Claimed before the check awaits, so servers starting at once never probe the same port; one found taken
+    // stays claimed (something else holds it).
     handedOut.add(port);
-    return port;
+    if (await portIsFree(port)) return port;
   }
   throw new Error(`no free port in ${range[0]}-${range.at(-1)} (KEELWATCH_STRESS_PORTS)`);
 }
