@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventRow, seedUpload } from "../../alert-test-fixtures";
 import type { AlertDraft } from "../../alerts";
@@ -13,8 +14,10 @@ import { useTestPostgresDatabase } from "./test-cluster";
  * progress; and two writers storing the same events and alerts at once, as two app instances would.
  */
 
+let url = "";
+
 beforeAll(async () => {
-  await useTestPostgresDatabase();
+  url = await useTestPostgresDatabase();
   await prisma().rule.create({
     data: { id: "r1", name: "Tool", description: "", query: "q", severity: "medium", riskScore: 47 },
   });
@@ -175,6 +178,66 @@ describe("storeBatch on PostgreSQL", () => {
       ),
     );
     expect([...documents.values()].every((document) => typeof document === "string")).toBe(true);
+  });
+
+  it("two writers whose batches name the same suppression groups in opposite orders store both without a deadlock", async () => {
+    const [a, b] = await Promise.all([seedUpload(prisma(), "order-a.ndjson"), seedUpload(prisma(), "order-b.ndjson")]);
+    const endsAt = new Date(at(0).getTime() + 3_600_000);
+    const [g1, g2] = [
+      { key: "r1\norder-1", endsAt },
+      { key: "r1\norder-2", endsAt },
+    ];
+    const [a1, a2, b1, b2] = [40, 41, 42, 43].map((second) => eventRow(second, { timestamp: at(second) })) as [
+      EventRow,
+      EventRow,
+      EventRow,
+      EventRow,
+    ];
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const deadlocks = async () =>
+        Number(
+          (await admin.query(`SELECT "deadlocks" FROM pg_stat_database WHERE "datname" = current_database()`)).rows[0]
+            ?.deadlocks,
+        );
+      const before = await deadlocks();
+      // Another session holds group 1 until both batches are under way, so both reach their locks before either ends.
+      await admin.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [`suppression\n${g1.key}`]);
+      const stores = Promise.all([
+        storeBatch(a.id, [a1, a2], [draft("order-a1", [a1], g1), draft("order-a2", [a2], g2)]),
+        storeBatch(b.id, [b1, b2], [draft("order-b2", [b2], g2), draft("order-b1", [b1], g1)]),
+      ]);
+      // Both wait for a lock: each for group 1 when a batch takes its groups in one order; batch b, taking them as its
+      // drafts come, would hold group 2 while it waits.
+      for (;;) {
+        const waiting = await admin.query(
+          `SELECT count(*) AS "n" FROM pg_locks WHERE "locktype" = 'advisory' AND NOT "granted"`,
+        );
+        if (Number(waiting.rows[0]?.n) === 2) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const heldByBatches = await admin.query(
+        `SELECT count(*) AS "n" FROM pg_locks WHERE "locktype" = 'advisory' AND "granted" AND "pid" <> pg_backend_pid()`,
+      );
+      expect(Number(heldByBatches.rows[0]?.n)).toBe(0);
+      await admin.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [`suppression\n${g1.key}`]);
+      const [first, second] = await stores;
+      expect([...first.createdAlerts, ...second.createdAlerts]).toHaveLength(4);
+      expect(await deadlocks()).toBe(before);
+    } finally {
+      await admin.end();
+    }
+    // One alert per group, the other batch's match folded into it.
+    const kept = await prisma().alert.findMany({
+      where: { suppressionKey: { in: [g1.key, g2.key] } },
+      select: { suppressionKey: true, suppressedCount: true },
+      orderBy: { suppressionKey: "asc" },
+    });
+    expect(kept).toEqual([
+      { suppressionKey: g1.key, suppressedCount: 1 },
+      { suppressionKey: g2.key, suppressedCount: 1 },
+    ]);
   });
 
   it("adds a source's pushes to its stream: lines after the stream's last, counters and activity added", async () => {
