@@ -23,7 +23,7 @@ import { deepWithoutNul } from "./text";
  * - a suppression group is looked up and extended under a transaction advisory lock on its key, so two batches
  *   cannot both find no open alert and raise two. A batch takes all its groups' locks first, before it locks or
  *   writes any row, in one order (by key): taken one by one as its drafts came, two instances' batches with the
- *   same containers in another order deadlocked (6 to 10 times in 240 pushes of stress/pg-two-instances-pushes),
+ *   same containers in another order deadlocked (4 to 10 times in 240 pushes of stress/pg-two-instances-pushes),
  *   each time losing a second to the deadlock check and storing one batch again.
  * Deadlocks and serialization failures roll the batch back whole; the caller retries it (busy-retry.ts).
  */
