@@ -125,9 +125,14 @@ function chainPushes(k: number): Push[] {
 async function storedDocuments(url: string): Promise<string[]> {
   return withPostgres(url, async (client) => {
     const documents: string[] = [];
-    const blocks = await client.query<{ id: number; codec: string; data: Buffer; checksum: number; count: number }>(
-      `SELECT "id", "codec", "data", "checksum", "count" FROM "EventBlock"`,
-    );
+    const blocks = await client.query<{
+      id: number;
+      codec: string;
+      data: Buffer;
+      checksum: number;
+      count: number;
+      rawBytes: number;
+    }>(`SELECT "id", "codec", "data", "checksum", "count", "rawBytes" FROM "EventBlock"`);
     for (const block of blocks.rows) {
       const unpacked = unpackBlock(block);
       const positions = await client.query<{ position: number }>(
