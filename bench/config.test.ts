@@ -8,7 +8,7 @@ describe("bench config", () => {
       quick: false,
       parts: ["engine", "scaling", "alerts", "investigate", "cli", "eql", "sensors"],
       investigateEvents: 1_000_000,
-      investigate: ["session", "timeline", "hunt", "sequence"],
+      investigate: ["session", "timeline", "hunt", "sequence", "exception-preview"],
       eqlScales: [200_000, 1_000_000],
       eqlRounds: 3,
       sensors: { healthRequests: 5_000, singlePosts: 3_000, batchEvents: 100_000, bulkEvents: 1_000_000 },

@@ -61,7 +61,7 @@ export const ENV_HELP = `Environment (defaults in brackets; BENCH_QUICK=1 gives 
   BENCH_SAMPLES        timed requests per API case [40; quick 10]
   BENCH_BROWSER_LOADS  page loads timed in Chromium [4; quick 2]
   BENCH_INVESTIGATE_EVENTS  events stored for the investigate part [1e6; quick 1e5]
-  BENCH_INVESTIGATE    its measurements: session,timeline,hunt,sequence [all]
+  BENCH_INVESTIGATE    its measurements: session,timeline,hunt,sequence,exception-preview [all]
   BENCH_SENSOR_HEALTH  GET /api/health requests, 8 in flight [5000; quick 1000]
   BENCH_SENSOR_SINGLE  1-event POSTs (a Falco alert each), 8 in flight [3000; quick 500]
   BENCH_SENSOR_BATCH   events sent in 100-event gzip NDJSON POSTs, 8 in flight [1e5; quick 1e4]

@@ -26,9 +26,10 @@ import os from "node:os";
 import path from "node:path";
 import { loadBuiltinRules } from "../lib/rules/load";
 import { SEQUENCE_QUERY } from "./engine";
+import { measurePreview, type PreviewMeasurement, rowLayoutCopy } from "./exception-preview";
 import type { InvestigateMeasurement } from "./investigate-parts";
 import { timed } from "./measure-child";
-import { type SeedEventsResult, seedEventsDatabase } from "./seed-events";
+import { SEED_EVENTS_RULE_ID, type SeedEventsResult, seedEventsDatabase } from "./seed-events";
 import { createApiToken, startServer } from "./server";
 import { measureSessionView, SESSION_TARGET_MS } from "./session-view";
 import { summarize } from "./stats";
@@ -332,6 +333,39 @@ export async function runInvestigate(
           measured: `${ms(full.ms)}, peak RSS ${mib(after)}`,
           met: full.answer.stopped === null,
         });
+      },
+    );
+    await measure(
+      "exception-preview",
+      "Exception preview over 30 days: no slower with documents in blocks than in rows (CPU, median)",
+      async () => {
+        const rowsFile = path.join(dir, "investigate-rows.db");
+        await timed("the same events with their documents in rows", async () => rowLayoutCopy(cached, rowsFile));
+        const spec = {
+          ruleId: SEED_EVENTS_RULE_ID,
+          processName: "nc",
+          now: to.toISOString(),
+          days: 30,
+          // One run each: a run reads every event of the window (minutes at 1M events).
+          runs: 1,
+        };
+        const inRows = await timed("exception preview, rows", () => measurePreview(rowsFile, spec));
+        fs.rmSync(rowsFile, { force: true });
+        const inBlocks = await timed("exception preview, blocks", () => measurePreview(cached, spec));
+        const median = (values: number[]) => summarize(values).p50;
+        const summary = (figures: PreviewMeasurement) =>
+          `CPU median ${ms(median(figures.cpuMs))}, wall median ${ms(median(figures.elapsedMs))} (${figures.cpuMs.length} runs); ${count(figures.eventsScanned)} events scanned, ${count(figures.eventsSuppressed)} covered`;
+        rows.push(["exception preview, 30 days, documents in rows (before issue 20)", summary(inRows), "reported"]);
+        rows.push(["exception preview, 30 days, documents in blocks", summary(inBlocks), "≤ 1.0× rows"]);
+        const ratio = median(inBlocks.cpuMs) / Math.max(1, median(inRows.cpuMs));
+        verdicts.push({
+          target: "Exception preview over 30 days: no slower with documents in blocks than in rows (CPU, median)",
+          measured: `${ratio.toFixed(2)}× (${ms(median(inBlocks.cpuMs))} against ${ms(median(inRows.cpuMs))})`,
+          met: ratio <= 1,
+        });
+        notes.push(
+          "exception preview: previewException in its own node process without a server (so no background conversion moves the rows into blocks), an item on the seeded network-tool rule (process.name is nc), CPU time compared since the machine is shared",
+        );
       },
     );
   } finally {
