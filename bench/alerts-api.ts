@@ -8,8 +8,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { copySqliteToPostgres } from "../lib/db/dialect/postgresql/copy-from-sqlite";
+import type { BenchDatabase } from "./config";
+import { loadAverage } from "./cpu";
 import { type FirstRowsResult, measureFirstRows } from "./first-rows";
 import { timed } from "./measure-child";
+import { freshPostgresDatabase, databaseBytes as postgresBytes, runSql } from "./postgres";
 import { SEED_ADMIN_USERNAME, SEED_RULES, type SeedCounts, seedAlertsDatabase } from "./seed-alerts";
 import { createApiToken, startServer } from "./server";
 import { type LatencySummary, summarize } from "./stats";
@@ -28,9 +32,14 @@ export interface ApiCaseResult extends ApiCase {
 }
 
 export interface AlertsApiResult {
+  database: BenchDatabase;
   counts: SeedCounts;
   seedMillis: number;
+  /** PostgreSQL: the copy of the seeded SQLite file (keelwatch db copy's code) and VACUUM ANALYZE after it. */
+  copyMillis: number | null;
   databaseBytes: number;
+  /** /proc/loadavg (1, 5, 15 min) after the API cases. */
+  loadAverage: string;
   cases: ApiCaseResult[];
   firstRows: FirstRowsResult | null;
   firstRowsError: string | null;
@@ -38,6 +47,8 @@ export interface AlertsApiResult {
 
 export interface AlertsApiOptions {
   root: string;
+  /** The same seeded alerts are measured on each of these databases in turn. */
+  databases: BenchDatabase[];
   alerts: number;
   port: number;
   /** Timed requests per case (after warm-up); slow cases stop earlier, see CASE_BUDGET_MS. */
@@ -159,7 +170,84 @@ async function resolvePlaceholders(cases: ApiCase[], base: string, token: string
   }));
 }
 
-export async function runAlertsApi(options: AlertsApiOptions): Promise<AlertsApiResult> {
+/**
+ * The seeded database for `database`: the SQLite file itself, or a fresh PostgreSQL database holding a copy of it
+ * made with `keelwatch db copy`'s code (multi-row INSERTs in one transaction), then VACUUM ANALYZE, as autovacuum
+ * would leave a database that has settled: statistics for the planner and the visibility map for index-only scans.
+ */
+async function prepareDatabase(
+  database: BenchDatabase,
+  databaseFile: string,
+): Promise<{ target: string; copyMillis: number | null; bytes: number }> {
+  if (database === "sqlite") return { target: databaseFile, copyMillis: null, bytes: fs.statSync(databaseFile).size };
+  const url = await freshPostgresDatabase("alerts");
+  const started = performance.now();
+  await timed("copy the seeded alerts into PostgreSQL", async () => {
+    const copied = await copySqliteToPostgres({ sourceFile: databaseFile, targetUrl: url, progressEvery: 250_000 });
+    if (!copied.matches) throw new Error("bench: the PostgreSQL copy's row counts differ from the SQLite file's");
+  });
+  await timed("VACUUM ANALYZE", () => runSql(url, "VACUUM ANALYZE"));
+  return { target: url, copyMillis: performance.now() - started, bytes: await postgresBytes(url) };
+}
+
+async function measureDatabase(
+  options: AlertsApiOptions,
+  database: BenchDatabase,
+  seeded: { databaseFile: string; counts: SeedCounts; seedMillis: number; now: number },
+): Promise<AlertsApiResult> {
+  const prepared = await prepareDatabase(database, seeded.databaseFile);
+  const token = await createApiToken(options.root, prepared.target, "viewer");
+  const server = await timed(`start the server on the seeded ${database} database`, () =>
+    startServer({ root: options.root, databaseFile: prepared.target, port: options.port }),
+  );
+  try {
+    const cases = await resolvePlaceholders(apiCases(seeded.now), server.url, token);
+    const results: ApiCaseResult[] = [];
+    for (const apiCase of cases) {
+      results.push(
+        await timed(`${database}: ${apiCase.name}`, () => measureCase(server.url, token, apiCase, options.samples)),
+      );
+    }
+    const load = loadAverage();
+    let firstRows: FirstRowsResult | null = null;
+    let firstRowsError: string | null = null;
+    try {
+      firstRows = await timed(`${database}: first alert rows in Chromium`, () =>
+        measureFirstRows({
+          url: server.url,
+          username: SEED_ADMIN_USERNAME,
+          password: ADMIN_PASSWORD,
+          loads: options.browserLoads,
+        }),
+      );
+    } catch (error) {
+      // The API figures stand on their own; say why the browser figure is missing.
+      firstRowsError = (error as Error).message.split("\n")[0] ?? "unknown error";
+    }
+    return {
+      database,
+      counts: seeded.counts,
+      seedMillis: seeded.seedMillis,
+      copyMillis: prepared.copyMillis,
+      databaseBytes: prepared.bytes,
+      loadAverage: load,
+      cases: results,
+      firstRows,
+      firstRowsError,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Seeds the alerts once into a SQLite file, then measures each database asked for on the same rows. The
+ * PostgreSQL copy is made before any server touches the file, so both start from the same seed. A database whose
+ * measurement fails is reported in `failures` and the next one still runs.
+ */
+export async function runAlertsApi(
+  options: AlertsApiOptions,
+): Promise<{ results: AlertsApiResult[]; failures: { database: BenchDatabase; error: string }[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-bench-alerts-"));
   const databaseFile = path.join(dir, "keelwatch.db");
   const now = Date.now();
@@ -168,37 +256,25 @@ export async function runAlertsApi(options: AlertsApiOptions): Promise<AlertsApi
     const counts = await timed(`seed ${options.alerts.toLocaleString("en-US")} alerts`, () =>
       seedAlertsDatabase(databaseFile, { alerts: options.alerts, adminPassword: ADMIN_PASSWORD, now }),
     );
-    const seedMillis = performance.now() - seedStarted;
-    const databaseBytes = fs.statSync(databaseFile).size;
-    const token = await createApiToken(options.root, databaseFile, "viewer");
-    const server = await timed("start the server on the seeded database", () =>
-      startServer({ root: options.root, databaseFile, port: options.port }),
-    );
-    try {
-      const cases = await resolvePlaceholders(apiCases(now), server.url, token);
-      const results: ApiCaseResult[] = [];
-      for (const apiCase of cases) {
-        results.push(await timed(apiCase.name, () => measureCase(server.url, token, apiCase, options.samples)));
-      }
-      let firstRows: FirstRowsResult | null = null;
-      let firstRowsError: string | null = null;
+    const seeded = { databaseFile, counts, seedMillis: performance.now() - seedStarted, now };
+    // PostgreSQL first: its copy must be of the seed alone, before a server adds sessions and tokens to the file.
+    const order = [...options.databases].sort((a, b) => (a === "postgresql" ? -1 : b === "postgresql" ? 1 : 0));
+    const measured = new Map<BenchDatabase, AlertsApiResult>();
+    const failures: { database: BenchDatabase; error: string }[] = [];
+    for (const database of order) {
       try {
-        firstRows = await timed("first alert rows in Chromium", () =>
-          measureFirstRows({
-            url: server.url,
-            username: SEED_ADMIN_USERNAME,
-            password: ADMIN_PASSWORD,
-            loads: options.browserLoads,
-          }),
-        );
+        measured.set(database, await measureDatabase(options, database, seeded));
       } catch (error) {
-        // The API figures stand on their own; say why the browser figure is missing.
-        firstRowsError = (error as Error).message.split("\n")[0] ?? "unknown error";
+        const message = (error as Error).message;
+        process.stderr.write(`bench: alerts on ${database}: ${message}\n`);
+        failures.push({ database, error: message.split("\n")[0] ?? message });
       }
-      return { counts, seedMillis, databaseBytes, cases: results, firstRows, firstRowsError };
-    } finally {
-      await server.stop();
     }
+    const results = options.databases.flatMap((database) => {
+      const result = measured.get(database);
+      return result ? [result] : [];
+    });
+    return { results, failures };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,9 @@ describe("bench config", () => {
     const config = readConfig({});
     expect(config).toMatchObject({
       quick: false,
-      parts: ["engine", "scaling", "alerts", "investigate", "cli", "eql", "sensors"],
+      parts: ["engine", "scaling", "ingest", "alerts", "investigate", "cli", "eql", "sensors"],
+      databases: ["sqlite", "postgresql"],
+      databaseIngestEvents: 1_000_000,
       investigateEvents: 1_000_000,
       investigate: ["session", "timeline", "hunt", "sequence", "exception-preview"],
       eqlScales: [200_000, 1_000_000],
@@ -41,6 +43,13 @@ describe("bench config", () => {
   it("runs the investigate part's measurements alone on request", () => {
     expect(readConfig({ BENCH_INVESTIGATE: "hunt, timeline" }).investigate).toEqual(["hunt", "timeline"]);
     expect(readConfig({ BENCH_QUICK: "1" }).investigateEvents).toBe(100_000);
+  });
+
+  it("runs the ingest and alerts cases on the databases asked for, and uploads an even number of events", () => {
+    expect(readConfig({ BENCH_DATABASES: "postgresql" }).databases).toEqual(["postgresql"]);
+    expect(readConfig({ BENCH_DB_INGEST_EVENTS: "1001" }).databaseIngestEvents).toBe(1_000);
+    expect(readConfig({ BENCH_QUICK: "1" }).databaseIngestEvents).toBe(50_000);
+    expect(() => readConfig({ BENCH_DATABASES: "sqlite,mysql" })).toThrow(/BENCH_DATABASES: unknown "mysql"/);
   });
 
   it("names the variable and the value it cannot use", () => {

@@ -12,8 +12,12 @@
 import { INVESTIGATE_MEASUREMENTS, type InvestigateMeasurement } from "./investigate-parts";
 import { parseScales } from "./stats";
 
-export const BENCH_PARTS = ["engine", "scaling", "alerts", "investigate", "cli", "eql", "sensors"] as const;
+export const BENCH_PARTS = ["engine", "scaling", "ingest", "alerts", "investigate", "cli", "eql", "sensors"] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
+
+/** The databases the ingest and alerts parts run their cases on, side by side (issue 22). */
+export const BENCH_DATABASES = ["sqlite", "postgresql"] as const;
+export type BenchDatabase = (typeof BENCH_DATABASES)[number];
 
 export interface BenchConfig {
   quick: boolean;
@@ -28,6 +32,10 @@ export interface BenchConfig {
   /** eql part: keelwatch eql end to end at these sizes, this many alternating rounds */
   eqlScales: number[];
   eqlRounds: number;
+  /** ingest and alerts parts: the same cases on each of these databases */
+  databases: BenchDatabase[];
+  /** ingest part: events of the one-instance upload; two instances upload its two halves at once */
+  databaseIngestEvents: number;
   /** alerts part */
   alerts: number;
   samples: number;
@@ -49,7 +57,9 @@ export interface SensorsConfig {
 }
 
 export const ENV_HELP = `Environment (defaults in brackets; BENCH_QUICK=1 gives the quick values):
-  BENCH_PARTS          engine,scaling,alerts,investigate,cli,eql,sensors [all]
+  BENCH_PARTS          engine,scaling,ingest,alerts,investigate,cli,eql,sensors [all]
+  BENCH_DATABASES      databases of the ingest and alerts parts: sqlite,postgresql [both]
+  BENCH_DB_INGEST_EVENTS  ingest part: one upload of this many events; two instances upload its halves [1e6; quick 5e4]
   BENCH_EVENTS         events per engine pass [1e6; quick 1e5]
   BENCH_INGEST_EVENTS  in-process ingest of the engine part [2e5; quick 2e4]
   BENCH_SCALES         keelwatch eql / detect sizes [1e6,2e6,4e6; quick 5e4,1e5]
@@ -66,7 +76,7 @@ export const ENV_HELP = `Environment (defaults in brackets; BENCH_QUICK=1 gives 
   BENCH_SENSOR_SINGLE  1-event POSTs (a Falco alert each), 8 in flight [3000; quick 500]
   BENCH_SENSOR_BATCH   events sent in 100-event gzip NDJSON POSTs, 8 in flight [1e5; quick 1e4]
   BENCH_SENSOR_BULK    events in the one bulk file upload (peak RSS measured) [1e6; quick 5e4]
-  BENCH_PORT           port of the server the bench starts [3130]
+  BENCH_PORT           port of the server the bench starts (the ingest part's second instance: the next one) [3130]
   BENCH_NO_RECORD=1    print only; do not append to bench/RESULTS.md
   BENCH_RESULTS_FILE   append to this file instead of bench/RESULTS.md`;
 
@@ -96,6 +106,11 @@ function names<T extends string>(text: string | undefined, name: string, known: 
   });
 }
 
+/** The two-instance case uploads the file's two halves, so the count is made even. */
+function evenCount(value: number): number {
+  return Math.max(2, value - (value % 2));
+}
+
 export function readConfig(env: Readonly<Record<string, string | undefined>> = process.env): BenchConfig {
   const quick = env.BENCH_QUICK === "1";
   const partsText = env.BENCH_PARTS?.trim();
@@ -110,7 +125,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
     : [...BENCH_PARTS];
   const events = positive(env, "BENCH_EVENTS", quick ? 100_000 : 1_000_000);
   const port = positive(env, "BENCH_PORT", 3130);
-  if (port > 65_535) throw new Error(`BENCH_PORT must be a port, not ${port}`);
+  if (port >= 65_535) throw new Error(`BENCH_PORT must be a port, not ${port}`);
   return {
     quick,
     parts,
@@ -121,6 +136,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
     gzipScales: scales(env, "BENCH_GZIP_SCALES", quick ? "5e4" : "5e5"),
     eqlScales: scales(env, "BENCH_EQL_SCALES", quick ? "5e4,1e5" : "2e5,1e6"),
     eqlRounds: positive(env, "BENCH_EQL_ROUNDS", quick ? 1 : 3),
+    databases: names(env.BENCH_DATABASES, "BENCH_DATABASES", BENCH_DATABASES),
+    databaseIngestEvents: evenCount(positive(env, "BENCH_DB_INGEST_EVENTS", quick ? 50_000 : 1_000_000)),
     alerts: positive(env, "BENCH_ALERTS", quick ? 50_000 : 1_000_000),
     samples: positive(env, "BENCH_SAMPLES", quick ? 10 : 40),
     browserLoads: positive(env, "BENCH_BROWSER_LOADS", quick ? 2 : 4),

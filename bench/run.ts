@@ -5,7 +5,9 @@
  *   queries, sequences, in-process ingest) — bench/engine.ts;
  * - scaling: `keelwatch eql`, `keelwatch detect` and HTTP ingest at growing
  *   sizes, as separate processes against the real CLI and server — bench/scaling.ts;
- * - alerts: the alerts API and the alerts page with 1M alerts stored — bench/alerts-api.ts;
+ * - ingest: HTTP ingest with one instance and with two at once, on SQLite and on PostgreSQL side by side, with
+ *   the split of CPU time between the app and PostgreSQL (issue 22) — bench/ingest.ts;
+ * - alerts: the alerts API and the alerts page with 1M alerts stored, on each database — bench/alerts-api.ts;
  * - investigate: session view, timeline and hunts with 1M events stored (issue 24) — bench/investigate.ts;
  * - cli: `keelwatch --help` against `node -e 0`, start-up alone — bench/cli-start.ts;
  * - eql: `keelwatch eql` end to end with the seed rules' queries and a query with
@@ -19,6 +21,7 @@
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { loadBuiltinRules } from "../lib/rules/load";
 import { runAlertsApi } from "./alerts-api";
@@ -26,8 +29,11 @@ import { cliStartSection, measureCliStart } from "./cli-start";
 import { type BenchConfig, ENV_HELP, readConfig } from "./config";
 import { runEngine } from "./engine";
 import { EQL_SEED_RULES, eqlCliSection, NO_LITERAL_QUERY, runEqlCli } from "./eql-cli";
+import { runDatabaseIngest } from "./ingest";
+import { ingestSection } from "./ingest-targets";
 import { runInvestigate } from "./investigate";
 import { timed } from "./measure-child";
+import { stopBenchCluster } from "./postgres";
 import { machineInfo, runHeading } from "./report";
 import { ensureScaleFiles } from "./scale-files";
 import { runScaling } from "./scaling";
@@ -35,7 +41,7 @@ import { runSensors } from "./sensors";
 import { sensorsSection } from "./sensors-targets";
 import { requireBuild } from "./server";
 import { markdownGrid, textTable } from "./table";
-import { alertsSection, type Section, scalingSection, type Verdict, verdictGrid } from "./targets";
+import { alertsSection, alertsSideBySide, type Section, scalingSection, type Verdict, verdictGrid } from "./targets";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 // BENCH_RESULTS_FILE lets a trial run write elsewhere than the record.
@@ -77,6 +83,10 @@ function settingsText(config: BenchConfig): string {
     `BENCH_GZIP_SCALES=${list(config.gzipScales)}`,
     `BENCH_EQL_SCALES=${list(config.eqlScales)}`,
     `BENCH_EQL_ROUNDS=${config.eqlRounds}`,
+    config.parts.some((part) => part === "ingest" || part === "alerts")
+      ? `BENCH_DATABASES=${config.databases.join(",")}`
+      : null,
+    config.parts.includes("ingest") ? `BENCH_DB_INGEST_EVENTS=${config.databaseIngestEvents}` : null,
     `BENCH_ALERTS=${config.alerts}`,
     `BENCH_SAMPLES=${config.samples}`,
     config.parts.includes("investigate") ? `BENCH_INVESTIGATE_EVENTS=${config.investigateEvents}` : null,
@@ -148,9 +158,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const commit = gitCommit();
   const rules = await loadBuiltinRules();
-  if (
-    config.parts.some((part) => part === "scaling" || part === "alerts" || part === "investigate" || part === "sensors")
-  ) {
+  if (config.parts.some((part) => ["scaling", "ingest", "alerts", "investigate", "sensors"].includes(part))) {
     requireBuild(ROOT);
   }
 
@@ -190,21 +198,48 @@ async function main(): Promise<void> {
       ),
     );
   }
-  if (config.parts.includes("alerts")) {
+  if (config.parts.includes("ingest")) {
     outputs.push(
-      await runPart("alerts", async () =>
+      await runPart("ingest", async () =>
         fromSections(
-          alertsSection(
-            await runAlertsApi({
+          ingestSection(
+            await runDatabaseIngest({
               root: ROOT,
-              alerts: config.alerts,
+              databases: config.databases,
+              events: config.databaseIngestEvents,
               port: config.port,
-              samples: config.samples,
-              browserLoads: config.browserLoads,
             }),
+            os.cpus().length,
           ),
         ),
       ),
+    );
+  }
+  if (config.parts.includes("alerts")) {
+    outputs.push(
+      await runPart("alerts", async () => {
+        const { results, failures } = await runAlertsApi({
+          root: ROOT,
+          databases: config.databases,
+          alerts: config.alerts,
+          port: config.port,
+          samples: config.samples,
+          browserLoads: config.browserLoads,
+        });
+        const each = results.map((result) => alertsSection(result));
+        const sideBySide = alertsSideBySide(results);
+        return fromSections({
+          sections: [...(sideBySide ? [sideBySide] : []), ...each.flatMap((part) => part.sections)],
+          verdicts: [
+            ...each.flatMap((part) => part.verdicts),
+            ...failures.map((failure) => ({
+              target: `alerts API on ${failure.database}`,
+              measured: `failed: ${failure.error}`,
+              met: null,
+            })),
+          ],
+        });
+      }),
     );
   }
   if (config.parts.includes("investigate")) {
@@ -252,6 +287,7 @@ async function main(): Promise<void> {
     );
   }
 
+  await stopBenchCluster();
   const verdicts = outputs.flatMap((output) => output.verdicts);
   const minutes = ((Date.now() - started.getTime()) / 60_000).toFixed(1);
   console.log(

@@ -4,7 +4,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { eventsFilePath, writeEventsFile } from "./generate";
-import { copyLeadingLines, ensureGzipFile, ensureScaleFiles } from "./scale-files";
+import { copyLeadingLines, ensureGzipFile, ensureHalfFiles, ensureScaleFiles } from "./scale-files";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-scale-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -26,6 +26,14 @@ describe("scale files", () => {
     fs.writeFileSync(source, "{}\n{}\n{}\n");
     await expect(copyLeadingLines(source, path.join(root, "four.ndjson"), 4)).rejects.toThrow(/fewer than 4 lines/);
     expect(fs.existsSync(path.join(root, "four.ndjson.partial"))).toBe(false);
+  });
+
+  it("splits a file into two halves that together are the whole, in order", async () => {
+    const [first, second] = await ensureHalfFiles(120, root);
+    const whole = fs.readFileSync(eventsFilePath(120, root), "utf8");
+    const halves = [fs.readFileSync(first, "utf8"), fs.readFileSync(second, "utf8")];
+    expect(halves.map((text) => text.split("\n").filter(Boolean).length)).toEqual([60, 60]);
+    expect(halves.join("")).toBe(whole);
   });
 
   it("gzips a file once, to the same content", async () => {

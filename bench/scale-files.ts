@@ -10,13 +10,24 @@ import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { ensureEventsFile, eventsFilePath } from "./generate";
 
-/** Copies the first `lines` lines of `source` into `target` (written under a temporary name, then renamed). */
-export async function copyLeadingLines(source: string, target: string, lines: number): Promise<void> {
+/**
+ * Copies `lines` lines of `source`, after skipping its first `skip` lines, into `target` (written under a
+ * temporary name, then renamed).
+ */
+export async function copyLeadingLines(source: string, target: string, lines: number, skip = 0): Promise<void> {
   const partial = `${target}.partial`;
   const out = fs.createWriteStream(partial);
   let remaining = lines;
+  let skipping = skip;
   for await (const raw of fs.createReadStream(source, { highWaterMark: 1 << 20 })) {
-    const chunk = raw as Buffer;
+    let chunk = raw as Buffer;
+    while (skipping > 0) {
+      const at = chunk.indexOf(0x0a);
+      if (at === -1) break;
+      chunk = chunk.subarray(at + 1);
+      skipping--;
+    }
+    if (skipping > 0) continue;
     let end = 0;
     while (remaining > 0) {
       const at = chunk.indexOf(0x0a, end);
@@ -34,7 +45,7 @@ export async function copyLeadingLines(source: string, target: string, lines: nu
   await once(out, "finish");
   if (remaining > 0) {
     fs.rmSync(partial, { force: true });
-    throw new Error(`bench: ${source} holds fewer than ${lines} lines`);
+    throw new Error(`bench: ${source} holds fewer than ${skip + lines} lines`);
   }
   fs.renameSync(partial, target);
 }
@@ -55,6 +66,19 @@ export async function ensureScaleFiles(counts: readonly number[], root: string):
     files.set(count, file);
   }
   return files;
+}
+
+/**
+ * The first and the second half of the `events`-event file, as two files beside it (made once): what two
+ * instances receive at once in the ingest part, two parts of one stream with no event in both.
+ */
+export async function ensureHalfFiles(events: number, root: string): Promise<[string, string]> {
+  const half = Math.floor(events / 2);
+  const whole = (await ensureScaleFiles([events], root)).get(events) as string;
+  const first = (await ensureScaleFiles([half], root)).get(half) as string;
+  const second = whole.replace(/\.ndjson$/, `-second-half.ndjson`);
+  if (!fs.existsSync(second)) await copyLeadingLines(whole, second, events - half, half);
+  return [first, second];
 }
 
 /**

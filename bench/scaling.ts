@@ -136,6 +136,38 @@ function parseReply(reply: UploadReply): ReplyReport | null {
   }
 }
 
+/**
+ * POSTs `file` (of `events` events) and checks the reply: 200, every byte read and every event accepted.
+ * Returns the time until the report came back and the alerts it created.
+ */
+export async function uploadFile(
+  url: string,
+  token: string,
+  file: string,
+  events: number,
+): Promise<{ millis: number; alerts: number }> {
+  const started = performance.now();
+  const reply = await postFile(url, token, file, path.basename(file));
+  const millis = performance.now() - started;
+  const sent = fs.statSync(file).size;
+  const report = parseReply(reply);
+  // Diagnose the known way to lose data before the route sees it: a body cut short on the way in.
+  if (report && report.bytes !== undefined && report.bytes < sent) {
+    throw new Error(
+      `the server read ${count(report.bytes)} of the ${count(sent)} bytes sent and answered ${reply.status} ` +
+        `(${report.errorCount ?? "?"} bad lines): the request body was cut short before the route ` +
+        "(Next's proxy buffers bodies up to experimental.proxyClientMaxBodySize, 10 MB by default)",
+    );
+  }
+  if (reply.status !== 200 || !report) {
+    throw new Error(`POST /api/events answered ${reply.status}: ${reply.body.slice(0, 300)}`);
+  }
+  if (report.events.accepted !== events) {
+    throw new Error(`bench: the server accepted ${report.events.accepted} of ${events} events`);
+  }
+  return { millis, alerts: report.alerts.created };
+}
+
 async function runIngest(options: ScalingOptions, file: string, events: number, gzip: boolean): Promise<IngestPoint> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keelwatch-bench-ingest-"));
   const databaseFile = path.join(dir, "keelwatch.db");
@@ -144,33 +176,15 @@ async function runIngest(options: ScalingOptions, file: string, events: number, 
     const server = await startServer({ root: options.root, databaseFile, port: options.port });
     try {
       const idleRss = server.rss();
-      const started = performance.now();
-      const reply = await postFile(server.url, token, file, path.basename(file));
-      const millis = performance.now() - started;
-      const sent = fs.statSync(file).size;
-      const report = parseReply(reply);
-      // Diagnose the known way to lose data before the route sees it: a body cut short on the way in.
-      if (report && report.bytes !== undefined && report.bytes < sent) {
-        throw new Error(
-          `the server read ${count(report.bytes)} of the ${count(sent)} bytes sent and answered ${reply.status} ` +
-            `(${report.errorCount ?? "?"} bad lines): the request body was cut short before the route ` +
-            "(Next's proxy buffers bodies up to experimental.proxyClientMaxBodySize, 10 MB by default)",
-        );
-      }
-      if (reply.status !== 200 || !report) {
-        throw new Error(`POST /api/events answered ${reply.status}: ${reply.body.slice(0, 300)}`);
-      }
-      if (report.events.accepted !== events) {
-        throw new Error(`bench: the server accepted ${report.events.accepted} of ${events} events`);
-      }
+      const upload = await uploadFile(server.url, token, file, events);
       return {
         events,
-        millis,
+        millis: upload.millis,
         peakRss: server.peakRss(),
         gzip,
         bytes: fs.statSync(file).size,
-        accepted: report.events.accepted,
-        alerts: report.alerts.created,
+        accepted: events,
+        alerts: upload.alerts,
         idleRss,
       };
     } finally {

@@ -38,14 +38,27 @@ export function requireBuild(root: string): { builtAt: Date } {
   return { builtAt: fs.statSync(buildId).mtime };
 }
 
-/** `keelwatch token create` against `databaseFile` (migrating it if new); returns the token. */
-export async function createApiToken(root: string, databaseFile: string, role: string): Promise<string> {
+/** A benchmark's fixed key: on PostgreSQL every process (CLI and each server) must encrypt with the same one. */
+const BENCH_SECRET_KEY = "keelwatch-bench-secret-key-not-for-production";
+
+/**
+ * The environment that points a process at `database`: a SQLite file's path, or a `postgresql://` URL, which
+ * also needs KEELWATCH_SECRET_KEY (lib/notify/secret-box.ts).
+ */
+export function databaseEnv(database: string): Record<string, string> {
+  return /^postgres(ql)?:\/\//.test(database)
+    ? { DATABASE_URL: database, KEELWATCH_SECRET_KEY: BENCH_SECRET_KEY }
+    : { DATABASE_URL: `file:${database}` };
+}
+
+/** `keelwatch token create` against `database` (a SQLite file or a PostgreSQL URL; migrated if new); returns the token. */
+export async function createApiToken(root: string, database: string, role: string): Promise<string> {
   const child = spawn(
     path.join(root, "bin", "keelwatch"),
     ["token", "create", "--name", `bench-${role}`, "--role", role],
     {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: `file:${databaseFile}` },
+      env: { ...process.env, ...databaseEnv(database) },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -83,7 +96,7 @@ async function waitForHealth(url: string, exited: () => string | null): Promise<
 }
 
 /**
- * Starts `next start -p port` on `databaseFile` and waits for /api/health.
+ * Starts `next start -p port` on `databaseFile` (a SQLite file, or a PostgreSQL URL) and waits for /api/health.
  * Uploads of any size are allowed: the default 2 GiB cap is below the 1M-event file.
  */
 export async function startServer(options: {
@@ -106,7 +119,7 @@ export async function startServer(options: {
       ...process.env,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: `file:${options.databaseFile}`,
+      ...databaseEnv(options.databaseFile),
       KEELWATCH_MAX_UPLOAD_BYTES: String(2 ** 40),
       ...(options.adminPassword ? { KEELWATCH_ADMIN_PASSWORD: options.adminPassword } : {}),
     }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AlertsApiResult } from "./alerts-api";
 import type { ScalingResult } from "./scaling";
-import { alertsSection, scalingSection, verdictGrid, verdictLabel } from "./targets";
+import { alertsSection, alertsSideBySide, scalingSection, verdictGrid, verdictLabel } from "./targets";
 
 const MIB = 1024 ** 2;
 
@@ -116,6 +116,9 @@ describe("scaling verdicts", () => {
 describe("alerts API verdicts", () => {
   const latency = (p95: number) => ({ count: 20, p50: p95 / 2, p95, p99: p95, max: p95, mean: p95 / 2 });
   const result = (listP95: number, firstRows: number[] | null): AlertsApiResult => ({
+    database: "sqlite",
+    copyMillis: null,
+    loadAverage: "1.00 1.00 1.00",
     counts: { alerts: 1_000_000, events: 1_000_000, alertEvents: 1_000_000, uploads: 100, rules: 20, users: 6 },
     seedMillis: 60_000,
     databaseBytes: 2_000 * MIB,
@@ -153,5 +156,34 @@ describe("alerts API verdicts", () => {
     expect(verdicts[2]).toMatchObject({ met: null, measured: "chromium not found" });
     expect(verdictLabel(verdicts[2] as (typeof verdicts)[number])).toBe("not measured");
     expect(alertsSection(result(20, [1_200])).verdicts[2]?.met).toBe(false);
+  });
+
+  it("puts the same requests on both databases side by side and names each database's slow cases", () => {
+    const sqlite = result(20, null);
+    const postgres: AlertsApiResult = {
+      ...result(70, null),
+      database: "postgresql",
+      copyMillis: 90_000,
+      cases: result(70, null).cases.slice(0, 2),
+    };
+    expect(alertsSideBySide([sqlite])).toBeNull();
+    const section = alertsSideBySide([sqlite, postgres]);
+    expect(section?.grid.headers).toEqual([
+      "request",
+      "sqlite p50 ms",
+      "sqlite p95 ms",
+      "postgresql p50 ms",
+      "postgresql p95 ms",
+      "returned",
+    ]);
+    expect(section?.grid.rows[0]).toEqual(["list, status=open", "10.0", "20.0", "35.0", "70.0", "50 rows"]);
+    // Measured on SQLite only: PostgreSQL's cells stay empty, and the answers differ.
+    expect(section?.grid.rows[2]).toEqual(["groups by rule", "15.0", "30.0", "", "", "total 1 / —"]);
+    expect(section?.notes[1]).toBe("p95 over 50 ms — sqlite: none — postgresql: list, status=open (70.0 ms)");
+    const { verdicts, sections } = alertsSection(postgres);
+    expect(verdicts[0]?.target).toMatch(/every filter and sort \(postgresql\)$/);
+    expect(sections[0]?.notes[0]).toContain(
+      "copied into PostgreSQL (keelwatch db copy's code, then VACUUM ANALYZE) in 90.00 s",
+    );
   });
 });

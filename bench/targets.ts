@@ -232,10 +232,14 @@ export function alertsSection(result: AlertsApiResult): { sections: Section[]; v
     ]),
     right: [1, 2, 3, 4, 5],
   };
-  const { counts } = result;
+  const { counts, database } = result;
   const notes = [
     `${count(counts.alerts)} alerts (each with its event and alert↔event link), ${counts.rules} rules, ` +
-      `${counts.uploads} uploads, ${counts.users} users seeded in ${seconds(result.seedMillis)} s; database ${mib(result.databaseBytes)} MiB`,
+      `${counts.uploads} uploads, ${counts.users} users seeded in ${seconds(result.seedMillis)} s` +
+      (result.copyMillis === null
+        ? ""
+        : ` into SQLite, copied into PostgreSQL (keelwatch db copy's code, then VACUUM ANALYZE) in ${seconds(result.copyMillis)} s`) +
+      `; database ${mib(result.databaseBytes)} MiB; load average after the API cases ${result.loadAverage}`,
     "one request at a time with a viewer API token, after one or two warm-up requests; time = request sent to body " +
       "read; a case stops after 20 s (with at least 3 samples), so slow cases have fewer samples",
   ];
@@ -258,10 +262,13 @@ export function alertsSection(result: AlertsApiResult): { sections: Section[]; v
   };
   const verdicts: Verdict[] = [
     judge(
-      `alerts list API p95 ≤ ${TARGETS.apiP95Ms} ms with ${count(counts.alerts)} alerts, every filter and sort`,
+      `alerts list API p95 ≤ ${TARGETS.apiP95Ms} ms with ${count(counts.alerts)} alerts, every filter and sort (${database})`,
       listCases,
     ),
-    judge(`group-by and dashboard API p95 ≤ ${TARGETS.apiP95Ms} ms with ${count(counts.alerts)} alerts`, otherCases),
+    judge(
+      `group-by and dashboard API p95 ≤ ${TARGETS.apiP95Ms} ms with ${count(counts.alerts)} alerts (${database})`,
+      otherCases,
+    ),
   ];
   if (result.firstRows && result.firstRows.loads.length > 0) {
     const loads = result.firstRows.loads;
@@ -276,18 +283,57 @@ export function alertsSection(result: AlertsApiResult): { sections: Section[]; v
         `first-contentful-paint: ${result.firstRows.firstContentfulPaint.map((ms) => (ms === null ? "?" : ms.toFixed(0))).join(", ")}`,
     );
     verdicts.push({
-      target: `first contentful alert rows ≤ ${TARGETS.firstRowsMs} ms with ${count(counts.alerts)} alerts`,
+      target: `first contentful alert rows ≤ ${TARGETS.firstRowsMs} ms with ${count(counts.alerts)} alerts (${database})`,
       measured: `slowest of ${judged.length} loads ${worst.toFixed(0)} ms ${judged === painted ? "painted" : "in the page"} (cold: ${(judged[0] ?? 0).toFixed(0)} ms)`,
       met: worst <= TARGETS.firstRowsMs,
     });
   } else {
     verdicts.push({
-      target: `first contentful alert rows ≤ ${TARGETS.firstRowsMs} ms`,
+      target: `first contentful alert rows ≤ ${TARGETS.firstRowsMs} ms (${database})`,
       measured: result.firstRowsError ?? "not measured",
       met: null,
     });
   }
-  return { sections: [{ title: `Alerts API with ${count(counts.alerts)} alerts`, grid, notes }], verdicts };
+  return {
+    sections: [{ title: `Alerts API with ${count(counts.alerts)} alerts on ${database}`, grid, notes }],
+    verdicts,
+  };
+}
+
+/**
+ * The same requests on every database measured, p50 and p95 side by side, with what each returned (the same
+ * seed, so a differing answer is worth a look). Cases measured on only some databases keep empty cells.
+ */
+export function alertsSideBySide(results: readonly AlertsApiResult[]): Section | null {
+  if (results.length < 2) return null;
+  const names = [...new Set(results.flatMap((result) => result.cases.map((item) => item.name)))];
+  const rows = names.map((name) => {
+    const cells = results.map((result) => result.cases.find((item) => item.name === name));
+    const returned = [...new Set(cells.map((item) => item?.returned ?? "—"))];
+    return [
+      name,
+      ...cells.flatMap((item) => (item ? [item.latency.p50.toFixed(1), item.latency.p95.toFixed(1)] : ["", ""])),
+      returned.join(" / "),
+    ];
+  });
+  const headers = [
+    "request",
+    ...results.flatMap((result) => [`${result.database} p50 ms`, `${result.database} p95 ms`]),
+    "returned",
+  ];
+  const alerts = count(results[0]?.counts.alerts ?? 0);
+  const over = results.map((result) => {
+    const misses = result.cases.filter((item) => item.latency.p95 > TARGETS.apiP95Ms);
+    return `${result.database}: ${misses.length === 0 ? "none" : misses.map((item) => `${item.name} (${item.latency.p95.toFixed(1)} ms)`).join("; ")}`;
+  });
+  return {
+    title: `PostgreSQL and SQLite side by side: alerts API with ${alerts} alerts`,
+    grid: { headers, rows, right: headers.slice(1, -1).map((_, i) => i + 1) },
+    notes: [
+      "the same seeded alerts on each database, the same requests one at a time (details per database below)",
+      `p95 over ${TARGETS.apiP95Ms} ms — ${over.join(" — ")}`,
+    ],
+  };
 }
 
 export function verdictGrid(verdicts: readonly Verdict[]): Grid {
