@@ -42,33 +42,6 @@ export async function runSql(url: string, sql: string): Promise<void> {
   }
 }
 
-/**
- * Runs `work` (a bulk load) with the secondary indexes of `tables` dropped, then makes them again from their own
- * definitions: PostgreSQL builds an index by sorting once, far faster than updating each B-tree and pg_trgm GIN
- * index row by row. Indexes behind constraints (primary keys, which the load's upserts need) stay.
- */
-export async function withoutSecondaryIndexes<T>(url: string, tables: string[], work: () => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ name: string; definition: string }>(
-      `SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
-         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-        WHERE t.relname = ANY($1::text[])
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)`,
-      [tables],
-    );
-    for (const index of rows) await client.query(`DROP INDEX "${index.name.replaceAll('"', '""')}"`);
-    const result = await work();
-    // More memory for the sorts than the default 64 MB makes the larger indexes build in one pass.
-    await client.query("SET maintenance_work_mem = '512MB'");
-    for (const index of rows) await client.query(index.definition);
-    return result;
-  } finally {
-    await client.end();
-  }
-}
-
 /** The database's size on disk (pg_database_size), bytes. */
 export async function databaseBytes(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
