@@ -77,7 +77,13 @@ async function runCase(options: IngestOptions, database: BenchDatabase, files: s
     const postgresBefore = postgres === null ? null : treeCpuSeconds(postgres);
     const started = performance.now();
     const uploads = await Promise.all(
-      files.map((file, i) => uploadFile((servers[i] as BenchServer).url, token, file, lineCount(options, files))),
+      files.map((file, i) => {
+        const server = servers[i] as BenchServer;
+        // A failed upload says why in the server's output, which would be gone once it stops.
+        return uploadFile(server.url, token, file, lineCount(options, files)).catch((error: Error) => {
+          throw new Error(`${error.message}\n--- output of server #${i + 1} ---\n${server.log().slice(-3000)}`);
+        });
+      }),
     );
     const wallMillis = performance.now() - started;
     const appCpuSeconds = servers.reduce((sum, server) => sum + treeCpuSeconds(server.pid), 0) - appBefore;
