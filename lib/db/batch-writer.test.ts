@@ -101,7 +101,7 @@ describe("storeBatch", () => {
       progress: { bytes: 900, received: 4, rejected: 1, format: "ecs" },
     });
     expect(await prisma().upload.findUniqueOrThrow({ where: { id: upload.id } })).toMatchObject({
-      bytesReceived: 900,
+      bytesReceived: 900n,
       eventsReceived: 4,
       eventsAccepted: 3,
       eventsRejected: 1,
@@ -121,7 +121,7 @@ describe("storeBatch", () => {
     ).rejects.toMatchObject({ code: "SQLITE_BUSY" });
     lock.release();
     expect(await prisma().upload.findUniqueOrThrow({ where: { id: upload.id } })).toMatchObject({
-      bytesReceived: 0,
+      bytesReceived: 0n,
       eventsAccepted: 0,
     });
   });

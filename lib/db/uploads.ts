@@ -88,6 +88,16 @@ const UPLOAD_SUMMARY = {
   finishedAt: true,
 } as const;
 
+/**
+ * A summary row as the API answers it: bytesReceived is a BigInt column (a stream's total passes 2 GiB), read as a
+ * number, which is exact up to 8 PiB, since JSON has no BigInt.
+ */
+function summaryOf<Row extends { bytesReceived: bigint }>(
+  row: Row,
+): Omit<Row, "bytesReceived"> & { bytesReceived: number } {
+  return { ...row, bytesReceived: Number(row.bytesReceived) };
+}
+
 /** Files, newest first, cursor-paginated by id (sources' streams are on the Sources page). */
 export async function listUploads(limit: number, cursor?: string) {
   const rows = await prisma().upload.findMany({
@@ -97,7 +107,7 @@ export async function listUploads(limit: number, cursor?: string) {
     take: limit + 1,
     ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
   });
-  const items = rows.slice(0, limit);
+  const items = rows.slice(0, limit).map(summaryOf);
   return { items, nextCursor: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
 }
 
@@ -111,7 +121,7 @@ export async function getUploadDetail(id: string) {
   const { errors, report, ...rest } = row;
   const finished = report ? (JSON.parse(report) as UploadReport) : null;
   return {
-    ...rest,
+    ...summaryOf(rest),
     errors: JSON.parse(errors) as { line: number; message: string }[],
     alertsDuplicate: finished?.alerts.duplicate ?? 0,
     alertsSuppressedByException: finished?.alerts.suppressedByException ?? 0,

@@ -6,6 +6,7 @@ import { closeBatchWriter, StagedRows, storeBatch } from "../../batch-writer";
 import { prisma } from "../../client";
 import { readEventDocuments } from "../../events";
 import type { EventRow } from "../../events/index";
+import { getUploadDetail } from "../../uploads";
 import { useTestPostgresDatabase } from "./test-cluster";
 
 /**
@@ -55,6 +56,16 @@ function draft(dedupKey: string, events: EventRow[], suppression?: AlertDraft["s
 const at = (second: number) => new Date(Date.UTC(2026, 10, 20, 10, 0, second));
 
 describe("storeBatch on PostgreSQL", () => {
+  it("counts an upload's bytes past 2 GiB (a large file, or a sensor stream after a few days)", async () => {
+    const upload = await seedUpload(prisma());
+    const progress = (bytes: number) => ({ bytes, received: 1, rejected: 0, format: "ecs" });
+    await storeBatch(upload.id, [eventRow(1, { timestamp: at(1) })], [], { progress: progress(3_000_000_000) });
+    expect((await prisma().upload.findUniqueOrThrow({ where: { id: upload.id } })).bytesReceived).toBe(3_000_000_000n);
+    const detail = await getUploadDetail(upload.id);
+    expect(detail?.bytesReceived).toBe(3_000_000_000);
+    expect(JSON.parse(JSON.stringify(detail)).bytesReceived).toBe(3_000_000_000);
+  });
+
   it("stores staged and direct rows in one block, once each, with their alerts linked and the progress", async () => {
     const upload = await seedUpload(prisma());
     const rows = [1, 2, 3, 4].map((line) =>
@@ -105,7 +116,7 @@ describe("storeBatch on PostgreSQL", () => {
       [1, events[2]?.id],
     ]);
     expect(await prisma().upload.findUniqueOrThrow({ where: { id: upload.id } })).toMatchObject({
-      bytesReceived: 1000,
+      bytesReceived: 1000n,
       eventsReceived: 5,
       eventsAccepted: 5,
       eventsDuplicate: 1,
@@ -269,7 +280,7 @@ describe("storeBatch on PostgreSQL", () => {
     const lines = await prisma().event.findMany({ where: { uploadId: stream.id }, orderBy: { line: "asc" } });
     expect(lines.map((event) => event.line)).toEqual([1, 2, 3, 4, 5]);
     expect(await prisma().upload.findUniqueOrThrow({ where: { id: stream.id } })).toMatchObject({
-      bytesReceived: 200,
+      bytesReceived: 200n,
       eventsReceived: 5,
       eventsRejected: 2,
       eventsAccepted: 5,
