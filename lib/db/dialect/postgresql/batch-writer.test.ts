@@ -55,6 +55,12 @@ function draft(dedupKey: string, events: EventRow[], suppression?: AlertDraft["s
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 20, 10, 0, second));
 
+/**
+ * pg_locks lists the whole cluster's locks, and the test files of a run share one cluster (each on its own
+ * database): another file's writer or migration runner takes advisory locks too, so count only this database's.
+ */
+const THIS_DATABASE = `"database" = (SELECT "oid" FROM pg_database WHERE "datname" = current_database())`;
+
 describe("storeBatch on PostgreSQL", () => {
   it("counts an upload's bytes past 2 GiB (a large file, or a sensor stream after a few days)", async () => {
     const upload = await seedUpload(prisma());
@@ -223,13 +229,14 @@ describe("storeBatch on PostgreSQL", () => {
       // drafts come, would hold group 2 while it waits.
       for (;;) {
         const waiting = await admin.query(
-          `SELECT count(*) AS "n" FROM pg_locks WHERE "locktype" = 'advisory' AND NOT "granted"`,
+          `SELECT count(*) AS "n" FROM pg_locks WHERE "locktype" = 'advisory' AND NOT "granted" AND ${THIS_DATABASE}`,
         );
         if (Number(waiting.rows[0]?.n) === 2) break;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       const heldByBatches = await admin.query(
-        `SELECT count(*) AS "n" FROM pg_locks WHERE "locktype" = 'advisory' AND "granted" AND "pid" <> pg_backend_pid()`,
+        `SELECT count(*) AS "n" FROM pg_locks
+          WHERE "locktype" = 'advisory' AND "granted" AND "pid" <> pg_backend_pid() AND ${THIS_DATABASE}`,
       );
       expect(Number(heldByBatches.rows[0]?.n)).toBe(0);
       await admin.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [`suppression\n${g1.key}`]);
