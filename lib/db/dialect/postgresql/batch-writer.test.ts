@@ -204,7 +204,9 @@ describe("storeBatch on PostgreSQL", () => {
       { key: "r1\norder-1", endsAt },
       { key: "r1\norder-2", endsAt },
     ];
-    const [a1, a2, b1, b2] = [40, 41, 42, 43].map((second) => eventRow(second, { timestamp: at(second) })) as [
+    // Each group's two matches at the same time, so that either batch may store first and the other's match folds
+    // into its alert (a match earlier than a group's kept alert starts one of its own).
+    const [a1, a2, b1, b2] = [40, 41, 42, 43].map((line) => eventRow(line, { timestamp: at(40 + (line % 2)) })) as [
       EventRow,
       EventRow,
       EventRow,
