@@ -43,6 +43,10 @@ test("an analyst filters by URL-backed filters, selects two alerts and acknowled
   await signInAsAnalyst(page);
   await page.goto("/alerts");
   await expect(page.getByRole("heading", { level: 1, name: "Alerts" })).toBeVisible();
+  // The heading is in the server's HTML; the total comes from the browser's own request, so once it shows, React
+  // runs the search box. Typed into before that, the text was dropped when React took the page over (one fresh
+  // clone's run: the URL never got its q).
+  await expect(page.getByTestId("alert-total")).toHaveText(/^[\d,]+ alerts?/);
 
   await page.getByLabel("Search alerts").fill(SEED_MARK);
   await expect(page).toHaveURL(new RegExp(`[?&]q=${SEED_MARK}`));
