@@ -5,6 +5,7 @@ import type { SourceDelta, UploadProgress } from "../../batch-writer";
 import { packBlock } from "../../events/block-codec.mjs";
 import type { EventRow } from "../../events/index";
 import { deepWithoutNul } from "./text";
+import { inTransaction } from "./transaction";
 
 /**
  * The batch writer on PostgreSQL: what lib/db/batch-writer-thread.mjs does on SQLite, with the same results. One
@@ -93,22 +94,8 @@ export function storePostgresBatch(url: string, batch: PostgresBatch): Promise<P
   return stored;
 }
 
-async function storeNow(url: string, batch: PostgresBatch): Promise<PostgresStoredBatch> {
-  const client = await writerPool(url).connect();
-  let broken = false;
-  try {
-    await client.query("BEGIN");
-    const result = await writeBatch(client, batch);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {
-      broken = true;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+function storeNow(url: string, batch: PostgresBatch): Promise<PostgresStoredBatch> {
+  return inTransaction(writerPool(url), (client) => writeBatch(client, batch));
 }
 
 const identity = (timestamp: Date, contentHash: string) => `${timestamp.toISOString()}\n${contentHash}`;

@@ -8,6 +8,7 @@ import {
 } from "../../events/maintenance.mjs";
 import { writerPool } from "./batch-writer";
 import { USED_BYTES_SQL, type UsedBytesRow, usedBytesFrom } from "./storage";
+import { inTransaction } from "./transaction";
 
 /**
  * One step of retention on PostgreSQL: what maintenance.mjs's retentionStep does on SQLite's writer thread, with the
@@ -83,24 +84,6 @@ async function expireBlock(client: pg.PoolClient, blockId: number): Promise<Expi
     deletedBlock: false,
     freedBytes: Math.max(0, block.data.length - packed.data.length),
   };
-}
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {
-      broken = true;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
 }
 
 /** The shared SQL's `?` parameters as PostgreSQL's $1, $2, … (the statements hold no other question marks). */
