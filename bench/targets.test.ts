@@ -121,6 +121,7 @@ describe("alerts API verdicts", () => {
     loadAverage: "1.00 1.00 1.00",
     counts: { alerts: 1_000_000, events: 1_000_000, alertEvents: 1_000_000, uploads: 100, rules: 20, users: 6 },
     seedMillis: 60_000,
+    seedAgeMillis: 0,
     databaseBytes: 2_000 * MIB,
     cases: [
       { name: "list, status=open", path: "/api/alerts?status=open", latency: latency(listP95), returned: "50 rows" },
@@ -156,6 +157,12 @@ describe("alerts API verdicts", () => {
     expect(verdicts[2]).toMatchObject({ met: null, measured: "chromium not found" });
     expect(verdictLabel(verdicts[2] as (typeof verdicts)[number])).toBe("not measured");
     expect(alertsSection(result(20, [1_200])).verdicts[2]?.met).toBe(false);
+  });
+
+  it("says when the seeded alerts were kept from an earlier run", () => {
+    expect(alertsSection(result(20, null)).sections[0]?.notes?.[0]).not.toContain("before this run");
+    const reused = { ...result(20, null), seedAgeMillis: 3 * 3_600_000 };
+    expect(alertsSection(reused).sections[0]?.notes?.[0]).toContain("seeded in 60.00 s (3.0 h before this run, kept in .cache/bench)");
   });
 
   it("puts the same requests on both databases side by side and names each database's slow cases", () => {

@@ -236,6 +236,9 @@ export function alertsSection(result: AlertsApiResult): { sections: Section[]; v
   const notes = [
     `${count(counts.alerts)} alerts (each with its event and alert↔event link), ${counts.rules} rules, ` +
       `${counts.uploads} uploads, ${counts.users} users seeded in ${seconds(result.seedMillis)} s` +
+      (result.seedAgeMillis > 0
+        ? ` (${(result.seedAgeMillis / 3_600_000).toFixed(1)} h before this run, kept in .cache/bench)`
+        : "") +
       (result.copyMillis === null
         ? ""
         : ` into SQLite, copied into PostgreSQL (keelwatch db copy's code, then VACUUM ANALYZE) in ${seconds(result.copyMillis)} s`) +
