@@ -12,6 +12,7 @@ export const POSTGRESQL_TEST_FILES = [
   "app/api/rules/rules-route.test.ts",
   "app/api/system/storage/route.test.ts",
   "lib/auth/account-routes.test.ts",
+  "lib/auth/login.test.ts",
   "lib/auth/route-coverage.test.ts",
   "lib/auth/user-admin.test.ts",
   "lib/cli/commands/demo.test.ts",

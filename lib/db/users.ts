@@ -34,18 +34,49 @@ export async function createUser(input: {
   return (await prisma().user.create({ data: input })) as UserRecord;
 }
 
-/** Counts a failed sign-in; locks the account once `maxFailures` is reached. */
-export async function recordFailedLogin(id: string, maxFailures: number, lockForMs: number): Promise<UserRecord> {
-  const user = await prisma().user.update({ where: { id }, data: { failedLogins: { increment: 1 } } });
-  if (user.failedLogins < maxFailures) return user as UserRecord;
-  return (await prisma().user.update({
-    where: { id },
-    data: { failedLogins: 0, lockedUntil: new Date(Date.now() + lockForMs) },
-  })) as UserRecord;
+/**
+ * Sign-in bookkeeping. An attempt takes one of the account's `maxFailures` slots before its password is checked,
+ * in one conditional UPDATE, so however many attempts arrive at once, on however many instances, at most
+ * `maxFailures` passwords are checked before the account locks (checking first and counting after let every
+ * attempt of a burst through while the first scrypt ran). Success gives the slots back; failure keeps its slot.
+ */
+const unlockedAt = (now: Date) => ({ OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] });
+
+/** Takes one sign-in slot of an unlocked account; false when it is locked or all its slots are taken. */
+export async function reserveLoginAttempt(id: string, maxFailures: number, now: Date): Promise<boolean> {
+  const { count } = await prisma().user.updateMany({
+    where: { id, failedLogins: { lt: maxFailures }, ...unlockedAt(now) },
+    data: { failedLogins: { increment: 1 } },
+  });
+  return count === 1;
 }
 
-export async function recordSuccessfulLogin(id: string): Promise<void> {
-  await prisma().user.update({ where: { id }, data: { failedLogins: 0, lockedUntil: null } });
+/**
+ * Locks the account for `lockForMs` once its slots are used up, and clears them for the time after the lock.
+ * Also called when a reservation is refused, so slots left taken by a process that died mid-attempt become an
+ * ordinary lock that ends, rather than an account nobody can sign in to. Returns the account's lock end, if any.
+ */
+export async function lockWhenAttemptsUsedUp(
+  id: string,
+  maxFailures: number,
+  lockForMs: number,
+  now: Date,
+): Promise<Date | null> {
+  await prisma().user.updateMany({
+    where: { id, failedLogins: { gte: maxFailures }, ...unlockedAt(now) },
+    data: { failedLogins: 0, lockedUntil: new Date(now.getTime() + lockForMs) },
+  });
+  const user = await prisma().user.findUnique({ where: { id }, select: { lockedUntil: true } });
+  return user?.lockedUntil && user.lockedUntil > now ? user.lockedUntil : null;
+}
+
+/** Clears the account's slots after a right password; false when another attempt locked it meanwhile. */
+export async function recordSuccessfulLogin(id: string, now: Date): Promise<boolean> {
+  const { count } = await prisma().user.updateMany({
+    where: { id, ...unlockedAt(now) },
+    data: { failedLogins: 0, lockedUntil: null },
+  });
+  return count === 1;
 }
 
 /** What the settings page shows about an account: never the password hash or failure counters. */
