@@ -7,6 +7,7 @@
  * - a password-guessing burst spread over both instances gets at most five passwords checked before the account
  *   locks, and then the right password is refused on either instance;
  * - an API token made on one instance works on the other until it is revoked there;
+ * - a rule switched off through one instance stops raising alerts through the other, and back on;
  * - two analysts changing the same alert at once through different instances: one change wins, the other gets 409
  *   with the current version, and the alert's history holds the one change;
  * - every one of these actions is in the shared audit log, whichever instance served it.
@@ -20,6 +21,8 @@ const ADMIN_PASSWORD = "stress-two-instances-admin";
 const ANALYST_PASSWORD = "the analyst's own password";
 const BURST = 16;
 const MAX_FAILED_LOGINS = 5;
+/** The built-in rule that turns each Falco alert into a Keelwatch alert. */
+const FALCO_ALERT_RULE = "4c50a75e-4bea-402d-87e3-3360cd924004";
 
 let instances: Instances | null = null;
 
@@ -177,6 +180,35 @@ describe("two instances on one PostgreSQL database: accounts, tokens and triage"
     expect(loser.json).toMatchObject({ error: { code: "version_conflict", details: { currentVersion: version + 1 } } });
     const after = await request(a, "GET", `/api/alerts/${id}`, { cookie: ana.cookie });
     expect(after.json).toMatchObject({ version: version + 1, status: viaA.status === 200 ? "acknowledged" : "closed" });
+
+    // A rule switched off through B stops raising alerts on A at its next batch, and back on through A, on B.
+    const raised = () =>
+      withPostgres(url, async (client) => {
+        const result = await client.query<{ n: string }>(
+          `SELECT count(*) + coalesce(sum("suppressedCount"), 0) AS n FROM "Alert" WHERE "ruleId" = $1`,
+          [FALCO_ALERT_RULE],
+        );
+        return Number(result.rows[0]?.n ?? 0);
+      });
+    expect(await raised()).toBe(1);
+    const off = await request(b, "PATCH", `/api/rules/${FALCO_ALERT_RULE}`, {
+      cookie: admin.cookie,
+      body: { enabled: false },
+    });
+    expect(off.status, off.text).toBe(200);
+    expect((await request(a, "POST", "/api/events", { token: ingest, body: numberedAlerts()(2) })).status).toBeLessThan(
+      300,
+    );
+    expect(await raised()).toBe(1);
+    const on = await request(a, "PATCH", `/api/rules/${FALCO_ALERT_RULE}`, {
+      cookie: admin.cookie,
+      body: { enabled: true },
+    });
+    expect(on.status, on.text).toBe(200);
+    expect((await request(b, "POST", "/api/events", { token: ingest, body: numberedAlerts()(3) })).status).toBeLessThan(
+      300,
+    );
+    expect(await raised()).toBe(2);
 
     // Signing out through B ends the session for A as well.
     expect((await request(b, "POST", "/api/auth/logout", { cookie: admin.cookie })).status).toBeLessThan(400);
