@@ -3,7 +3,9 @@
  * reason outside the request (another process holds the lock, the file is
  * read-only, the disk is full or failing). Pure, so lib/db can tell a busy
  * database from a bug without the HTTP layer; lib/app/storage-error turns the
- * answer into a response.
+ * answer into a response. A lost connection to PostgreSQL (connectionLost) is
+ * told apart too, for callers that retry what may pass later
+ * (transientStorageFailure).
  */
 
 export type StorageProblem = "busy" | "read_only" | "full" | "io";
@@ -18,25 +20,44 @@ function classify(code: string): StorageProblem | null {
 }
 
 /**
- * The SQLite code behind an error: better-sqlite3 throws SqliteError with
- * `code`; Prisma wraps the driver's error as `meta.driverAdapterError.cause.originalCode`,
- * and inside a transaction lets the adapter's DriverAdapterError through (`cause.originalCode`).
- * Causes are followed a few levels, since callers may wrap errors again.
+ * The layers of an error, outermost first: the error and its causes, a few levels deep, since callers may wrap errors
+ * again.
  */
-export function sqliteCode(error: unknown): string | null {
+function* layersOf(error: unknown): Generator<ErrorLayer> {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
-    const record = current as {
-      code?: unknown;
-      originalCode?: unknown;
-      meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
-      cause?: unknown;
-    };
-    for (const code of [record.meta?.driverAdapterError?.cause?.originalCode, record.originalCode, record.code]) {
-      if (typeof code === "string" && code.startsWith("SQLITE_")) return code;
-    }
-    current = record.cause;
+    const layer = current as ErrorLayer;
+    yield layer;
+    current = layer.cause;
   }
+}
+
+interface ErrorLayer {
+  code?: unknown;
+  originalCode?: unknown;
+  kind?: unknown;
+  message?: unknown;
+  meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } };
+  cause?: unknown;
+}
+
+/**
+ * The codes an error carries, outermost first. better-sqlite3 throws SqliteError with `code`, node-postgres its
+ * DatabaseError with `code` (a SQLSTATE) and Node's socket errors with `code` (ECONNREFUSED …); Prisma wraps the
+ * driver's error as `meta.driverAdapterError.cause.originalCode`, and inside a transaction lets the adapter's
+ * DriverAdapterError through (`cause.originalCode`).
+ */
+function* codesOf(error: unknown): Generator<string> {
+  for (const layer of layersOf(error)) {
+    for (const code of [layer.meta?.driverAdapterError?.cause?.originalCode, layer.originalCode, layer.code]) {
+      if (typeof code === "string") yield code;
+    }
+  }
+}
+
+/** The SQLite code behind an error (SQLITE_BUSY, SQLITE_READONLY_DBMOVED, …), or null. */
+export function sqliteCode(error: unknown): string | null {
+  for (const code of codesOf(error)) if (code.startsWith("SQLITE_")) return code;
   return null;
 }
 
@@ -55,24 +76,9 @@ const POSTGRES_PROBLEMS: Record<string, StorageProblem> = {
   "58030": "io",
 };
 
-/**
- * The PostgreSQL SQLSTATE behind an error, when it is one of POSTGRES_PROBLEMS: node-postgres throws its
- * DatabaseError with `code`; Prisma's pg adapter passes it on as `originalCode`, where sqliteCode looks.
- */
+/** The PostgreSQL SQLSTATE behind an error, when it is one of POSTGRES_PROBLEMS (sqliteCode says where it looks). */
 export function postgresCode(error: unknown): string | null {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
-    const record = current as {
-      code?: unknown;
-      originalCode?: unknown;
-      meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
-      cause?: unknown;
-    };
-    for (const code of [record.meta?.driverAdapterError?.cause?.originalCode, record.originalCode, record.code]) {
-      if (typeof code === "string" && Object.hasOwn(POSTGRES_PROBLEMS, code)) return code;
-    }
-    current = record.cause;
-  }
+  for (const code of codesOf(error)) if (Object.hasOwn(POSTGRES_PROBLEMS, code)) return code;
   return null;
 }
 
@@ -97,4 +103,65 @@ function transactionOutOfTime(error: unknown): boolean {
     typeof message === "string" &&
     /Unable to start a transaction in the given time|expired transaction/.test(message)
   );
+}
+
+/**
+ * The codes of a database that could not be reached or dropped the connection. Prisma's: P1001 can't reach the
+ * server, P1002 reached it but timed out, P1008 an operation timed out, P1017 the server closed the connection, P2024
+ * no connection of the pool came free in time. Node's socket errors. PostgreSQL's SQLSTATEs: class 08 (connection
+ * exception, matched below), 57P01-57P03 (the server is shutting down, crashed, or not accepting connections yet).
+ */
+const CONNECTION_CODES = new Set([
+  "P1001",
+  "P1002",
+  "P1008",
+  "P1017",
+  "P2024",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
+
+/** @prisma/adapter-pg's names for the same (a DriverAdapterError's `cause.kind`). */
+const CONNECTION_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+
+/**
+ * node-postgres' errors for a connection that went away, which carry no code: the server ended it mid-query
+ * ("Connection terminated unexpectedly"), or no connection could be made in time.
+ */
+const CONNECTION_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed)/;
+
+/**
+ * Whether the database could not be reached or lost the connection (PostgreSQL is a server: it restarts, fails over,
+ * and its network fails). Nothing about the statement was wrong; the same one may go through once it is back.
+ */
+export function connectionLost(error: unknown): boolean {
+  for (const code of codesOf(error)) {
+    if (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  for (const layer of layersOf(error)) {
+    const kind = layer.meta?.driverAdapterError?.cause?.kind ?? layer.kind;
+    if (typeof kind === "string" && CONNECTION_KINDS.has(kind)) return true;
+    if (typeof layer.message === "string" && CONNECTION_MESSAGES.test(layer.message)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the same write may go through later, unchanged: the database refused it for a reason outside the write (a
+ * storage problem: busy, read-only, full, a failing disk — each can be put right while the server runs) or could not
+ * be reached. Anything else fails the same way every time: a constraint, a value a column cannot hold, a row that is
+ * gone, a bug.
+ */
+export function transientStorageFailure(error: unknown): boolean {
+  return storageProblem(error) !== null || connectionLost(error);
 }
