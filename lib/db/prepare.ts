@@ -3,7 +3,7 @@ import { dialect } from "./dialect";
 import { redactUrl } from "./dialect/postgresql/migrate";
 import { applyMigrations, assertReadOnlySchemaCurrent } from "./migrate";
 import { inspectDatabase, type OpenDatabase, recordDatabaseMode } from "./read-only";
-import { failInterruptedUploads } from "./upload-leases";
+import { describeInterruptedUploads, failInterruptedUploads } from "./upload-leases";
 
 export type { OpenDatabase } from "./read-only";
 
@@ -43,8 +43,8 @@ export async function prepareDatabase(
   recordDatabaseMode(file, mode);
   const applied = applyMigrations(file);
   if (applied.length > 0) console.log(`keelwatch: applied ${applied.length} migration(s) to ${file}`);
-  const interrupted = await failInterruptedUploads();
-  if (interrupted > 0) console.log(`keelwatch: marked ${interrupted} interrupted upload(s) as failed`);
+  const interrupted = describeInterruptedUploads(await failInterruptedUploads());
+  if (interrupted) console.log(interrupted);
   return { writable: true };
 }
 
@@ -57,7 +57,7 @@ export async function prepareDatabase(
 async function preparePostgres(url: string): Promise<PreparedDatabase> {
   const applied = await dialect(url).applyMigrations(url);
   if (applied.length > 0) console.log(`keelwatch: applied ${applied.length} migration(s) to ${redactUrl(url)}`);
-  const interrupted = await failInterruptedUploads();
-  if (interrupted > 0) console.log(`keelwatch: marked ${interrupted} interrupted upload(s) as failed`);
+  const interrupted = describeInterruptedUploads(await failInterruptedUploads());
+  if (interrupted) console.log(interrupted);
   return { writable: true };
 }

@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ingestEvents } from "../ingest/ingest";
 import { prisma } from "./client";
 import { prepareDatabase } from "./prepare";
 import { setUpTestDatabase } from "./test-database-hooks";
 import {
   DEFAULT_LEASE_MS,
+  describeInterruptedUploads,
   failInterruptedUploads,
   holdLease,
   INSTANCE_ID,
@@ -13,6 +14,7 @@ import {
   leaseTimesFromEnv,
   PID_SPACE_PREFIX,
   renewHeldLeases,
+  startInterruptedUploadSweep,
 } from "./upload-leases";
 
 /**
@@ -43,6 +45,8 @@ function deadPid(): number {
   return Number(child.stdout);
 }
 
+const NONE = { holderEnded: 0, leaseExpired: 0, withoutLease: 0 };
+
 describe("upload leases", () => {
   it("an upload being received holds this instance's lease, renewed while it runs; other instances leave it alone", async () => {
     let release!: () => void;
@@ -61,7 +65,7 @@ describe("upload leases", () => {
     expect(firstExpiry).toBeGreaterThan(Date.now());
 
     // Start-up of another instance, or the periodic check, while the lease runs: nothing is interrupted.
-    expect(await failInterruptedUploads()).toBe(0);
+    expect(await failInterruptedUploads()).toEqual(NONE);
     expect((await prepareDatabase({ NODE_ENV: "test", DATABASE_URL: database.url })).writable).toBe(true);
     expect(await statusOf(row.id)).toBe("receiving");
 
@@ -82,10 +86,10 @@ describe("upload leases", () => {
   it("marks an upload interrupted once its lease has expired, not before", async () => {
     const expiresAt = new Date(Date.now() + 45_000);
     const other = await receivingUpload("other-instance.ndjson", "elsewhere/pid:[1]:4242:cafe", expiresAt);
-    expect(await failInterruptedUploads()).toBe(0);
+    expect(await failInterruptedUploads()).toEqual(NONE);
     expect(await statusOf(other.id)).toBe("receiving");
     // As another instance sees it after the holder stopped renewing.
-    expect(await failInterruptedUploads(new Date(expiresAt.getTime() + 1))).toBe(1);
+    expect(await failInterruptedUploads(new Date(expiresAt.getTime() + 1))).toEqual({ ...NONE, leaseExpired: 1 });
     const row = await prisma().upload.findUniqueOrThrow({ where: { id: other.id } });
     expect(row).toMatchObject({ status: "failed", failureReason: "interrupted: the server stopped during the upload" });
   });
@@ -95,7 +99,7 @@ describe("upload leases", () => {
     const orphan = await receivingUpload("orphan.ndjson", `${PID_SPACE_PREFIX}${deadPid()}:beef`, future);
     const legacy = await receivingUpload("legacy.ndjson", null, null);
     const live = await receivingUpload("live.ndjson", `${PID_SPACE_PREFIX}${process.pid}:0000`, future);
-    expect(await failInterruptedUploads()).toBe(2);
+    expect(await failInterruptedUploads()).toEqual({ holderEnded: 1, leaseExpired: 0, withoutLease: 1 });
     expect(await statusOf(orphan.id)).toBe("failed");
     expect(await statusOf(legacy.id)).toBe("failed");
     expect(await statusOf(live.id)).toBe("receiving");
@@ -116,6 +120,37 @@ describe("upload leases", () => {
     } finally {
       release();
     }
+  });
+
+  it("the sweep's log line says the holder ended when that is what it saw, not that the lease expired", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const future = new Date(Date.now() + LEASE_MS);
+    const orphan = await receivingUpload("swept-orphan.ndjson", `${PID_SPACE_PREFIX}${deadPid()}:f00d`, future);
+    const stop = startInterruptedUploadSweep(20);
+    try {
+      await vi.waitFor(() => expect(log).toHaveBeenCalled(), { timeout: 5_000 });
+      expect(log.mock.calls[0]?.[0]).toBe(
+        "keelwatch: marked 1 interrupted upload(s) as failed (the process on this machine that received them has ended)",
+      );
+    } finally {
+      stop();
+      log.mockRestore();
+    }
+    expect(await statusOf(orphan.id)).toBe("failed");
+  });
+
+  it("names each reason with its count when a sweep found uploads cut off in several ways", () => {
+    expect(describeInterruptedUploads(NONE)).toBeNull();
+    expect(describeInterruptedUploads({ ...NONE, leaseExpired: 2 })).toBe(
+      "keelwatch: marked 2 interrupted upload(s) as failed (their lease expired)",
+    );
+    expect(describeInterruptedUploads({ ...NONE, withoutLease: 1 })).toBe(
+      "keelwatch: marked 1 interrupted upload(s) as failed (they held no lease)",
+    );
+    expect(describeInterruptedUploads({ holderEnded: 1, leaseExpired: 3, withoutLease: 1 })).toBe(
+      "keelwatch: marked 5 interrupted upload(s) as failed " +
+        "(1 whose process on this machine has ended, 3 whose lease expired, 1 without a lease)",
+    );
   });
 
   it("takes the lease's length from KEELWATCH_UPLOAD_LEASE_MS, renewing four times a lease and sweeping twice", () => {

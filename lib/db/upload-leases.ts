@@ -100,39 +100,76 @@ export function holdLease(uploadId: string, renewMs: number = RENEW_MS): () => v
   };
 }
 
+/** The uploads a sweep marked interrupted, by what showed that nobody receives them any more. */
+export interface InterruptedUploads {
+  /** Their holder was a process of this pid space that no longer runs: known dead, whatever the lease says. */
+  holderEnded: number;
+  /** Their lease ran out: the holder stopped renewing it (it ended, or lost the database); where it ran, not known. */
+  leaseExpired: number;
+  /** Written before leases existed: nothing to go by but that they still say "receiving". */
+  withoutLease: number;
+}
+
 /**
  * Uploads still "receiving" that nobody is receiving any more were cut off (a crash, a kill, a restart): mark them
  * failed so nobody waits on them. What they stored stays, and sending the file again fills in the rest without
- * duplicates. Cut off means: the lease expired, or its holder was a process of this pid space that no longer runs
- * (a server restarted on the same machine need not wait out the lease). Uploads whose lease still runs and whose
- * holder may be alive belong to a live instance, this one or another, and are left alone.
+ * duplicates. Cut off means: its holder was a process of this pid space that no longer runs (a server restarted on
+ * the same machine need not wait out the lease), or the lease expired, or there is none. Uploads whose lease still
+ * runs and whose holder may be alive belong to a live instance, this one or another, and are left alone. The holders
+ * known to have ended are looked at first, so that the answer says so rather than only that their lease ran out.
  */
-export async function failInterruptedUploads(now: Date = new Date()): Promise<number> {
+export async function failInterruptedUploads(now: Date = new Date()): Promise<InterruptedUploads> {
   const interrupted = {
     status: "failed",
     failureReason: "interrupted: the server stopped during the upload",
     finishedAt: now,
     leaseExpiresAt: null,
   };
-  const expired = await prisma().upload.updateMany({
-    where: { status: "receiving", OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] },
-    data: interrupted,
-  });
   const local = await prisma().upload.findMany({
     where: { status: "receiving", leaseHolder: { startsWith: PID_SPACE_PREFIX } },
     select: { id: true, leaseHolder: true },
   });
   const orphaned = local.filter((row) => !processRuns(holderPid(row.leaseHolder)));
-  let dead = 0;
+  let holderEnded = 0;
   for (const row of orphaned) {
     // The holder in the condition: a row that another instance took over meanwhile is not touched.
     const result = await prisma().upload.updateMany({
       where: { id: row.id, status: "receiving", leaseHolder: row.leaseHolder },
       data: interrupted,
     });
-    dead += result.count;
+    holderEnded += result.count;
   }
-  return expired.count + dead;
+  const expired = await prisma().upload.updateMany({
+    where: { status: "receiving", leaseExpiresAt: { lt: now } },
+    data: interrupted,
+  });
+  const withoutLease = await prisma().upload.updateMany({
+    where: { status: "receiving", leaseExpiresAt: null },
+    data: interrupted,
+  });
+  return { holderEnded, leaseExpired: expired.count, withoutLease: withoutLease.count };
+}
+
+/**
+ * The log line for a sweep that marked uploads interrupted (null when it marked none): how many, and what showed
+ * each was cut off, so an operator reading it knows whether a process was seen to end or only its lease to lapse.
+ */
+export function describeInterruptedUploads(marked: InterruptedUploads): string | null {
+  const total = marked.holderEnded + marked.leaseExpired + marked.withoutLease;
+  if (total === 0) return null;
+  const reasons: [number, string, string][] = [
+    [
+      marked.holderEnded,
+      "the process on this machine that received them has ended",
+      "whose process on this machine has ended",
+    ],
+    [marked.leaseExpired, "their lease expired", "whose lease expired"],
+    [marked.withoutLease, "they held no lease", "without a lease"],
+  ];
+  const present = reasons.filter(([count]) => count > 0);
+  const why =
+    present.length === 1 ? (present[0]?.[1] ?? "") : present.map(([count, , some]) => `${count} ${some}`).join(", ");
+  return `keelwatch: marked ${total} interrupted upload(s) as failed (${why})`;
 }
 
 function holderPid(holder: string | null): number {
@@ -150,12 +187,13 @@ function processRuns(pid: number): boolean {
   }
 }
 
-/** The periodic check of a server: every SWEEP_MS, expired leases' uploads are marked interrupted. stop() ends it. */
+/** The periodic check of a server: every SWEEP_MS, cut-off uploads are marked interrupted. stop() ends it. */
 export function startInterruptedUploadSweep(intervalMs: number = SWEEP_MS): () => void {
   const timer = setInterval(() => {
     failInterruptedUploads()
-      .then((count) => {
-        if (count > 0) console.log(`keelwatch: marked ${count} interrupted upload(s) as failed (their lease expired)`);
+      .then((marked) => {
+        const line = describeInterruptedUploads(marked);
+        if (line) console.log(line);
       })
       .catch((error: unknown) => {
         console.error(
