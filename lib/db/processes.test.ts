@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { AncestryTracker } from "../enrich/ancestry";
 import { eventRow, seedUpload } from "./alert-test-fixtures";
 import { storeBatch } from "./batch-writer";
 import { prisma } from "./client";
@@ -78,6 +79,27 @@ describe("the Process table, kept by a trigger on Event", () => {
       { entityId: "p-dup", parentEntityId: "p-root", executable: "/bin/sh", name: "sh" },
     ]);
     expect((await processRow("p-dup"))?.event.line).toBe(1);
+  });
+
+  it("lets a long upload's ancestry find a parent that another upload stored after the first look-up", async () => {
+    let now = 0;
+    const tracker = new AncestryTracker(findStoredProcesses, 1_000, { storageAnswerTtlMs: 5_000, now: () => now });
+    const child = (id: string) => ({
+      process: { entity_id: id, executable: "/usr/bin/nc", name: "nc", parent: { entity_id: "p-late" } },
+    });
+    const ancestorsOf = (event: Record<string, unknown>) =>
+      (event.keelwatch as { process?: { ancestors?: { executable: string[] } } } | undefined)?.process?.ancestors
+        ?.executable;
+    const early = child("p-early-child");
+    await tracker.enrich([early]);
+    expect(ancestorsOf(early)).toBeUndefined();
+
+    const other = await seedUpload(prisma(), "other.ndjson");
+    await storeBatch(other.id, [lifecycle("p-late", "p-root", "/tmp/.x/loader").exec], []);
+    now += 5_000;
+    const late = child("p-late-child");
+    await tracker.enrich([late]);
+    expect(ancestorsOf(late)).toEqual(["/tmp/.x/loader"]);
   });
 
   it("loses a process's row with the event it points at (removing sample data)", async () => {

@@ -83,6 +83,60 @@ describe("AncestryTracker", () => {
     expect(ancestors(late)?.executable).toEqual(["/usr/sbin/cron"]);
   });
 
+  it("forgets that storage had no such process after a while: a parent stored later by another upload is found", async () => {
+    const stored = new Map<string, ProcessInfo>();
+    const asked: string[] = [];
+    let now = 1_000_000;
+    const tracker = new AncestryTracker(
+      async (ids) => {
+        asked.push(...ids);
+        return new Map(ids.flatMap((id) => (stored.has(id) ? [[id, stored.get(id)!] as const] : [])));
+      },
+      1_000,
+      { storageAnswerTtlMs: 5_000, now: () => now },
+    );
+    const first = exec("child-1", "loader", "/usr/bin/curl");
+    await tracker.enrich([first]);
+    expect(asked).toEqual(["loader"]);
+    expect(ancestors(first)).toBeUndefined();
+    // Another upload (or instance) stores the parent meanwhile.
+    stored.set("loader", { entityId: "loader", parentEntityId: null, executable: "/tmp/loader", name: "loader" });
+    // Within the answer's time, chunks after chunks do not ask again: the common case stays one query.
+    now += 4_999;
+    const soon = exec("child-2", "loader", "/usr/bin/curl");
+    await tracker.enrich([soon]);
+    expect(asked).toEqual(["loader"]);
+    expect(ancestors(soon)).toBeUndefined();
+    // Once it is older, the next chunk asks again and finds it.
+    now += 1;
+    const later = exec("child-3", "loader", "/usr/bin/nc");
+    await tracker.enrich([later]);
+    expect(asked).toEqual(["loader", "loader"]);
+    expect(ancestors(later)?.executable).toEqual(["/tmp/loader"]);
+  });
+
+  it("asks again, after a while, about a root storage had without a parent: its parent may be stored since", async () => {
+    const stored = new Map<string, ProcessInfo>([
+      ["shell", { entityId: "shell", parentEntityId: null, executable: "/bin/sh", name: "sh" }],
+    ]);
+    let now = 0;
+    const tracker = new AncestryTracker(
+      async (ids) => new Map(ids.flatMap((id) => (stored.has(id) ? [[id, stored.get(id)!] as const] : []))),
+      1_000,
+      { storageAnswerTtlMs: 5_000, now: () => now },
+    );
+    const first = exec("tool-1", "shell", "/usr/bin/nc");
+    await tracker.enrich([first]);
+    expect(ancestors(first)?.executable).toEqual(["/bin/sh"]);
+    // The shell's fork event, stored later, fills in its parent (the Process row's trigger does that).
+    stored.set("shell", { entityId: "shell", parentEntityId: "dropper", executable: "/bin/sh", name: "sh" });
+    stored.set("dropper", { entityId: "dropper", parentEntityId: null, executable: "/tmp/dropper", name: "dropper" });
+    now += 5_000;
+    const later = exec("tool-2", "shell", "/usr/bin/nc");
+    await tracker.enrich([later]);
+    expect(ancestors(later)?.executable).toEqual(["/bin/sh", "/tmp/dropper"]);
+  });
+
   it("uses the parent fields of the event itself when nothing else is known", async () => {
     const event = exec("x", "parent-1", "/usr/bin/nmap");
     (event.process as Record<string, unknown>).parent = {

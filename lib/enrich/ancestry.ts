@@ -53,30 +53,53 @@ export function processInfoOf(event: Json): { self: ProcessInfo | null; parent: 
   };
 }
 
+/**
+ * How long a storage answer that leads no further up is trusted. Another upload, a sensor's stream or another
+ * instance may store the missing process (or the root's parent, which fills in its row) at any time; an answer kept
+ * for a whole upload missed it until the upload ended. A few seconds keep what the answers are for: a container's
+ * roots that no event describes are asked for once per this time instead of once per chunk.
+ */
+export const STORAGE_ANSWER_TTL_MS = 5_000;
+
+export interface AncestryTrackerOptions {
+  /** See STORAGE_ANSWER_TTL_MS. */
+  storageAnswerTtlMs?: number;
+  /** Milliseconds now (tests move time on without waiting). */
+  now?: () => number;
+}
+
 export class AncestryTracker {
   private readonly known: RecentMap<string, ProcessInfo>;
   /**
    * What storage answered for processes whose answer cannot lead further up:
-   * "absent", or a "root" stored without a parent. A container's first
-   * process has a parent outside the container that no event describes, so
-   * without this every chunk of an upload asked storage for the same roots
-   * again: in the bench, one query per 250 events, 37 ids each, none ever
-   * found (about 5 µs an event). A process stored meanwhile by another upload
-   * is missed until it is forgotten here; this upload's own events never need
-   * the lookup.
+   * "absent", or a "root" stored without a parent, and when. A container's
+   * first process has a parent outside the container that no event
+   * describes, so without this every chunk of an upload asked storage for
+   * the same roots again: in the bench, one query per 250 events, 37 ids
+   * each, none ever found (about 5 µs an event). Trusted for
+   * STORAGE_ANSWER_TTL_MS only, since a process may be stored meanwhile by
+   * another upload; this upload's own events never need the lookup.
    */
-  private readonly storageAnswers: RecentMap<string, "absent" | "root">;
+  private readonly storageAnswers: RecentMap<string, { answer: "absent" | "root"; at: number }>;
+  private readonly answerTtlMs: number;
+  private readonly clock: () => number;
+  /** When the batch being enriched started: one clock reading per batch, not per id. */
+  private batchStartedAt = 0;
 
   constructor(
     private readonly lookupStored: StoredProcessLookup,
     maxRemembered = 200_000,
+    options: AncestryTrackerOptions = {},
   ) {
     this.known = new RecentMap(maxRemembered);
     this.storageAnswers = new RecentMap(maxRemembered);
+    this.answerTtlMs = options.storageAnswerTtlMs ?? STORAGE_ANSWER_TTL_MS;
+    this.clock = options.now ?? Date.now;
   }
 
   /** Adds ancestry to every process event of the batch, in place. */
   async enrich(events: readonly Json[]): Promise<void> {
+    this.batchStartedAt = this.clock();
     for (const event of events) this.remember(event);
     await this.fetchMissingAncestors(events);
     for (const event of events) this.annotate(event);
@@ -122,8 +145,8 @@ export class AncestryTracker {
       const found = await this.lookupStored([...wanted]);
       for (const id of wanted) {
         const info = found.get(id);
-        if (!info) this.storageAnswers.set(id, "absent");
-        else if (info.parentEntityId === null) this.storageAnswers.set(id, "root");
+        if (!info) this.storageAnswers.set(id, { answer: "absent", at: this.batchStartedAt });
+        else if (info.parentEntityId === null) this.storageAnswers.set(id, { answer: "root", at: this.batchStartedAt });
       }
       for (const info of found.values()) {
         const current = this.known.get(info.entityId);
@@ -137,10 +160,14 @@ export class AncestryTracker {
     }
   }
 
-  /** Whether asking storage about `id` again would add nothing (a root's fields are then still known). */
+  /**
+   * Whether asking storage about `id` again would add nothing: it answered lately (a root's fields are then still
+   * known).
+   */
   private answered(id: string, info: ProcessInfo | undefined): boolean {
-    const answer = this.storageAnswers.get(id);
-    return answer === "absent" || (answer === "root" && info !== undefined);
+    const stored = this.storageAnswers.get(id);
+    if (!stored || this.batchStartedAt - stored.at >= this.answerTtlMs) return false;
+    return stored.answer === "absent" || (stored.answer === "root" && info !== undefined);
   }
 
   private annotate(event: Json): void {
