@@ -6,13 +6,12 @@
  * documents are moved back into their rows. Each measurement runs in its own node process, without a server, so no
  * background conversion moves the rows into blocks while it is measured.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { unpackBlock } from "../lib/db/events/block-codec.mjs";
+import { runBenchChild } from "./measure-child";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const RESULT_PREFIX = "exception-preview-result ";
 
 export interface PreviewMeasurement {
@@ -66,27 +65,11 @@ export function measurePreview(
   databaseFile: string,
   options: { ruleId: string; processName: string; now: string; days: number; runs: number },
 ): Promise<PreviewMeasurement> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(ROOT, "bench", "exception-preview.ts"), JSON.stringify({ databaseFile, ...options })],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
+  return runBenchChild<PreviewMeasurement>(
+    "exception-preview.ts",
+    { databaseFile, ...options },
+    { resultPrefix: RESULT_PREFIX, label: "exception preview" },
   );
-  let stdout = "";
-  child.stdout.setEncoding("utf8");
-  child.stdout.on("data", (text: string) => {
-    stdout += text;
-  });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code) => {
-      const line = stdout.split("\n").find((text) => text.startsWith(RESULT_PREFIX));
-      if (code !== 0 || !line) {
-        reject(new Error(`bench: exception preview exited with ${code}; output:\n${stdout}`));
-        return;
-      }
-      resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as PreviewMeasurement);
-    });
-  });
 }
 
 async function childMain(spec: {
