@@ -1,14 +1,17 @@
 /**
- * Numbered Falco alerts and the pushes that carry them, for the sensor-push
- * stress test: each alert is the real Falcosidekick webhook alert of
- * e2e/fixtures/sensors with its own uuid, which encodes its number, so what
- * the server stored can be counted event by event.
+ * Numbered Falco alerts, the pushes that carry them and the way a sensor
+ * delivers them, for the sensor-push stress tests (kill-during-pushes,
+ * pg-two-instances-pushes): each alert is the real Falcosidekick webhook
+ * alert of e2e/fixtures/sensors with its own uuid, which encodes its number,
+ * so what the server stored can be counted event by event.
  */
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Prng } from "@/bench/prng";
 import { falcosidekickBody, goJson } from "@/bench/sensor-payloads";
+import { sleep } from "./server";
 
 const FIXTURE = path.join(import.meta.dirname, "..", "e2e", "fixtures", "sensors", "falcosidekick-webhook.ndjson");
 const UUID_PREFIX = "00000000-0000-4000-8000-";
@@ -78,4 +81,95 @@ export function sensorPushes(prng: Prng, firstNumber: number, pushes: number, al
     });
   }
   return list;
+}
+
+/** Each sensor's pushes, numbered one after another across the sensors; `numbered`: how many alerts they carry. */
+export function sensorsPushes(
+  prng: Prng,
+  sensors: number,
+  pushesPerSensor: number,
+  alert: (n: number) => Json,
+): { sensors: Push[][]; numbered: number } {
+  const list: Push[][] = [];
+  let numbered = 0;
+  for (let sensor = 0; sensor < sensors; sensor++) {
+    const pushes = sensorPushes(prng, numbered, pushesPerSensor, alert);
+    numbered = (pushes.at(-1)?.numbers.at(-1) ?? numbered) + 1;
+    list.push(pushes);
+  }
+  return { sensors: list, numbered };
+}
+
+export interface Answer {
+  status: number;
+  body: string;
+}
+
+/** What a push's 2xx answer reports (the parts the stress tests check). */
+export interface PushReport {
+  events?: { received?: number; rejected?: number; duplicate?: number };
+  source?: { id: string };
+}
+
+/** A server to push to; its address is read at each attempt, since a restarted server may listen elsewhere. */
+export interface PushTarget {
+  readonly baseUrl: string;
+}
+
+/** One push on the sensor's keep-alive connection; rejects when the connection dies without an answer. */
+export function post(target: PushTarget, agent: http.Agent, token: string, push: Push): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      `${target.baseUrl}/api/events`,
+      {
+        method: "POST",
+        agent,
+        headers: { authorization: `Bearer ${token}`, "content-length": String(push.body.length), ...push.headers },
+      },
+      (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => {
+          body += chunk;
+        });
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+        response.on("error", reject);
+      },
+    );
+    request.on("error", reject);
+    request.end(push.body);
+  });
+}
+
+export interface DeliverOptions {
+  /** Answers other than 2xx go here; the push is sent again after them (the tests accept only 503 among them). */
+  refusals: Answer[];
+  /** The pause before sending again, in milliseconds. */
+  pauseMs: () => number;
+  /**
+   * Whether a push that got no answer (the connection died: the server was killed) is sent again and counted, as a
+   * sensor does; otherwise such a push fails the caller, which expects every push answered.
+   */
+  resendUnanswered: boolean;
+}
+
+/** Sends `push` until it is answered 2xx, as a sensor retries; the 2xx answer's report and the attempts unanswered. */
+export async function deliver(
+  target: PushTarget,
+  agent: http.Agent,
+  token: string,
+  push: Push,
+  options: DeliverOptions,
+): Promise<{ report: PushReport; unanswered: number }> {
+  let unanswered = 0;
+  for (;;) {
+    const sent = post(target, agent, token, push);
+    const answer = options.resendUnanswered ? await sent.catch(() => null) : await sent;
+    if (answer && answer.status >= 200 && answer.status < 300) {
+      return { report: JSON.parse(answer.body) as PushReport, unanswered };
+    }
+    if (answer) options.refusals.push(answer);
+    else unanswered++;
+    await sleep(options.pauseMs());
+  }
 }

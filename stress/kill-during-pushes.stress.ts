@@ -21,7 +21,15 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Prng } from "@/bench/prng";
 import { unpackBlock } from "@/lib/db/events/block-codec.mjs";
-import { alertNumber, numberedAlerts, type Push, sensorPushes } from "./falco-pushes";
+import {
+  type Answer,
+  alertNumber,
+  deliver,
+  numberedAlerts,
+  type Push,
+  type PushReport,
+  sensorsPushes,
+} from "./falco-pushes";
 import { addApiToken, KeelwatchServer, prepareTestDatabase, sleep, withDatabase } from "./server";
 
 const SEED = 0x5e45;
@@ -41,43 +49,13 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-interface Answer {
-  status: number;
-  body: string;
-}
-
-/** One push on the sensor's keep-alive connection; rejects when the connection dies without an answer. */
-function post(agent: http.Agent, token: string, push: Push): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${server.baseUrl}/api/events`,
-      {
-        method: "POST",
-        agent,
-        headers: { authorization: `Bearer ${token}`, "content-length": String(push.body.length), ...push.headers },
-      },
-      (response) => {
-        let body = "";
-        response.setEncoding("utf8");
-        response.on("data", (chunk: string) => {
-          body += chunk;
-        });
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-        response.on("error", reject);
-      },
-    );
-    request.on("error", reject);
-    request.end(push.body);
-  });
-}
-
 interface Acknowledged {
   numbers: number[];
   source: number;
   /** Attempts that ended without an answer (the server was killed or down) before the 2xx. */
   unanswered: number;
   /** The 2xx answer's report. */
-  report: { events?: { received?: number; rejected?: number; duplicate?: number }; source?: { id: string } };
+  report: PushReport;
 }
 
 /** Every stored event's alert number (null for an event that is not one of ours). */
@@ -124,13 +102,7 @@ describe("kill -9 during concurrent sensor pushes", () => {
     while (tokens.length < SOURCES) tokens.push(addApiToken(dbFile, "ingest"));
     const prng = new Prng(SEED);
     const alert = numberedAlerts();
-    const sensors: Push[][] = [];
-    let numbered = 0;
-    for (let sensor = 0; sensor < SENSORS; sensor++) {
-      const pushes = sensorPushes(prng, numbered, PUSHES_PER_SENSOR, alert);
-      numbered = (pushes.at(-1)?.numbers.at(-1) ?? numbered) + 1;
-      sensors.push(pushes);
-    }
+    const { sensors, numbered } = sensorsPushes(prng, SENSORS, PUSHES_PER_SENSOR, alert);
     const total = SENSORS * PUSHES_PER_SENSOR;
     await server.start();
 
@@ -143,17 +115,12 @@ describe("kill -9 during concurrent sensor pushes", () => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       try {
         for (const push of pushes) {
-          let unanswered = 0;
-          for (;;) {
-            const answer = await post(agent, token, push).catch(() => null);
-            if (answer && answer.status >= 200 && answer.status < 300) {
-              acknowledged.push({ numbers: push.numbers, source, unanswered, report: JSON.parse(answer.body) });
-              break;
-            }
-            if (answer) refusals.push(answer);
-            else unanswered++;
-            await sleep(50 + prng.int(0, 150));
-          }
+          const { report, unanswered } = await deliver(server, agent, token, push, {
+            refusals,
+            pauseMs: () => 50 + prng.int(0, 150),
+            resendUnanswered: true,
+          });
+          acknowledged.push({ numbers: push.numbers, source, unanswered, report });
         }
       } finally {
         agent.destroy();

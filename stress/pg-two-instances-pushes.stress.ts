@@ -20,9 +20,17 @@ import http from "node:http";
 import { afterAll, describe, expect, it } from "vitest";
 import { Prng } from "@/bench/prng";
 import { unpackBlock } from "@/lib/db/events/block-codec.mjs";
-import { alertNumber, numberedAlerts, type Push, sensorPushes } from "./falco-pushes";
+import {
+  type Answer,
+  alertNumber,
+  deliver,
+  numberedAlerts,
+  type Push,
+  type PushReport,
+  sensorsPushes,
+} from "./falco-pushes";
 import { addPostgresApiToken, type Instances, startInstances, withPostgres } from "./postgresql";
-import { type KeelwatchServer, sleep } from "./server";
+import type { KeelwatchServer } from "./server";
 
 const SEED = 0x22b;
 const SENSORS = 6;
@@ -39,52 +47,17 @@ afterAll(async () => {
   for (const server of instances?.servers ?? []) await server.kill();
 });
 
-interface Answer {
-  status: number;
-  body: string;
-}
-
-interface PushReport {
-  events?: { received?: number; rejected?: number; duplicate?: number };
-  source?: { id: string };
-}
-
-/** One push on the sensor's keep-alive connection to `server`. */
-function post(server: KeelwatchServer, agent: http.Agent, token: string, push: Push): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${server.baseUrl}/api/events`,
-      {
-        method: "POST",
-        agent,
-        headers: { authorization: `Bearer ${token}`, "content-length": String(push.body.length), ...push.headers },
-      },
-      (response) => {
-        let body = "";
-        response.setEncoding("utf8");
-        response.on("data", (chunk: string) => {
-          body += chunk;
-        });
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-        response.on("error", reject);
-      },
-    );
-    request.on("error", reject);
-    request.end(push.body);
-  });
-}
-
 /** Answers other than 2xx: a sensor sends again; only "busy" (503) is an acceptable one. */
 const refusals: Answer[] = [];
 
-/** Sends until answered 2xx, as a sensor retries; returns the report. */
-async function deliver(server: KeelwatchServer, agent: http.Agent, token: string, push: Push): Promise<PushReport> {
-  for (;;) {
-    const answer = await post(server, agent, token, push);
-    if (answer.status >= 200 && answer.status < 300) return JSON.parse(answer.body) as PushReport;
-    refusals.push(answer);
-    await sleep(100);
-  }
+/** Sends until answered 2xx, as a sensor retries; returns the report. Every attempt must be answered. */
+async function send(server: KeelwatchServer, agent: http.Agent, token: string, push: Push): Promise<PushReport> {
+  const { report } = await deliver(server, agent, token, push, {
+    refusals,
+    pauseMs: () => 100,
+    resendUnanswered: false,
+  });
+  return report;
 }
 
 /** The three exec events of chain `k`: dropper (from /tmp), a shell it starts, a network tool the shell starts. */
@@ -159,13 +132,7 @@ describe("two instances on one PostgreSQL database ingesting at once", () => {
 
     const prng = new Prng(SEED);
     const alert = numberedAlerts();
-    const sensors: Push[][] = [];
-    let numbered = 0;
-    for (let sensor = 0; sensor < SENSORS; sensor++) {
-      const pushes = sensorPushes(prng, numbered, PUSHES_PER_SENSOR, alert);
-      numbered = (pushes.at(-1)?.numbers.at(-1) ?? numbered) + 1;
-      sensors.push(pushes);
-    }
+    const { sensors, numbered } = sensorsPushes(prng, SENSORS, PUSHES_PER_SENSOR, alert);
 
     /** Per source: answers and the events they reported received. */
     const answered = new Map<string, { pushes: number; events: number }>();
@@ -187,7 +154,7 @@ describe("two instances on one PostgreSQL database ingesting at once", () => {
           const targets = prng.chance(BOTH_SHARE) ? [target, 1 - target] : [target];
           if (targets.length > 1) sentToBoth++;
           const reports = await Promise.all(
-            targets.map((at) => deliver(servers[at] as KeelwatchServer, agents[at] as http.Agent, token, push)),
+            targets.map((at) => send(servers[at] as KeelwatchServer, agents[at] as http.Agent, token, push)),
           );
           for (const report of reports) {
             expect(report.events?.received, JSON.stringify(report)).toBe(push.numbers.length);
@@ -208,7 +175,7 @@ describe("two instances on one PostgreSQL database ingesting at once", () => {
             // Every other chain's last step reaches both instances at once: one alert all the same.
             const targets = step === 2 && k % 2 === 0 ? [target, 1 - target] : [target];
             const reports = await Promise.all(
-              targets.map((at) => deliver(servers[at] as KeelwatchServer, agents[at] as http.Agent, chainToken, push)),
+              targets.map((at) => send(servers[at] as KeelwatchServer, agents[at] as http.Agent, chainToken, push)),
             );
             for (const report of reports) count(chainToken, report);
           }
