@@ -1,13 +1,12 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eventRow, seedUpload } from "../../alert-test-fixtures";
-import type { AlertDraft } from "../../alerts";
-import { closeBatchWriter, StagedRows, storeBatch } from "../../batch-writer";
+import { StagedRows, storeBatch } from "../../batch-writer";
 import { prisma } from "../../client";
 import { readEventDocuments } from "../../events";
 import type { EventRow } from "../../events/index";
 import { getUploadDetail } from "../../uploads";
-import { useTestPostgresDatabase } from "./test-cluster";
+import { at, toolAlertDraft as draft, setUpWriterTestDatabase } from "./writer-test-fixtures";
 
 /**
  * The batch writer on PostgreSQL (lib/db/dialect/postgresql/batch-writer.ts) through storeBatch, as ingest calls
@@ -15,45 +14,7 @@ import { useTestPostgresDatabase } from "./test-cluster";
  * progress; and two writers storing the same events and alerts at once, as two app instances would.
  */
 
-let url = "";
-
-beforeAll(async () => {
-  url = await useTestPostgresDatabase();
-  await prisma().rule.create({
-    data: { id: "r1", name: "Tool", description: "", query: "q", severity: "medium", riskScore: 47 },
-  });
-});
-afterAll(async () => {
-  await closeBatchWriter();
-  await prisma().$disconnect();
-});
-
-function draft(dedupKey: string, events: EventRow[], suppression?: AlertDraft["suppression"]): AlertDraft {
-  return {
-    ruleId: "r1",
-    ruleName: "Tool",
-    severity: "medium",
-    severityRank: 2,
-    riskScore: 47,
-    dedupKey,
-    timestamp: events[0]?.timestamp ?? new Date(),
-    containerId: "c1",
-    containerName: "web",
-    imageName: "nginx",
-    hostName: "node-1",
-    processName: "nc",
-    processExecutable: "/tmp/nc",
-    commandLine: "nc -l",
-    userName: "root",
-    entityId: null,
-    entryLeaderEntityId: null,
-    sessionLeaderEntityId: null,
-    events: events.map((event) => ({ contentHash: event.contentHash, timestamp: event.timestamp })),
-    suppression,
-  };
-}
-
-const at = (second: number) => new Date(Date.UTC(2026, 10, 20, 10, 0, second));
+const database = setUpWriterTestDatabase();
 
 /**
  * pg_locks lists the whole cluster's locks, and the test files of a run share one cluster (each on its own
@@ -212,7 +173,7 @@ describe("storeBatch on PostgreSQL", () => {
       EventRow,
       EventRow,
     ];
-    const admin = new pg.Client({ connectionString: url });
+    const admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
     try {
       const deadlocks = async () =>

@@ -1,13 +1,12 @@
 import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { eventRow, seedUpload } from "../../alert-test-fixtures";
-import type { AlertDraft } from "../../alerts";
-import { closeBatchWriter, storeBatch } from "../../batch-writer";
+import { storeBatch } from "../../batch-writer";
 import { prisma } from "../../client";
 import { readEventDocuments } from "../../events";
 import type { EventRow } from "../../events/index";
 import { runUpkeepPass } from "../../events/upkeep";
-import { useTestPostgresDatabase } from "./test-cluster";
+import { at, toolAlertDraft as draft, setUpWriterTestDatabase } from "./writer-test-fixtures";
 
 /**
  * Retention on PostgreSQL where it differs from SQLite: no writer thread makes it take turns with batches or with
@@ -15,49 +14,14 @@ import { useTestPostgresDatabase } from "./test-cluster";
  * tested by lib/db/events/retention.test.ts, which runs on both.
  */
 
-let url = "";
-beforeAll(async () => {
-  url = await useTestPostgresDatabase();
-  await prisma().rule.create({
-    data: { id: "r1", name: "Tool", description: "", query: "q", severity: "medium", riskScore: 47 },
-  });
-});
-afterAll(async () => {
-  await closeBatchWriter();
-  await prisma().$disconnect();
-});
+const database = setUpWriterTestDatabase();
+
 beforeEach(async () => {
   await prisma().alert.deleteMany();
   await prisma().event.deleteMany();
   await prisma().eventBlock.deleteMany();
   await prisma().upload.deleteMany();
 });
-
-function draft(dedupKey: string, events: EventRow[]): AlertDraft {
-  return {
-    ruleId: "r1",
-    ruleName: "Tool",
-    severity: "medium",
-    severityRank: 2,
-    riskScore: 47,
-    dedupKey,
-    timestamp: events[0]?.timestamp ?? new Date(),
-    containerId: "c1",
-    containerName: "web",
-    imageName: "nginx",
-    hostName: "node-1",
-    processName: "nc",
-    processExecutable: "/tmp/nc",
-    commandLine: "nc -l",
-    userName: "root",
-    entityId: null,
-    entryLeaderEntityId: null,
-    sessionLeaderEntityId: null,
-    events: events.map((event) => ({ contentHash: event.contentHash, timestamp: event.timestamp })),
-  };
-}
-
-const at = (second: number) => new Date(Date.UTC(2026, 10, 20, 10, 0, second));
 
 /** An upload that is done, with `blocks` blocks of `perBlock` events each, stored 40 days ago. */
 async function oldUpload(blocks: number, perBlock: number): Promise<{ uploadId: string; rows: EventRow[] }> {
@@ -98,8 +62,8 @@ describe("retention on PostgreSQL", () => {
     // connection (FOR NO KEY UPDATE: the alert's foreign key may still share it), so the batch stops after linking
     // the alert, when its progress update waits, its transaction open.
     const newer = await seedUpload(prisma(), "newer.ndjson");
-    const holder = new pg.Client({ connectionString: url });
-    const watcher = new pg.Client({ connectionString: url });
+    const holder = new pg.Client({ connectionString: database.url });
+    const watcher = new pg.Client({ connectionString: database.url });
     await holder.connect();
     await watcher.connect();
     try {
