@@ -19,6 +19,7 @@ export const POSTGRESQL_TEST_FILES = [
   "lib/cli/commands/hunt.test.ts",
   "lib/cli/commands/notify.test.ts",
   "lib/cli/commands/rules.test.ts",
+  "lib/db/alert-detail.test.ts",
   "lib/db/builtin-rules-sync.test.ts",
   "lib/db/dashboard.test.ts",
   "lib/db/events/reader.test.ts",

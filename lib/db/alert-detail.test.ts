@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getAlertDetail, parseThreat } from "./alert-detail";
 import { processDocument, seedAlert, seedEvent, seedRule, seedUpload } from "./alert-test-fixtures";
 import { prisma } from "./client";
-import { createTestDatabase } from "./test-database";
+import { setUpTestDatabase } from "./test-database-hooks";
 
-const database = createTestDatabase();
-process.env.DATABASE_URL = database.url;
-
-afterAll(async () => {
-  await prisma().$disconnect();
-  database.cleanup();
-});
+/** Runs on SQLite and on PostgreSQL (scripts/postgresql-suites.mjs). */
+setUpTestDatabase();
 
 const THREAT = [
   {
@@ -152,6 +147,33 @@ describe("getAlertDetail", () => {
     for (let i = 0; i < 12; i++) await seedAlert(db, { ruleId, eventIds: [], hostName: "busy-host" });
     const alert = await seedAlert(db, { ruleId, eventIds: [], hostName: "busy-host" });
     expect((await getAlertDetail(alert.id))?.related.host).toHaveLength(10);
+  });
+
+  it("merges a session's alerts found by either leader: each once, newest first, ten at most", async () => {
+    const db = prisma();
+    const at = (minute: number) => new Date(Date.UTC(2026, 10, 23, 7, minute));
+    const seeded: { id: string; minute: number }[] = [];
+    for (let minute = 0; minute < 14; minute++) {
+      // Alternate which leader links them; every third shares both with the alert (found by both reads).
+      const leaders =
+        minute % 3 === 0
+          ? { entryLeaderEntityId: "entry-9", sessionLeaderEntityId: "session-9" }
+          : minute % 2 === 0
+            ? { entryLeaderEntityId: "entry-9" }
+            : { sessionLeaderEntityId: "session-9" };
+      const row = await seedAlert(db, { ruleId, eventIds: [], timestamp: at(minute), ...leaders });
+      seeded.push({ id: row.id, minute });
+    }
+    const alert = await seedAlert(db, {
+      ruleId,
+      eventIds: [],
+      timestamp: at(30),
+      entryLeaderEntityId: "entry-9",
+      sessionLeaderEntityId: "session-9",
+    });
+    const session = (await getAlertDetail(alert.id))?.related.session ?? [];
+    const newest = [...seeded].sort((x, y) => y.minute - x.minute).slice(0, 10);
+    expect(session.map((related) => related.id)).toEqual(newest.map((row) => row.id));
   });
 
   it("builds the process tree: ancestors root first, the process, distinct children", async () => {

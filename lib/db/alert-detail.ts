@@ -361,6 +361,14 @@ const RELATED_SELECT = {
   hostName: true,
 } as const;
 
+/** The `limit` newest of `alerts`, each once (an alert can share both leaders with this one). */
+function newestFirst(alerts: RelatedAlert[], limit: number): RelatedAlert[] {
+  const byId = new Map(alerts.map((related) => [related.id, related]));
+  return [...byId.values()]
+    .sort((a, b) => (a.timestamp === b.timestamp ? (a.id < b.id ? 1 : -1) : a.timestamp < b.timestamp ? 1 : -1))
+    .slice(0, limit);
+}
+
 async function findRelatedAlerts(alert: {
   id: string;
   containerId: string | null;
@@ -378,15 +386,16 @@ async function findRelatedAlerts(alert: {
     });
     return rows.map((row) => ({ ...row, timestamp: row.timestamp.toISOString() }));
   };
-  const sessionKeys: Prisma.AlertWhereInput[] = [];
-  if (alert.entryLeaderEntityId) sessionKeys.push({ entryLeaderEntityId: alert.entryLeaderEntityId });
-  if (alert.sessionLeaderEntityId) sessionKeys.push({ sessionLeaderEntityId: alert.sessionLeaderEntityId });
-  const [container, host, session] = await Promise.all([
+  // The same session: one query per leader column, each reading its (leader, timestamp) index in order, merged
+  // here. As one OR, PostgreSQL's planner walked the whole timestamp index backwards filtering (it expected
+  // matches to be common): 290 ms for a session with 580 alerts among 1M, against under 1 ms for each read.
+  const [container, host, byEntryLeader, bySessionLeader] = await Promise.all([
     find(alert.containerId ? { containerId: alert.containerId } : null),
     find(alert.hostName ? { hostName: alert.hostName } : null),
-    find(sessionKeys.length ? { OR: sessionKeys } : null),
+    find(alert.entryLeaderEntityId ? { entryLeaderEntityId: alert.entryLeaderEntityId } : null),
+    find(alert.sessionLeaderEntityId ? { sessionLeaderEntityId: alert.sessionLeaderEntityId } : null),
   ]);
-  return { container, host, session };
+  return { container, host, session: newestFirst([...byEntryLeader, ...bySessionLeader], RELATED_ALERTS_LIMIT) };
 }
 
 // ------------------------------------------------------------------ process tree
