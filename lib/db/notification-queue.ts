@@ -196,10 +196,30 @@ export async function alertIdsOfDeliveries(ids: readonly string[]): Promise<stri
   });
 }
 
-/** Gives a claimed delivery back untouched (its channel failed earlier in the same round). */
-export async function releaseDelivery(id: string): Promise<void> {
+/**
+ * Renews this process's claim on one delivery just before it is sent: true when the claim made until `claimedUntil`
+ * is still its own (the lease may have run out meanwhile, if nobody else took the delivery), now held until `until`.
+ * A round claims a batch of deliveries under one lease but sends them a few at a time, so without this a slow
+ * receiver let the lease of the batch's tail run out while it waited, and another instance claimed and sent those
+ * deliveries too. With it, each send is covered by a whole lease from its start.
+ */
+export async function renewDeliveryClaim(id: string, claimedUntil: Date, until: Date): Promise<boolean> {
+  const renewed = await retryWhenBusy(() =>
+    prisma().notificationDelivery.updateMany({
+      where: { id, status: "pending", claimedUntil },
+      data: { claimedUntil: until },
+    }),
+  );
+  return renewed.count === 1;
+}
+
+/** Gives a claimed delivery back untouched (its channel failed earlier in the same round), while the claim is ours. */
+export async function releaseDelivery(id: string, claimedUntil: Date): Promise<void> {
   await retryWhenBusy(() =>
-    prisma().notificationDelivery.updateMany({ where: { id, status: "pending" }, data: { claimedUntil: null } }),
+    prisma().notificationDelivery.updateMany({
+      where: { id, status: "pending", claimedUntil },
+      data: { claimedUntil: null },
+    }),
   );
 }
 

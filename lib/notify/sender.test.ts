@@ -8,6 +8,7 @@ import type { Actor } from "../auth/admin-outcome";
 import { issueApiToken } from "../auth/api-tokens";
 import { seedAlert, seedRule } from "../db/alert-test-fixtures";
 import { prisma } from "../db/client";
+import { claimDeliveries } from "../db/notification-queue";
 import { syncBuiltinRules } from "../db/rules";
 import { setUpTestDatabase } from "../db/test-database-hooks";
 import { ingestEvents } from "../ingest/ingest";
@@ -17,7 +18,7 @@ import { createChannel } from "./channels-admin";
 import { WebhookPayloadSchema } from "./message";
 import { NotificationRuleInputSchema } from "./rule-schemas";
 import { createNotificationRule } from "./rules-admin";
-import { runSenderRound, type SenderOptions } from "./sender";
+import { alertLoader, runSenderRound, type SenderOptions, sendDelivery } from "./sender";
 import { startHttpReceiver } from "./test-receivers";
 
 setUpTestDatabase();
@@ -254,6 +255,33 @@ describe("webhook delivery to a real HTTP receiver", () => {
     expect(delivery).toMatchObject({ status: "failed", lastError: "the alert was deleted before it could be sent" });
     const after = await prisma().notificationChannel.findUniqueOrThrow({ where: { id: channel.id } });
     expect(after.consecutiveFailures).toBe(1);
+  });
+
+  it("sends a delivery only while its claim is its own: not after the claim ran out and another sender took it", async () => {
+    const hook = await receiver();
+    const channel = await channelOrThrow({ name: "lease", kind: "webhook", url: `${hook.url}/in` });
+    const detection = await seedRule(prisma());
+    const alert = await seedAlert(prisma(), { ruleId: detection.id, eventIds: [] });
+    const delivery = await prisma().notificationDelivery.create({
+      data: { channelId: channel.id, kind: "alert", alertId: alert.id, status: "pending", nextAttemptAt: new Date() },
+    });
+    const base = "https://keelwatch.example.com";
+    // One sender claims a batch; it takes long to reach this delivery, and its lease on it runs out meanwhile.
+    const claimedAt = new Date();
+    const firstClaim = new Date(claimedAt.getTime() + 1_000);
+    expect(await claimDeliveries(claimedAt, firstClaim, 10)).toEqual([delivery.id]);
+    const later = new Date(firstClaim.getTime() + 1);
+    const secondClaim = new Date(later.getTime() + 60_000);
+    expect(await claimDeliveries(later, secondClaim, 10)).toEqual([delivery.id]);
+
+    expect(await sendDelivery(delivery.id, firstClaim, FAST, alertLoader(base), base)).toBeNull();
+    expect(hook.requests).toHaveLength(0);
+    expect(await sendDelivery(delivery.id, secondClaim, FAST, alertLoader(base), base)).toMatchObject({ ok: true });
+    expect(hook.requests).toHaveLength(1);
+    expect(await prisma().notificationDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({
+      status: "delivered",
+      attempts: 1,
+    });
   });
 
   it("never sends one delivery twice when two senders run at once", async () => {

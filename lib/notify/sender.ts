@@ -12,6 +12,7 @@ import {
   recordAttempt,
   releaseDelivery,
   releaseDueDigests,
+  renewDeliveryClaim,
   routeOutboxRow,
 } from "../db/notification-queue";
 import { enabledRulesWithChannels } from "../db/notification-settings";
@@ -174,11 +175,13 @@ function maySend(round: RoundChannels, channelId: string): boolean {
 }
 
 /**
- * Sends one claimed delivery once and records the attempt; null when it was no longer pending, or was given back
- * untried because its channel failed (or is being probed) in this round.
+ * Sends one delivery this process claimed until `claimedUntil` once and records the attempt; null when it was no
+ * longer pending, or another process has taken it since (the claim ran out), or it was given back untried because
+ * its channel failed (or is being probed) in this round.
  */
 export async function sendDelivery(
   deliveryId: string,
+  claimedUntil: Date,
   options: SenderOptions,
   alertsLoader: AlertLoader,
   baseUrl: string,
@@ -187,10 +190,11 @@ export async function sendDelivery(
   const delivery = await findDelivery(deliveryId);
   if (delivery?.status !== "pending") return null;
   if (!maySend(round, delivery.channelId)) {
-    await releaseDelivery(delivery.id);
+    await releaseDelivery(delivery.id, claimedUntil);
     return null;
   }
   const started = Date.now();
+  if (!(await renewDeliveryClaim(delivery.id, claimedUntil, new Date(started + options.leaseMs)))) return null;
   const alertIds =
     delivery.kind === "digest" ? parseIds(delivery.alertIds) : delivery.alertId ? [delivery.alertId] : [];
   await alertsLoader.load(alertIds);
@@ -262,7 +266,8 @@ async function channelHealth(now: Date, options: SenderOptions): Promise<{ resti
 
 async function sendDue(options: SenderOptions, now: Date, alerts: AlertLoader, baseUrl: string) {
   const { resting, suspect } = await channelHealth(now, options);
-  const ids = await claimDeliveries(now, new Date(now.getTime() + options.leaseMs), options.sendBatch, resting);
+  const claimedUntil = new Date(now.getTime() + options.leaseMs);
+  const ids = await claimDeliveries(now, claimedUntil, options.sendBatch, resting);
   await alerts.load(await alertIdsOfDeliveries(ids));
   const round = freshRound(suspect);
   let sent = 0;
@@ -272,7 +277,7 @@ async function sendDue(options: SenderOptions, now: Date, alerts: AlertLoader, b
     while (next < ids.length) {
       const id = ids[next++] as string;
       try {
-        const outcome = await sendDelivery(id, options, alerts, baseUrl, round);
+        const outcome = await sendDelivery(id, claimedUntil, options, alerts, baseUrl, round);
         if (outcome?.ok) sent++;
         else if (outcome) failed++;
       } catch (error) {

@@ -17,9 +17,10 @@ export async function testChannel(idOrName: string): Promise<TestResult> {
   if (!channel) return { found: false };
   const options = senderOptionsFromEnv();
   const now = new Date();
-  const deliveryId = await createTestDelivery(channel.id, now, new Date(now.getTime() + options.leaseMs));
+  const claimedUntil = new Date(now.getTime() + options.leaseMs);
+  const deliveryId = await createTestDelivery(channel.id, now, claimedUntil);
   const baseUrl = await publicBaseUrl();
-  const outcome = (await sendDelivery(deliveryId, options, alertLoader(baseUrl), baseUrl)) ?? {
+  const outcome = (await sendDelivery(deliveryId, claimedUntil, options, alertLoader(baseUrl), baseUrl)) ?? {
     ok: false,
     statusCode: null,
     error: "the test message was taken by another process",
