@@ -65,30 +65,43 @@ export async function routeOutboxRow(
     const removed = await tx.notificationOutbox.deleteMany({ where: { id: row.id, claimedUntil: leaseUntil } });
     if (removed.count === 0) return false;
     for (const plan of plans) {
-      const window = await tx.notificationThrottle.findUnique({ where: { key: plan.throttleKey } });
-      const held = window !== null && window.windowEndsAt > now;
-      if (!held && plan.throttleMinutes > 0) {
-        const windowEndsAt = new Date(now.getTime() + plan.throttleMinutes * 60_000);
-        await tx.notificationThrottle.upsert({
-          where: { key: plan.throttleKey },
-          create: { key: plan.throttleKey, windowEndsAt },
-          update: { windowEndsAt },
-        });
-      }
+      const heldUntil = await throttleWindow(tx, plan, now);
       await tx.notificationDelivery.createMany({
         data: plan.channelIds.map((channelId) => ({
           channelId,
           notificationRuleId: plan.notificationRuleId,
           kind: "alert",
           alertId: row.alertId,
-          status: held ? "held" : "pending",
+          status: heldUntil ? "held" : "pending",
           throttleKey: plan.throttleKey,
-          nextAttemptAt: held && window ? window.windowEndsAt : now,
+          nextAttemptAt: heldUntil ?? now,
         })),
       });
     }
     return true;
   });
+}
+
+/**
+ * When the plan's throttle window is open: the end of that window (its alert is held until then), or null (it goes
+ * out now). A throttled rule's alert that finds no open window opens one, in one statement: an upsert that changes
+ * the row only when its window has ended, so of two instances routing alerts of one rule and container at once,
+ * exactly one opens the window and the other, waiting for that row, finds it open. (Reading the window first and
+ * writing it after let both read "no window" on PostgreSQL and send both at once.)
+ */
+async function throttleWindow(tx: Prisma.TransactionClient, plan: DeliveryPlan, now: Date): Promise<Date | null> {
+  if (plan.throttleMinutes > 0) {
+    const windowEndsAt = new Date(now.getTime() + plan.throttleMinutes * 60_000);
+    const opened = await tx.$queryRaw<{ key: string }[]>`
+      INSERT INTO "NotificationThrottle" ("key", "windowEndsAt") VALUES (${plan.throttleKey}, ${sqlTime(windowEndsAt)})
+      ON CONFLICT ("key") DO UPDATE SET "windowEndsAt" = excluded."windowEndsAt"
+      WHERE "NotificationThrottle"."windowEndsAt" <= ${sqlTime(now)}
+      RETURNING "key"`;
+    if (opened.length > 0) return null;
+  }
+  // Unthrottled rules still honour a window opened before their throttle was turned off.
+  const window = await tx.notificationThrottle.findUnique({ where: { key: plan.throttleKey } });
+  return window !== null && window.windowEndsAt > now ? window.windowEndsAt : null;
 }
 
 /** Drops an outbox row whose alert no longer exists (deleted sample data), while the lease holds. */

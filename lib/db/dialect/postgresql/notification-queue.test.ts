@@ -1,7 +1,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../client";
-import { claimDeliveries, claimOutbox } from "../../notification-queue";
+import { claimDeliveries, claimOutbox, routeOutboxRow } from "../../notification-queue";
+import { waitForLockWaits } from "./lock-waits";
 import { useTestPostgresDatabase } from "./test-cluster";
 
 /**
@@ -12,11 +13,14 @@ import { useTestPostgresDatabase } from "./test-cluster";
 
 let url: string;
 let other: pg.Client;
+let watcher: pg.Client;
 
 beforeAll(async () => {
   url = await useTestPostgresDatabase();
   other = new pg.Client({ connectionString: url });
   await other.connect();
+  watcher = new pg.Client({ connectionString: url });
+  await watcher.connect();
   await prisma().rule.create({
     data: { id: "r1", name: "Shell", description: "", query: "q", severity: "high", riskScore: 73 },
   });
@@ -24,28 +28,32 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await other.end();
+  await watcher.end();
   await prisma().$disconnect();
 });
 
 const now = new Date(Date.UTC(2026, 11, 6, 12));
 const until = new Date(now.getTime() + 60_000);
 
+async function createAlert(id: string, containerId: string | null = null) {
+  await prisma().alert.create({
+    data: {
+      id,
+      ruleId: "r1",
+      ruleName: "Shell",
+      severity: "high",
+      severityRank: 3,
+      riskScore: 73,
+      dedupKey: `k-${id}`,
+      timestamp: now,
+      containerId,
+    },
+  });
+}
+
 describe("notification queue on PostgreSQL", () => {
   it("fills the outbox by trigger and claims around rows another instance is claiming", async () => {
-    for (let i = 0; i < 6; i++) {
-      await prisma().alert.create({
-        data: {
-          id: `alert-${i}`,
-          ruleId: "r1",
-          ruleName: "Shell",
-          severity: "high",
-          severityRank: 3,
-          riskScore: 73,
-          dedupKey: `k-${i}`,
-          timestamp: now,
-        },
-      });
-    }
+    for (let i = 0; i < 6; i++) await createAlert(`alert-${i}`);
     const queued = await prisma().notificationOutbox.findMany({ orderBy: { id: "asc" } });
     expect(queued.map((row) => row.alertId)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `alert-${i}`));
     const held = queued.slice(0, 2).map((row) => row.id);
@@ -87,5 +95,49 @@ describe("notification queue on PostgreSQL", () => {
       await other.query("ROLLBACK");
     }
     expect(await claimDeliveries(now, until, 10)).toEqual([ids[0]]);
+  });
+
+  it("opens a throttle window once when two instances route alerts of one rule and container at once", async () => {
+    const channel = await prisma().notificationChannel.create({
+      data: { name: "throttled hook", kind: "webhook", secrets: "v1:x:y:z" },
+    });
+    const rule = await prisma().notificationRule.create({ data: { name: "throttled", throttleMinutes: 10 } });
+    await createAlert("throttled-0", "c-1");
+    await createAlert("throttled-1", "c-1");
+    // Both instances have claimed one of the two alerts (the earlier tests' rows are leased until `until`).
+    const leaseUntil = new Date(until.getTime() + 1);
+    const rows = await claimOutbox(now, leaseUntil, 10);
+    expect(rows.map((row) => row.alertId)).toEqual(["throttled-0", "throttled-1"]);
+    const plan = {
+      notificationRuleId: rule.id,
+      channelIds: [channel.id],
+      throttleKey: `${rule.id}|c-1`,
+      throttleMinutes: 10,
+    };
+
+    // Writes to the throttle table wait while another session holds it in SHARE mode (reads do not): both routings
+    // get as far as their first write to it, then run into each other once it is released.
+    await other.query("BEGIN");
+    await other.query(`LOCK TABLE "NotificationThrottle" IN SHARE MODE`);
+    const routed = Promise.all(rows.map((row) => routeOutboxRow(row, leaseUntil, [plan], now)));
+    try {
+      await waitForLockWaits(watcher, { count: 2 });
+    } finally {
+      await other.query("COMMIT");
+    }
+    expect(await routed).toEqual([true, true]);
+
+    // One alert goes out now and opened the window; the other is held until the window ends, for its digest.
+    const deliveries = await prisma().notificationDelivery.findMany({
+      where: { alertId: { in: ["throttled-0", "throttled-1"] } },
+      orderBy: { status: "asc" },
+    });
+    const windowEndsAt = new Date(now.getTime() + 10 * 60_000);
+    expect(deliveries.map((delivery) => [delivery.status, delivery.nextAttemptAt])).toEqual([
+      ["held", windowEndsAt],
+      ["pending", now],
+    ]);
+    const windows = await prisma().notificationThrottle.findMany();
+    expect(windows).toEqual([{ key: plan.throttleKey, windowEndsAt }]);
   });
 });

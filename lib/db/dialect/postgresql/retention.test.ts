@@ -6,6 +6,7 @@ import { prisma } from "../../client";
 import { readEventDocuments } from "../../events";
 import type { EventRow } from "../../events/index";
 import { runUpkeepPass } from "../../events/upkeep";
+import { waitForLockWaits } from "./lock-waits";
 import { at, toolAlertDraft as draft, setUpWriterTestDatabase } from "./writer-test-fixtures";
 
 /**
@@ -39,19 +40,6 @@ async function oldUpload(blocks: number, perBlock: number): Promise<{ uploadId: 
   return { uploadId: upload.id, rows };
 }
 
-/** Waits until a backend of the test database waits for a lock in a statement that starts with `statement`. */
-async function waitForLockWait(watcher: pg.Client, statement: string): Promise<void> {
-  for (;;) {
-    const { rowCount } = await watcher.query(
-      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
-       AND ltrim(query) LIKE $1`,
-      [`${statement}%`],
-    );
-    if (rowCount) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe("retention on PostgreSQL", () => {
   it("keeps an event that another instance's batch links to an alert while retention is expiring its block", async () => {
     const { rows } = await oldUpload(1, 4);
@@ -72,11 +60,11 @@ describe("retention on PostgreSQL", () => {
       const batch = storeBatch(newer.id, [], [draft("sequence", [evidence])], {
         progress: { bytes: 10, received: 0, rejected: 0, format: "ecs" },
       });
-      await waitForLockWait(watcher, `UPDATE "Upload"`);
+      await waitForLockWaits(watcher, { statement: `UPDATE "Upload"` });
 
       // Retention, meanwhile, takes the old block: it waits for the batch's lock on the linked event.
       const pass = runUpkeepPass({ maxDays: 30 }, { pauseMs: 0 });
-      await waitForLockWait(watcher, `SELECT "id" FROM "Event" WHERE "blockId"`);
+      await waitForLockWaits(watcher, { statement: `SELECT "id" FROM "Event" WHERE "blockId"` });
       await holder.query("COMMIT");
       await batch;
       const report = await pass;
