@@ -72,12 +72,29 @@ export async function runUpkeepPass(
   return report;
 }
 
+/** The pause between two upkeep passes unless KEELWATCH_UPKEEP_INTERVAL_MS says otherwise. */
+export const DEFAULT_UPKEEP_INTERVAL_MS = 10 * 60_000;
+
 /**
- * Runs a pass at start and then every `intervalMs` (10 minutes), until the
- * returned stop() is called. A failing pass is logged and tried again at the
- * next interval; it never stops the server.
+ * KEELWATCH_UPKEEP_INTERVAL_MS: the pause between passes, in whole milliseconds (at least 100). Tests that need
+ * two servers' passes to meet shorten it (stress/pg-two-instances-upkeep.stress.ts); a deployment has no reason to.
  */
-export function startEventUpkeep(intervalMs = 10 * 60_000): () => void {
+export function upkeepIntervalFromEnv(env: Partial<Record<string, string>> = process.env): number {
+  const raw = env.KEELWATCH_UPKEEP_INTERVAL_MS?.trim();
+  if (!raw) return DEFAULT_UPKEEP_INTERVAL_MS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 100) {
+    throw new Error(`KEELWATCH_UPKEEP_INTERVAL_MS must be a whole number of milliseconds, at least 100; got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * Runs a pass at start and then every `intervalMs` (10 minutes, or KEELWATCH_UPKEEP_INTERVAL_MS), until the
+ * returned stop() is called. A failing pass is logged and tried again at the next interval; it never stops the
+ * server.
+ */
+export function startEventUpkeep(intervalMs = upkeepIntervalFromEnv()): () => void {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const policy = retentionPolicy();
