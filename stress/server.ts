@@ -145,6 +145,24 @@ export class KeelwatchServer {
     this.child = null;
   }
 
+  /**
+   * SIGSTOP to the whole process group: the server freezes where it is (timers, requests, its background work) while
+   * its connections stay open, as a machine that stalls would. resume() lets it go on.
+   */
+  pause(): void {
+    this.signalGroup("SIGSTOP");
+  }
+
+  resume(): void {
+    this.signalGroup("SIGCONT");
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (!pid) throw new Error("the server is not running");
+    process.kill(-pid, signal);
+  }
+
   get running(): boolean {
     return this.child !== null && this.child.exitCode === null;
   }

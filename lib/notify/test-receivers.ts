@@ -8,34 +8,40 @@ export interface ReceivedRequest {
   body: string;
 }
 
+/** The status to answer request `n` (counted from 1) with, or a promise of it: a slow receiver answers later. */
+export type ReceiverAnswer = (n: number) => number | Promise<number>;
+
 /**
  * A local HTTP server standing in for a webhook receiver, for tests: it keeps
- * every request and answers with `answer(n)` (n counts requests from 1), 200
- * by default.
+ * every request (as soon as its body has arrived, before answering) and
+ * answers with `answer(n)`, 200 by default. It listens on `listenPort` (0: any free
+ * one).
  */
-export async function startHttpReceiver(answer: (n: number) => number = () => 200) {
+export async function startHttpReceiver(answer: ReceiverAnswer = () => 200, listenPort = 0) {
   const requests: ReceivedRequest[] = [];
   let respond = answer;
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
+    request.on("end", async () => {
       requests.push({
         path: request.url ?? "/",
         headers: request.headers,
         body: Buffer.concat(chunks).toString("utf8"),
       });
-      const status = respond(requests.length);
+      const status = await respond(requests.length);
+      // The sender may have gone (killed, or it gave up waiting): nobody to answer.
+      if (request.socket.destroyed) return;
       response.writeHead(status, { "content-type": "text/plain" });
       response.end(status < 300 ? "ok" : "receiver unavailable");
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    answerWith(next: (n: number) => number) {
+    answerWith(next: ReceiverAnswer) {
       respond = next;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
