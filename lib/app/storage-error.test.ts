@@ -75,6 +75,22 @@ describe("storage errors", () => {
 
     expect(storageErrorResponse(new Error("boom"))).toBeNull();
   });
+
+  it("answers PostgreSQL out of reach, or a connection it dropped, as 503 with Retry-After", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 10.0.0.5:5432"), { code: "ECONNREFUSED" });
+    const dropped = new Error("Connection terminated unexpectedly");
+    const shuttingDown = { code: "57P01", severity: "FATAL" };
+    for (const error of [refused, dropped, shuttingDown, new Error("wrapped", { cause: refused })]) {
+      const response = storageErrorResponse(error);
+      expect(response?.status).toBe(503);
+      expect(response?.headers.get("retry-after")).toBe("5");
+      expect(await response?.json()).toEqual({
+        error: { code: "database_unreachable", message: expect.stringMatching(/could not be reached/) },
+      });
+    }
+    // A statement PostgreSQL refused is the request's own problem, not the connection's.
+    expect(storageErrorResponse({ code: "23505", severity: "ERROR" })).toBeNull();
+  });
 });
 
 describe("withStorageErrors", () => {
@@ -97,6 +113,12 @@ describe("withStorageErrors", () => {
     expect(await response.json()).toMatchObject({ error: { code: "storage_full" } });
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn).toHaveBeenCalledWith("keelwatch: PATCH /api/things/1 answered 507: SQLITE_FULL");
+    warn.mockClear();
+    const unreachable = withStorageErrors(async (_request: Request): Promise<Response> => {
+      throw Object.assign(new Error("connect ECONNREFUSED 10.0.0.5:5432"), { code: "ECONNREFUSED" });
+    });
+    expect((await unreachable(request())).status).toBe(503);
+    expect(warn).toHaveBeenCalledWith("keelwatch: PATCH /api/things/1 answered 503: ECONNREFUSED");
     warn.mockRestore();
   });
 

@@ -1,5 +1,10 @@
 import type { NextResponse } from "next/server";
-import { type StorageProblem, sqliteCode, storageProblem } from "../db/storage-problem";
+import {
+  connectionLost,
+  type StorageProblem,
+  storageErrorCode,
+  storageProblem,
+} from "../db/storage-problem";
 import { errorResponse } from "./http";
 
 // Classifying the error is lib/db's; answering it over HTTP is this module's.
@@ -40,11 +45,24 @@ const RESPONSES: Record<StorageProblem, { status: number; code: string; message:
   },
 };
 
+/**
+ * PostgreSQL out of reach or the connection dropped (a restart, a failover, the network): nothing about the request
+ * was wrong, and another instance or the same one a little later may serve it.
+ */
+const UNREACHABLE = {
+  status: 503,
+  code: "database_unreachable",
+  message:
+    "The database could not be reached, or it dropped the connection. Nothing more was stored; try again shortly.",
+  retryAfter: 5,
+};
+
 /** The JSON error for a storage failure, or null when `error` is something else (let it surface). */
 export function storageErrorResponse(error: unknown, details?: unknown): NextResponse | null {
   const problem = storageProblem(error);
-  if (!problem) return null;
-  const { status, code, message, retryAfter } = RESPONSES[problem];
+  const answer = problem ? RESPONSES[problem] : connectionLost(error) ? UNREACHABLE : null;
+  if (!answer) return null;
+  const { status, code, message, retryAfter } = answer;
   const response = errorResponse(status, code, message, details);
   if (retryAfter) response.headers.set("Retry-After", String(retryAfter));
   return response;
@@ -52,7 +70,7 @@ export function storageErrorResponse(error: unknown, details?: unknown): NextRes
 
 /**
  * Wraps an exported route handler that writes: a storage failure anywhere in it
- * becomes the JSON error above (logged once per request with its SQLite code),
+ * becomes the JSON error above (logged once per request with its SQLite, PostgreSQL or connection error code),
  * any other error is rethrown for Next to report. The handler's own answers are untouched.
  */
 export function withStorageErrors<Args extends [Request, ...unknown[]], Result extends Response>(
@@ -66,7 +84,7 @@ export function withStorageErrors<Args extends [Request, ...unknown[]], Result e
       if (!response) throw error;
       const [request] = args;
       console.warn(
-        `keelwatch: ${request.method} ${new URL(request.url).pathname} answered ${response.status}: ${sqliteCode(error)}`,
+        `keelwatch: ${request.method} ${new URL(request.url).pathname} answered ${response.status}: ${storageErrorCode(error)}`,
       );
       return response;
     }

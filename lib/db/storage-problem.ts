@@ -162,6 +162,20 @@ export function connectionLost(error: unknown): boolean {
  * be reached. Anything else fails the same way every time: a constraint, a value a column cannot hold, a row that is
  * gone, a bug.
  */
+/** The code to name in a log line: the SQLite code, the PostgreSQL SQLSTATE or the connection error's code. */
+export function storageErrorCode(error: unknown): string | null {
+  const known = sqliteCode(error) ?? postgresCode(error);
+  if (known) return known;
+  for (const code of codesOf(error)) {
+    if (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return code;
+  }
+  for (const layer of layersOf(error)) {
+    const kind = layer.meta?.driverAdapterError?.cause?.kind ?? layer.kind;
+    if (typeof kind === "string" && CONNECTION_KINDS.has(kind)) return kind;
+  }
+  return connectionLost(error) ? "connection lost" : null;
+}
+
 export function transientStorageFailure(error: unknown): boolean {
   return storageProblem(error) !== null || connectionLost(error);
 }

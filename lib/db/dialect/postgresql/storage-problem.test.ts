@@ -1,6 +1,7 @@
 import net from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storageErrorResponse } from "../../../app/storage-error";
 import type { PrismaClient } from "../../../generated/prisma/client";
 import { retryWhenBusy } from "../../busy-retry";
 import { createPrismaClient } from "../../client";
@@ -87,6 +88,8 @@ describe("storage problems on PostgreSQL", () => {
       expect(unreachable).not.toBeNull();
       expect(connectionLost(unreachable)).toBe(true);
       expect(transientStorageFailure(unreachable)).toBe(true);
+      // Over HTTP: 503 with Retry-After, not a bare 500.
+      expect(storageErrorResponse(unreachable)?.status).toBe(503);
     } finally {
       await nowhere.$disconnect();
     }
@@ -111,6 +114,7 @@ describe("storage problems on PostgreSQL", () => {
       expect(ended).not.toBeNull();
       expect(connectionLost(ended)).toBe(true);
       expect(transientStorageFailure(ended)).toBe(true);
+      expect(storageErrorResponse(ended)?.headers.get("retry-after")).toBe("5");
     } finally {
       await admin.end();
     }
