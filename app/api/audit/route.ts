@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { AuditQuerySchema } from "@/lib/auth/admin-schemas";
 import { guard } from "@/lib/auth/guard";
 import { auditFacets, queryAudit } from "@/lib/db/audit-query";
@@ -7,7 +8,7 @@ import { auditFacets, queryAudit } from "@/lib/db/audit-query";
 export const dynamic = "force-dynamic";
 
 /** GET /api/audit?actor=alice&action=user.&before=123&limit=50 — newest first. */
-export async function GET(request: Request): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "audit:read");
   if (!auth.ok) return auth.response;
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
@@ -22,4 +23,4 @@ export async function GET(request: Request): Promise<NextResponse> {
   }
   const [page, facets] = await Promise.all([queryAudit(query.data), auditFacets()]);
   return NextResponse.json({ ...page, ...facets });
-}
+});

@@ -1,12 +1,13 @@
 import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { DashboardQuerySchema, dashboardFigures } from "@/lib/db/dashboard";
 
 export const dynamic = "force-dynamic";
 
 /** Alert figures for the dashboard: over time by severity, top rules/images/containers, status, response times. */
-export async function GET(request: Request): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "alerts:read");
   if (!auth.ok) return auth.response;
   const query = DashboardQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
@@ -16,4 +17,4 @@ export async function GET(request: Request): Promise<NextResponse> {
     });
   }
   return NextResponse.json(await dashboardFigures(query.data.range));
-}
+});

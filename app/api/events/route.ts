@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/app/http";
-import { storageErrorResponse } from "@/lib/app/storage-error";
+import { storageErrorResponse, withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { sourceStream } from "@/lib/db/sources";
 import type { UploadReport } from "@/lib/db/uploads";
@@ -19,7 +19,7 @@ export const dynamic = "force-dynamic";
  * is a sensor's push: it joins the token's stream (lib/ingest/stream) instead
  * of becoming an upload of its own.
  */
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "events:ingest");
   if (!auth.ok) return auth.response;
   const params = new URL(request.url).searchParams;
@@ -64,7 +64,7 @@ export async function POST(request: Request): Promise<NextResponse> {
     if (storage) return storage;
     throw error;
   }
-}
+});
 
 /** A sensor's push: read whole, stored with the source's other pushes in flight, answered once stored. */
 async function push(

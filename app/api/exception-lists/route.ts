@@ -9,11 +9,11 @@ import { exceptionActor, withStoreErrors } from "../exceptions/respond";
 export const dynamic = "force-dynamic";
 
 /** GET /api/exception-lists → {lists: ExceptionListView[]} */
-export async function GET(request: Request): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:read");
   if (!auth.ok) return auth.response;
   return NextResponse.json({ lists: await listExceptionLists() });
-}
+});
 
 /** POST /api/exception-lists {name, description?, ruleIds?} → 201 {list} */
 export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {

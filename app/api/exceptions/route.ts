@@ -10,7 +10,7 @@ import { exceptionActor, parseQuery, withStoreErrors } from "./respond";
 export const dynamic = "force-dynamic";
 
 /** GET /api/exceptions?rule=&list=&expired=true|false → {items: ExceptionItemView[]} */
-export async function GET(request: Request): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:read");
   if (!auth.ok) return auth.response;
   const query = parseQuery(request, ExceptionFilterSchema);
@@ -22,7 +22,7 @@ export async function GET(request: Request): Promise<NextResponse> {
     ...(expired ? { expired: expired === "true" } : {}),
   });
   return NextResponse.json({ items });
-}
+});
 
 /** POST /api/exceptions → 201 {item, closedAlerts}; `closeMatching: true` also closes the open alerts it covers. */
 export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {

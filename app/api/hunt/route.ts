@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { recordHuntRun } from "@/lib/db/hunts";
 import { HuntRequestSchema } from "@/lib/hunt/request";
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
  * then asks POST /api/hunt/summary for the count). A client that goes away
  * (aborted fetch) stops the scan.
  */
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "alerts:read");
   if (!auth.ok) return auth.response;
   const body = await readHuntBody(request, HuntRequestSchema);
@@ -35,7 +36,7 @@ export async function POST(request: Request): Promise<NextResponse> {
     if (invalid) return invalid;
     throw error;
   }
-}
+});
 
 /** History is a convenience: a database that cannot take the write (read-only) must not fail the hunt. */
 async function rememberRun(

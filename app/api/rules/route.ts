@@ -11,7 +11,7 @@ import { ruleActor } from "./actor";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "rules:read");
   if (!auth.ok) return auth.response;
   const params = Object.fromEntries(
@@ -24,7 +24,7 @@ export async function GET(request: Request): Promise<NextResponse> {
     return errorResponse(400, "invalid_request", `Invalid filter: ${summary}`, details);
   }
   return NextResponse.json({ items: await listRules(filter.data) });
-}
+});
 
 export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "rules:write");

@@ -8,11 +8,11 @@ import { createToken, listTokens } from "@/lib/auth/token-admin";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "tokens:manage");
   if (!auth.ok) return auth.response;
   return NextResponse.json({ tokens: await listTokens() });
-}
+});
 
 export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "tokens:manage");

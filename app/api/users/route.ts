@@ -8,11 +8,11 @@ import { createUserAccount, listUsers } from "@/lib/auth/user-admin";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "users:manage");
   if (!auth.ok) return auth.response;
   return NextResponse.json({ users: await listUsers() });
-}
+});
 
 export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "users:manage");

@@ -14,11 +14,11 @@ export const dynamic = "force-dynamic";
 const MAX_BYTES = 8 * 1024 * 1024;
 
 /** GET /api/value-lists → {lists: [{id, name, valueCount, createdAt}]} */
-export async function GET(request: Request): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:read");
   if (!auth.ok) return auth.response;
   return NextResponse.json({ lists: await listValueLists() });
-}
+});
 
 /**
  * POST /api/value-lists → 201 {list}. Either JSON `{name, text}` or the file

@@ -10,14 +10,14 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export async function GET(request: Request, context: Context): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request, context: Context): Promise<NextResponse> {
   const auth = await guard(request, "alerts:read");
   if (!auth.ok) return auth.response;
   const { id } = await context.params;
   const alert = await getAlertDetail(id);
   if (!alert) return errorResponse(404, "not_found", `No alert with id "${id}".`);
   return NextResponse.json(alert, { headers: { etag: `"${alert.version}"` } });
-}
+});
 
 /** Applies one patch; the version read comes from If-Match ("3" or 3) or the body's `version`. */
 export const PATCH = withStorageErrors(async function PATCH(request: Request, context: Context): Promise<NextResponse> {

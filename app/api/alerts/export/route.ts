@@ -1,4 +1,5 @@
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { describeIssues, searchParamsObject } from "@/lib/db/alert-list";
 import { exportFileName, exportResponse } from "@/lib/export";
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
  * GET /api/alerts/export?format=csv|ndjson&<the list's filters and sort> → every matching alert as a download,
  * streamed from the database a page at a time.
  */
-export async function GET(request: Request): Promise<Response> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<Response> {
   const auth = await guard(request, "alerts:read");
   if (!auth.ok) return auth.response;
   const query = AlertExportQuerySchema.safeParse(searchParamsObject(new URL(request.url).searchParams));
@@ -20,4 +21,4 @@ export async function GET(request: Request): Promise<Response> {
   }
   const { format } = query.data;
   return exportResponse(alertExportStream(query.data), format, exportFileName("alerts", format));
-}
+});

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import {
   AlertGroupQuerySchema,
@@ -15,7 +16,7 @@ export const dynamic = "force-dynamic";
  * GET /api/alerts/groups?by=rule|container|host&groupLimit=&<alert filters>
  * → {total, by, groups: [{key, label, count}]}. Without `by`, only the total.
  */
-export async function GET(request: Request): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "alerts:read");
   if (!auth.ok) return auth.response;
   const query = AlertGroupQuerySchema.safeParse(searchParamsObject(new URL(request.url).searchParams));
@@ -29,4 +30,4 @@ export async function GET(request: Request): Promise<NextResponse> {
     by ? groupAlerts(filter, by, groupLimit) : Promise.resolve([]),
   ]);
   return NextResponse.json({ total, by: by ?? null, groups });
-}
+});

@@ -11,14 +11,14 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export async function GET(request: Request, context: Context): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request, context: Context): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:read");
   if (!auth.ok) return auth.response;
   const { id } = await context.params;
   const list = await getExceptionList(id);
   if (!list) return errorResponse(404, "not_found", `No exception list with id "${id}".`);
   return NextResponse.json({ list });
-}
+});
 
 /** PATCH {name?, description?, ruleIds?}: `ruleIds` replaces the attached rules. */
 export const PATCH = withStorageErrors(async function PATCH(request: Request, context: Context): Promise<NextResponse> {

@@ -13,14 +13,14 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export async function GET(request: Request, context: Context): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request, context: Context): Promise<NextResponse> {
   const auth = await guard(request, "exceptions:read");
   if (!auth.ok) return auth.response;
   const { id } = await context.params;
   const item = await getExceptionItem(id);
   if (!item) return errorResponse(404, "not_found", `No exception with id "${id}".`);
   return NextResponse.json({ item });
-}
+});
 
 // closeMatching rides along with the patch; it is not a field of the item, so it is split off first.
 /** PATCH /api/exceptions/:id → {item, closedAlerts}; body: any item field, `comment` to add one, `closeMatching`. */

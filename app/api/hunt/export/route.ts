@@ -1,4 +1,5 @@
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { describeIssues, searchParamsObject } from "@/lib/db/alert-list";
 import { compile } from "@/lib/eql";
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
  * GET /api/hunt/export?query=&from=&to=&containerId=&hostName=&uploadId=&format=csv|ndjson → every result of
  * the hunt as a download, streamed as the scan finds them.
  */
-export async function GET(request: Request): Promise<Response> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<Response> {
   const auth = await guard(request, "alerts:read");
   if (!auth.ok) return auth.response;
   const query = HuntExportQuerySchema.safeParse(searchParamsObject(new URL(request.url).searchParams));
@@ -41,4 +42,4 @@ export async function GET(request: Request): Promise<Response> {
     format,
     exportFileName("hunt", format),
   );
-}
+});

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { HuntScopeSchema } from "@/lib/hunt/request";
 import { huntScopeEcho, invalidQueryResponse, readHuntBody } from "@/lib/hunt/respond";
@@ -11,7 +12,7 @@ export const dynamic = "force-dynamic";
  * histogram, none returned: what the Hunt page asks for after a page answered
  * with `count: false`. The same limits and cancellation as the hunt.
  */
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "alerts:read");
   if (!auth.ok) return auth.response;
   const body = await readHuntBody(request, HuntScopeSchema);
@@ -25,4 +26,4 @@ export async function POST(request: Request): Promise<NextResponse> {
     if (invalid) return invalid;
     throw error;
   }
-}
+});

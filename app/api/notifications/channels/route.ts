@@ -8,11 +8,11 @@ import { createChannel, listChannels } from "@/lib/notify/channels-admin";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "notifications:manage");
   if (!auth.ok) return auth.response;
   return NextResponse.json({ channels: await listChannels() });
-}
+});
 
 export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "notifications:manage");

@@ -8,11 +8,11 @@ import { createNotificationRule, listNotificationRules } from "@/lib/notify/rule
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "notifications:manage");
   if (!auth.ok) return auth.response;
   return NextResponse.json({ rules: await listNotificationRules() });
-}
+});
 
 export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "notifications:manage");

@@ -9,11 +9,11 @@ import { PublicUrlSettingSchema } from "@/lib/notify/rule-schemas";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "notifications:manage");
   if (!auth.ok) return auth.response;
   return NextResponse.json({ publicUrl: await publicUrlView() });
-}
+});
 
 export const PUT = withStorageErrors(async function PUT(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "notifications:manage");

@@ -12,14 +12,14 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export async function GET(request: Request, context: Context): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request, context: Context): Promise<NextResponse> {
   const auth = await guard(request, "rules:read");
   if (!auth.ok) return auth.response;
   const { id } = await context.params;
   const detail = await getRule(id);
   if (!detail) return errorResponse(404, "rule_not_found", `No rule with id "${id}".`);
   return NextResponse.json(detail);
-}
+});
 
 export const PATCH = withStorageErrors(async function PATCH(request: Request, context: Context): Promise<NextResponse> {
   const auth = await guard(request, "rules:write");

@@ -1,10 +1,11 @@
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { exportRules } from "@/lib/db/rule-admin";
 
 export const dynamic = "force-dynamic";
 
 /** Every rule (or those named by repeated `?id=`) as a Kibana-compatible NDJSON download. */
-export async function GET(request: Request): Promise<Response> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<Response> {
   const auth = await guard(request, "rules:read");
   if (!auth.ok) return auth.response;
   const ids = new URL(request.url).searchParams.getAll("id");
@@ -16,4 +17,4 @@ export async function GET(request: Request): Promise<Response> {
       "cache-control": "no-store",
     },
   });
-}
+});

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { RulePreviewSchema } from "@/lib/api/route-schemas";
 import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { iterateStoredEvents } from "@/lib/db/events";
 import { storedFieldTypes } from "@/lib/db/field-mapping";
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
 const DAY = 86_400_000;
 
 /** What a rule would match among stored events, without raising alerts. */
-export async function POST(request: Request): Promise<NextResponse> {
+export const POST = withStorageErrors(async function POST(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "rules:read");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, RulePreviewSchema, 256 * 1024);
@@ -56,4 +57,4 @@ export async function POST(request: Request): Promise<NextResponse> {
     }
     throw error;
   }
-}
+});

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +10,10 @@ export const dynamic = "force-dynamic";
 /** The sample events files (one per format) a new user can download and upload to see Keelwatch work. */
 const SAMPLE_FILES = ["ecs-cloud-defend.ndjson", "falco.ndjson", "tetragon.ndjson", "datadog.ndjson"] as const;
 
-export async function GET(request: Request, context: { params: Promise<{ name: string }> }): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(
+  request: Request,
+  context: { params: Promise<{ name: string }> },
+): Promise<NextResponse> {
   const auth = await guard(request, "uploads:read");
   if (!auth.ok) return auth.response;
   const { name } = await context.params;
@@ -23,4 +27,4 @@ export async function GET(request: Request, context: { params: Promise<{ name: s
       "content-disposition": `attachment; filename="${file}"`,
     },
   });
-}
+});

@@ -20,11 +20,11 @@ async function view(): Promise<{ mapping: Record<string, unknown> | null; fields
 }
 
 /** The Elasticsearch mapping detection, previews and hunts compare fields by (over the built-in ECS types). */
-export async function GET(request: Request): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request): Promise<NextResponse> {
   const auth = await guard(request, "rules:read");
   if (!auth.ok) return auth.response;
   return NextResponse.json(await view());
-}
+});
 
 /** Sets the mapping (`{"mapping": {...}}`) or removes it (`{"mapping": null}`); admins only. */
 export const PUT = withStorageErrors(async function PUT(request: Request): Promise<NextResponse> {

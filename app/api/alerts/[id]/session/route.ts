@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { describeIssues, searchParamsObject } from "@/lib/db/alert-list";
 import { SessionQuerySchema } from "@/lib/session/schema";
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ id: string }> };
 
 /** GET /api/alerts/:id/session?cursor=&limit=&outline=&q= → the alert's session, a page of processes at a time */
-export async function GET(request: Request, context: Context): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request, context: Context): Promise<NextResponse> {
   const auth = await guard(request, "alerts:read");
   if (!auth.ok) return auth.response;
   const { id } = await context.params;
@@ -22,4 +23,4 @@ export async function GET(request: Request, context: Context): Promise<NextRespo
   const session = await getAlertSession(id, query.data);
   if (!session) return errorResponse(404, "not_found", `No alert with id "${id}".`);
   return NextResponse.json(session);
-}
+});

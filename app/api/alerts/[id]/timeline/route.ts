@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { describeIssues, searchParamsObject } from "@/lib/db/alert-list";
 import { alertTimeline, TimelineQuerySchema } from "@/lib/db/timeline";
@@ -9,7 +10,7 @@ export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ id: string }> };
 
 /** GET /api/alerts/:id/timeline?window=&scope=&category=&action=&cursor=: the events around an alert. */
-export async function GET(request: Request, context: Context): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request, context: Context): Promise<NextResponse> {
   const auth = await guard(request, "alerts:read");
   if (!auth.ok) return auth.response;
   const query = TimelineQuerySchema.safeParse(searchParamsObject(new URL(request.url).searchParams));
@@ -28,4 +29,4 @@ export async function GET(request: Request, context: Context): Promise<NextRespo
     );
   }
   return NextResponse.json(result.timeline);
-}
+});

@@ -11,14 +11,14 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export async function GET(request: Request, context: Context): Promise<NextResponse> {
+export const GET = withStorageErrors(async function GET(request: Request, context: Context): Promise<NextResponse> {
   const auth = await guard(request, "notifications:manage");
   if (!auth.ok) return auth.response;
   const { id } = await context.params;
   const channel = await getChannel(id);
   if (!channel) return errorResponse(404, "not_found", `No notification channel with id "${id}".`);
   return NextResponse.json({ channel });
-}
+});
 
 export const PATCH = withStorageErrors(async function PATCH(request: Request, context: Context): Promise<NextResponse> {
   const auth = await guard(request, "notifications:manage");

@@ -1,4 +1,5 @@
 import { errorResponse } from "@/lib/app/http";
+import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
 import { describeIssues, searchParamsObject } from "@/lib/db/alert-list";
 import { TimelineFilterSchema, timelineExportPages } from "@/lib/db/timeline";
@@ -12,7 +13,7 @@ type Context = { params: Promise<{ id: string }> };
 const TimelineExportQuerySchema = TimelineFilterSchema.extend({ format: ExportFormatSchema });
 
 /** GET /api/alerts/:id/timeline/export?format=csv|ndjson&window=&scope=&category=&action=: every event of the timeline. */
-export async function GET(request: Request, context: Context): Promise<Response> {
+export const GET = withStorageErrors(async function GET(request: Request, context: Context): Promise<Response> {
   const auth = await guard(request, "alerts:read");
   if (!auth.ok) return auth.response;
   const query = TimelineExportQuerySchema.safeParse(searchParamsObject(new URL(request.url).searchParams));
@@ -36,4 +37,4 @@ export async function GET(request: Request, context: Context): Promise<Response>
     format,
     exportFileName(`alert-${id}-timeline`, format),
   );
-}
+});
