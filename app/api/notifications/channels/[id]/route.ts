@@ -1,11 +1,10 @@
 import { NextResponse } from "next/server";
-import { readJsonBody } from "@/lib/app/body";
 import { errorResponse } from "@/lib/app/http";
 import { withStorageErrors } from "@/lib/app/storage-error";
-import { actorOf, refusalResponse } from "@/lib/auth/admin-outcome";
 import { guard } from "@/lib/auth/guard";
 import { ChannelPatchSchema } from "@/lib/notify/channel-schemas";
 import { deleteChannel, getChannel, updateChannel } from "@/lib/notify/channels-admin";
+import { deleteNotificationItem, patchNotificationItem } from "../../item-handlers";
 
 export const dynamic = "force-dynamic";
 
@@ -21,14 +20,7 @@ export const GET = withStorageErrors(async function GET(request: Request, contex
 });
 
 export const PATCH = withStorageErrors(async function PATCH(request: Request, context: Context): Promise<NextResponse> {
-  const auth = await guard(request, "notifications:manage");
-  if (!auth.ok) return auth.response;
-  const body = await readJsonBody(request, ChannelPatchSchema, 32 * 1024);
-  if (!body.ok) return body.response;
-  const { id } = await context.params;
-  const outcome = await updateChannel(actorOf(request, auth), id, body.data);
-  if (!outcome.ok) return refusalResponse(outcome);
-  return NextResponse.json({ channel: outcome.value });
+  return patchNotificationItem(request, context, { schema: ChannelPatchSchema, update: updateChannel, key: "channel" });
 });
 
 /** Deletes the channel with its queued and logged deliveries; rules simply stop naming it. */
@@ -36,10 +28,5 @@ export const DELETE = withStorageErrors(async function DELETE(
   request: Request,
   context: Context,
 ): Promise<NextResponse> {
-  const auth = await guard(request, "notifications:manage");
-  if (!auth.ok) return auth.response;
-  const { id } = await context.params;
-  const outcome = await deleteChannel(actorOf(request, auth), id);
-  if (!outcome.ok) return refusalResponse(outcome);
-  return NextResponse.json(outcome.value);
+  return deleteNotificationItem(request, context, deleteChannel);
 });
