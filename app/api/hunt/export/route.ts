@@ -1,7 +1,7 @@
 import { errorResponse } from "@/lib/app/http";
+import { readQueryParams } from "@/lib/app/query-params";
 import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
-import { describeIssues, searchParamsObject } from "@/lib/db/alert-list";
 import { compile } from "@/lib/eql";
 import { exportFileName, exportResponse } from "@/lib/export";
 import { HuntExportQuerySchema, huntExportStream } from "@/lib/hunt/export";
@@ -17,11 +17,8 @@ export const dynamic = "force-dynamic";
 export const GET = withStorageErrors(async function GET(request: Request): Promise<Response> {
   const auth = await guard(request, "alerts:read");
   if (!auth.ok) return auth.response;
-  const query = HuntExportQuerySchema.safeParse(searchParamsObject(new URL(request.url).searchParams));
-  if (!query.success) {
-    const { message, details } = describeIssues(query.error);
-    return errorResponse(400, "invalid_request", `Invalid query parameter ${message}`, details);
-  }
+  const query = readQueryParams(request, HuntExportQuerySchema);
+  if (!query.ok) return query.response;
   const range = huntRange(query.data);
   if (typeof range === "string") {
     return errorResponse(400, "invalid_request", `Invalid query parameter from: ${range}`, [

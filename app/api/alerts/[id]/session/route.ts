@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/app/http";
+import { readQueryParams } from "@/lib/app/query-params";
 import { withStorageErrors } from "@/lib/app/storage-error";
 import { guard } from "@/lib/auth/guard";
-import { describeIssues, searchParamsObject } from "@/lib/db/alert-list";
 import { SessionQuerySchema } from "@/lib/session/schema";
 import { getAlertSession } from "@/lib/session/session";
 
@@ -15,11 +15,8 @@ export const GET = withStorageErrors(async function GET(request: Request, contex
   const auth = await guard(request, "alerts:read");
   if (!auth.ok) return auth.response;
   const { id } = await context.params;
-  const query = SessionQuerySchema.safeParse(searchParamsObject(new URL(request.url).searchParams));
-  if (!query.success) {
-    const { message, details } = describeIssues(query.error);
-    return errorResponse(400, "invalid_request", `Invalid query parameter ${message}`, details);
-  }
+  const query = readQueryParams(request, SessionQuerySchema);
+  if (!query.ok) return query.response;
   const session = await getAlertSession(id, query.data);
   if (!session) return errorResponse(404, "not_found", `No alert with id "${id}".`);
   return NextResponse.json(session);
