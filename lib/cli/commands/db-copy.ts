@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { databaseFile, databaseUrl } from "../../db/config";
 import { dialectName } from "../../db/dialect";
@@ -7,6 +6,7 @@ import { redactUrl } from "../../db/dialect/postgresql/migrate";
 import { MigrationError } from "../../db/migrate";
 import type { CliIO } from "../io";
 import { UsageError } from "../io";
+import { parseOptions } from "../options";
 
 const targetUrl = z
   .string({ message: "--to is required: the PostgreSQL database to copy into (postgresql://…)" })
@@ -14,14 +14,7 @@ const targetUrl = z
 
 /** `keelwatch db copy --to postgresql://…`: the SQLite database of DATABASE_URL into PostgreSQL (see copy-from-sqlite). */
 export async function copyCommand(argv: string[], io: CliIO): Promise<number> {
-  let to: string | undefined;
-  try {
-    ({
-      values: { to },
-    } = parseArgs({ args: argv, options: { to: { type: "string" } }, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { to } = parseOptions(argv, { to: { type: "string" } });
   const parsed = targetUrl.safeParse(to);
   if (!parsed.success) throw new UsageError(parsed.error.issues[0]?.message ?? "--to is invalid");
   const url = databaseUrl(io.env);

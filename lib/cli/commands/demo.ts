@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { syncBuiltinRules } from "../../db/rules";
 import { loadBuiltinRules } from "../../rules/load";
 import { SAMPLE_FORMATS, type SampleFormat, sampleUploadName } from "../../samples/formats";
@@ -6,6 +5,7 @@ import { loadSample, removeSampleData } from "../../samples/sample-data";
 import type { CliCommand } from "../io";
 import { UsageError } from "../io";
 import { migrateFirst } from "../migrate-first";
+import { parseOptions } from "../options";
 
 const help = `Usage: keelwatch demo [--format ecs|falco|tetragon|datadog] [--remove]
 
@@ -20,17 +20,7 @@ export const demoCommand: CliCommand = {
   summary: "load (or --remove) the sample incident",
   help,
   async run(argv, io) {
-    let values: { format?: string; remove?: boolean };
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: { format: { type: "string" }, remove: { type: "boolean" } },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const values = parseOptions(argv, { format: { type: "string" }, remove: { type: "boolean" } });
     const format = (values.format ?? "ecs") as SampleFormat;
     if (!SAMPLE_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${SAMPLE_FORMATS.join(", ")}`);
     if (values.remove && values.format !== undefined)

@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { type DetectionRule, RuleCompileError } from "../../detection/detector";
 import { detectOffline } from "../../detection/offline";
 import { ReadEventsError } from "../../events/read-events";
@@ -10,6 +9,7 @@ import type { Rule } from "../../rules/schema";
 import { fieldTypesOption } from "../field-types-option";
 import type { CliCommand, CliIO } from "../io";
 import { UsageError } from "../io";
+import { parseOptions } from "../options";
 
 const FORMATS = ["auto", "ecs", "falco", "tetragon", "datadog"] as const;
 type FormatOption = (typeof FORMATS)[number];
@@ -31,22 +31,12 @@ export const detectCommand: CliCommand = {
   summary: "run detection rules over an events file, offline",
   help,
   async run(argv, io) {
-    let values: { events?: string; rules?: string; format?: string; mapping?: string };
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          events: { type: "string" },
-          rules: { type: "string" },
-          format: { type: "string" },
-          mapping: { type: "string" },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const values = parseOptions(argv, {
+      events: { type: "string" },
+      rules: { type: "string" },
+      format: { type: "string" },
+      mapping: { type: "string" },
+    });
     if (!values.events) throw new UsageError("--events FILE is required");
     const format = (values.format ?? "auto") as FormatOption;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}`);

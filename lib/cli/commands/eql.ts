@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import {
   type CompiledQuery,
   compareEvents,
@@ -21,6 +20,7 @@ import { fieldTypesOption } from "../field-types-option";
 import type { CliCommand, CliIO } from "../io";
 import { UsageError } from "../io";
 import { BlockPrefilter } from "../line-prefilter";
+import { parseOptions } from "../options";
 
 const help = `Usage: keelwatch eql --events FILE (--query 'EQL' | --query-file FILE)
               [--event-category-field event.category] [--timestamp-field @timestamp]
@@ -57,34 +57,24 @@ interface EqlArgs {
 }
 
 function parseEqlArgs(argv: string[], io: CliIO): EqlArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        events: { type: "string" },
-        query: { type: "string" },
-        "query-file": { type: "string" },
-        "event-category-field": { type: "string" },
-        "timestamp-field": { type: "string" },
-        "tiebreaker-field": { type: "string" },
-        size: { type: "string" },
-        "max-samples-per-key": { type: "string" },
-        mapping: { type: "string" },
-        "case-insensitive": { type: "boolean" },
-        stats: { type: "boolean" },
-        "no-prefilter": { type: "boolean" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const events = values.events as string | undefined;
+  const values = parseOptions(argv, {
+    events: { type: "string" },
+    query: { type: "string" },
+    "query-file": { type: "string" },
+    "event-category-field": { type: "string" },
+    "timestamp-field": { type: "string" },
+    "tiebreaker-field": { type: "string" },
+    size: { type: "string" },
+    "max-samples-per-key": { type: "string" },
+    mapping: { type: "string" },
+    "case-insensitive": { type: "boolean" },
+    stats: { type: "boolean" },
+    "no-prefilter": { type: "boolean" },
+  });
+  const events = values.events;
   if (!events) throw new UsageError("--events FILE is required");
-  const inline = values.query as string | undefined;
-  const queryFile = values["query-file"] as string | undefined;
+  const inline = values.query;
+  const queryFile = values["query-file"];
   if ((inline === undefined) === (queryFile === undefined)) {
     throw new UsageError("give the query with exactly one of --query 'EQL' or --query-file FILE");
   }
@@ -95,9 +85,9 @@ function parseEqlArgs(argv: string[], io: CliIO): EqlArgs {
     query = fs.readFileSync(full, "utf8");
   }
   const options: EqlOptions = {};
-  if (values["event-category-field"]) options.eventCategoryField = values["event-category-field"] as string;
-  if (values["timestamp-field"]) options.timestampField = values["timestamp-field"] as string;
-  if (values["tiebreaker-field"]) options.tiebreakerField = values["tiebreaker-field"] as string;
+  if (values["event-category-field"]) options.eventCategoryField = values["event-category-field"];
+  if (values["timestamp-field"]) options.timestampField = values["timestamp-field"];
+  if (values["tiebreaker-field"]) options.tiebreakerField = values["tiebreaker-field"];
   if (values["case-insensitive"]) options.caseInsensitive = true;
   if (values.size !== undefined) {
     const size = Number(values.size);
@@ -112,7 +102,7 @@ function parseEqlArgs(argv: string[], io: CliIO): EqlArgs {
     }
     options.maxSamplesPerKey = perKey;
   }
-  options.fieldTypes = fieldTypesOption(values.mapping as string | undefined, io);
+  options.fieldTypes = fieldTypesOption(values.mapping, io);
   return { events, query, options, stats: values.stats === true, prefilter: values["no-prefilter"] !== true };
 }
 

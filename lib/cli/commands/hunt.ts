@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { isEqlError } from "../../eql";
 import { csvRecord, ndjsonRecord } from "../../export";
 import { HUNT_EXPORT_COLUMNS, type HuntExportLine, huntResultDocument } from "../../hunt/export";
@@ -8,6 +7,7 @@ import { fieldTypesOption } from "../field-types-option";
 import type { CliCommand, CliIO } from "../io";
 import { UsageError } from "../io";
 import { migrateFirst } from "../migrate-first";
+import { parseOptions } from "../options";
 
 const help = `Usage: keelwatch hunt --query 'EQL' [--from TIME] [--to TIME] [--container ID] [--host NAME]
                       [--upload ID] [--format ndjson|csv] [--mapping FILE]
@@ -55,26 +55,16 @@ export const huntCommand: CliCommand = {
   summary: "run an EQL hunt over the stored events",
   help,
   async run(argv, io) {
-    let values: Record<string, string | undefined>;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          query: { type: "string" },
-          from: { type: "string" },
-          to: { type: "string" },
-          container: { type: "string" },
-          host: { type: "string" },
-          upload: { type: "string" },
-          format: { type: "string" },
-          mapping: { type: "string" },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const values = parseOptions(argv, {
+      query: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      container: { type: "string" },
+      host: { type: "string" },
+      upload: { type: "string" },
+      format: { type: "string" },
+      mapping: { type: "string" },
+    });
     if (!values.query) throw new UsageError("--query is required");
     const format = values.format ?? "ndjson";
     if (format !== "ndjson" && format !== "csv") throw new UsageError("--format must be ndjson or csv");

@@ -1,10 +1,10 @@
-import { parseArgs } from "node:util";
 import { issueApiToken } from "../../auth/api-tokens";
 import { RoleSchema } from "../../auth/roles";
 import { appendAudit } from "../../db/audit";
 import type { CliCommand } from "../io";
 import { UsageError } from "../io";
 import { migrateFirst } from "../migrate-first";
+import { parseOptions } from "../options";
 
 const help = `Usage: keelwatch token create --name NAME --role admin|analyst|viewer|ingest [--expires-in-days N]
 
@@ -20,17 +20,11 @@ export const tokenCommand: CliCommand = {
     if (action !== "create") {
       throw new UsageError(action === undefined ? "missing action: create" : `unknown action "${action}"`);
     }
-    let values: { name?: string; role?: string; "expires-in-days"?: string };
-    try {
-      ({ values } = parseArgs({
-        args: rest,
-        options: { name: { type: "string" }, role: { type: "string" }, "expires-in-days": { type: "string" } },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const values = parseOptions(rest, {
+      name: { type: "string" },
+      role: { type: "string" },
+      "expires-in-days": { type: "string" },
+    });
     const name = values.name?.trim();
     if (!name) throw new UsageError("--name is required");
     const role = RoleSchema.safeParse(values.role);
