@@ -1,4 +1,5 @@
 import type { Prisma } from "../generated/prisma/client";
+import { type AlertContext, type AlertProcessIds, alertContextOf, alertProcessIdsOf } from "./alerts";
 import { prisma } from "./client";
 import { EVENT_LOCATION_SELECT, type EventLocation, EventReader, type UnreadableEventError } from "./events";
 
@@ -138,19 +139,7 @@ export interface AlertDetail {
   closedAt: string | null;
   closedByExceptionId: string | null;
   uploadId: string | null;
-  context: {
-    containerId: string | null;
-    containerName: string | null;
-    imageName: string | null;
-    hostName: string | null;
-    processName: string | null;
-    processExecutable: string | null;
-    commandLine: string | null;
-    userName: string | null;
-    entityId: string | null;
-    entryLeaderEntityId: string | null;
-    sessionLeaderEntityId: string | null;
-  };
+  context: AlertContext & AlertProcessIds;
   rule: AlertRuleSummary;
   events: TriggeringEvent[];
   steps: StepState[];
@@ -218,19 +207,7 @@ export async function getAlertDetail(id: string): Promise<AlertDetail | null> {
     closedAt: iso(alert.closedAt),
     closedByExceptionId: alert.closedByExceptionId,
     uploadId: alert.uploadId,
-    context: {
-      containerId: alert.containerId,
-      containerName: alert.containerName,
-      imageName: alert.imageName,
-      hostName: alert.hostName,
-      processName: alert.processName,
-      processExecutable: alert.processExecutable,
-      commandLine: alert.commandLine,
-      userName: alert.userName,
-      entityId: alert.entityId,
-      entryLeaderEntityId: alert.entryLeaderEntityId,
-      sessionLeaderEntityId: alert.sessionLeaderEntityId,
-    },
+    context: { ...alertContextOf(alert), ...alertProcessIdsOf(alert) },
     rule: summariseRule(alert.rule),
     events,
     steps: alert.stepStates.map((state) => ({

@@ -15,6 +15,7 @@ import {
   SEVERITIES,
 } from "./alert-list-query";
 import { alertSource, matchedRowids, SEARCH_LIMITS, type SearchPlan } from "./alert-search";
+import type { AlertContext } from "./alerts";
 import { prisma } from "./client";
 import { dialect } from "./dialect";
 import { retryingTransaction } from "./transactions";
@@ -89,7 +90,7 @@ export type AlertGroupQuery = z.output<typeof AlertGroupQuerySchema>;
 
 // ------------------------------------------------------------------ result types
 
-export interface AlertListItem {
+export interface AlertListItem extends AlertContext {
   id: string;
   ruleId: string;
   ruleName: string;
@@ -102,14 +103,6 @@ export interface AlertListItem {
   acknowledgedAt: Date | null;
   closedAt: Date | null;
   version: number;
-  containerId: string | null;
-  containerName: string | null;
-  imageName: string | null;
-  hostName: string | null;
-  processName: string | null;
-  processExecutable: string | null;
-  commandLine: string | null;
-  userName: string | null;
   /** matches folded into this alert by the rule's alert suppression */
   suppressedCount: number;
   assignee: { id: string; displayName: string } | null;

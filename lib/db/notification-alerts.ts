@@ -1,9 +1,10 @@
+import { type AlertContext, alertContextOf } from "./alerts";
 import { prisma } from "./client";
 import { readEventDocuments } from "./events";
 import { parseEventDocument } from "./events/reader";
 
 /** An alert with what its messages name: its columns, its rule's tags and its first triggering event. */
-export interface AlertForNotification {
+export interface AlertForNotification extends AlertContext {
   id: string;
   ruleId: string;
   ruleName: string;
@@ -12,14 +13,6 @@ export interface AlertForNotification {
   riskScore: number;
   status: string;
   timestamp: Date;
-  containerId: string | null;
-  containerName: string | null;
-  imageName: string | null;
-  hostName: string | null;
-  processName: string | null;
-  processExecutable: string | null;
-  commandLine: string | null;
-  userName: string | null;
   uploadId: string | null;
   /** the API token whose events raised the alert (a sensor), null for uploads by people */
   sourceTokenId: string | null;
@@ -63,14 +56,7 @@ export async function loadAlertsForNotification(ids: readonly string[]): Promise
       riskScore: alert.riskScore,
       status: alert.status,
       timestamp: alert.timestamp,
-      containerId: alert.containerId,
-      containerName: alert.containerName,
-      imageName: alert.imageName,
-      hostName: alert.hostName,
-      processName: alert.processName,
-      processExecutable: alert.processExecutable,
-      commandLine: alert.commandLine,
-      userName: alert.userName,
+      ...alertContextOf(alert),
       uploadId: alert.uploadId,
       sourceTokenId: upload?.apiTokenId ?? null,
       document,
