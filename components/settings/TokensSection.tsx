@@ -11,6 +11,7 @@ import {
   secondaryButtonClass,
   TextField,
 } from "./fields";
+import { SettingsTable } from "./SettingsTable";
 import {
   type CreatedToken,
   TOKEN_ROLES,
@@ -161,27 +162,11 @@ function NewTokenBox({ created, onDone }: { created: CreatedToken; onDone: () =>
 
 function TokensTable({ tokens }: { tokens: TokenRow[] }) {
   return (
-    <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-      <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase text-slate-500 dark:bg-slate-900">
-          <tr>
-            {["Name", "Role", "Starts with", "Created", "Expires", "Last used", "Status"].map((title) => (
-              <th key={title} scope="col" className="px-3 py-2">
-                {title}
-              </th>
-            ))}
-            <th scope="col" className="px-3 py-2">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-          {tokens.map((token) => (
-            <TokenRowView key={token.id} token={token} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <SettingsTable columns={["Name", "Role", "Starts with", "Created", "Expires", "Last used", "Status"]}>
+      {tokens.map((token) => (
+        <TokenRowView key={token.id} token={token} />
+      ))}
+    </SettingsTable>
   );
 }
 

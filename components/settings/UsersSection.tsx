@@ -11,6 +11,7 @@ import {
   secondaryButtonClass,
   TextField,
 } from "./fields";
+import { SettingsTable } from "./SettingsTable";
 import {
   type ApiError,
   MIN_PASSWORD_LENGTH,
@@ -52,37 +53,11 @@ export function UsersSection({ currentUserId }: { currentUserId: string }) {
 
 function UsersTable({ users, currentUserId }: { users: UserRow[]; currentUserId: string }) {
   return (
-    <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-      <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase text-slate-500 dark:bg-slate-900">
-          <tr>
-            <th scope="col" className="px-3 py-2">
-              Username
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Display name
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Role
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Status
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Created
-            </th>
-            <th scope="col" className="px-3 py-2">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-          {users.map((user) => (
-            <UserRowView key={user.id} user={user} isSelf={user.id === currentUserId} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <SettingsTable columns={["Username", "Display name", "Role", "Status", "Created"]}>
+      {users.map((user) => (
+        <UserRowView key={user.id} user={user} isSelf={user.id === currentUserId} />
+      ))}
+    </SettingsTable>
   );
 }
 

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { dangerButtonClass, formatDate, secondaryButtonClass } from "../fields";
+import { SettingsTable } from "../SettingsTable";
 import {
   type ChannelRow,
   type TestResult,
@@ -31,27 +32,11 @@ function where(channel: ChannelRow): string {
 
 export function ChannelsTable({ channels }: { channels: ChannelRow[] }) {
   return (
-    <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-      <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase text-slate-500 dark:bg-slate-900">
-          <tr>
-            {["Name", "Type", "Sends to", "State", "Queued"].map((title) => (
-              <th key={title} scope="col" className="px-3 py-2">
-                {title}
-              </th>
-            ))}
-            <th scope="col" className="px-3 py-2">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-          {channels.map((channel) => (
-            <ChannelRowView key={channel.id} channel={channel} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <SettingsTable columns={["Name", "Type", "Sends to", "State", "Queued"]}>
+      {channels.map((channel) => (
+        <ChannelRowView key={channel.id} channel={channel} />
+      ))}
+    </SettingsTable>
   );
 }
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { secondaryButtonClass } from "../fields";
+import { SettingsTable } from "../SettingsTable";
 import { type ChannelRow, type RuleRow, useDeleteRule, useUpdateRule } from "./notification-queries";
 
 function summaryOf(rule: RuleRow): string {
@@ -16,27 +17,11 @@ function summaryOf(rule: RuleRow): string {
 export function RulesTable({ rules, channels }: { rules: RuleRow[]; channels: ChannelRow[] }) {
   const names = new Map(channels.map((channel) => [channel.id, channel.name]));
   return (
-    <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-      <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase text-slate-500 dark:bg-slate-900">
-          <tr>
-            {["Name", "Alerts", "Channels", "Throttle"].map((title) => (
-              <th key={title} scope="col" className="px-3 py-2">
-                {title}
-              </th>
-            ))}
-            <th scope="col" className="px-3 py-2">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-          {rules.map((rule) => (
-            <RuleRowView key={rule.id} rule={rule} channelNames={names} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <SettingsTable columns={["Name", "Alerts", "Channels", "Throttle"]}>
+      {rules.map((rule) => (
+        <RuleRowView key={rule.id} rule={rule} channelNames={names} />
+      ))}
+    </SettingsTable>
   );
 }
 
