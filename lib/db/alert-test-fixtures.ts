@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client";
+import type { AlertDraft } from "./alerts";
 import type { EventRow } from "./events";
 
 /**
@@ -60,6 +61,40 @@ export function eventRow(line: number, overrides: Partial<EventRow> = {}): Event
     processExecutable: "/tmp/nc",
     document: JSON.stringify({ line }),
     ...overrides,
+  };
+}
+
+/**
+ * An alert of `rule` on these events as detection drafts one for the batch writer (a network tool run in container
+ * c1, timed by its first event); `suppression` makes it a suppressing rule's.
+ */
+export function alertDraftFixture(
+  rule: { id: string; name: string },
+  dedupKey: string,
+  events: readonly Pick<EventRow, "contentHash" | "timestamp">[],
+  suppression?: AlertDraft["suppression"],
+): AlertDraft {
+  return {
+    ruleId: rule.id,
+    ruleName: rule.name,
+    severity: "medium",
+    severityRank: SEVERITY_RANK.medium,
+    riskScore: 47,
+    dedupKey,
+    timestamp: events[0]?.timestamp ?? new Date(),
+    containerId: "c1",
+    containerName: "web",
+    imageName: "nginx",
+    hostName: "node-1",
+    processName: "nc",
+    processExecutable: "/tmp/nc",
+    commandLine: "nc -l 4444",
+    userName: "root",
+    entityId: null,
+    entryLeaderEntityId: null,
+    sessionLeaderEntityId: null,
+    events: events.map((event) => ({ contentHash: event.contentHash, timestamp: event.timestamp })),
+    suppression,
   };
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { eventRow, seedRule, seedUpload } from "./alert-test-fixtures";
+import { alertDraftFixture, eventRow, seedRule, seedUpload } from "./alert-test-fixtures";
 import type { AlertDraft } from "./alerts";
 import { closeBatchWriter, StagedRows, storeBatch } from "./batch-writer";
 import { prisma } from "./client";
@@ -11,28 +11,10 @@ const database = setUpTestDatabase();
 const lock = writeLockHolder(database.file);
 afterEach(lock.release);
 
+/** An alert of the test's rule on the events with these content hashes, stored in this batch or an earlier one. */
 function draft(ruleId: string, hashes: string[]): AlertDraft {
-  return {
-    ruleId,
-    ruleName: "Network tool in container",
-    severity: "medium",
-    severityRank: 2,
-    riskScore: 47,
-    dedupKey: `${ruleId}:${hashes.join(",")}`,
-    timestamp: new Date("2026-11-20T10:00:00.123Z"),
-    containerId: "c1",
-    containerName: "web",
-    imageName: "nginx",
-    hostName: "node-1",
-    processName: "nc",
-    processExecutable: "/tmp/nc",
-    commandLine: "nc -l 4444",
-    userName: "root",
-    entityId: "e1",
-    entryLeaderEntityId: null,
-    sessionLeaderEntityId: null,
-    events: hashes.map((contentHash) => ({ contentHash, timestamp: new Date("2026-11-20T10:00:00.123Z") })),
-  };
+  const events = hashes.map((contentHash) => ({ contentHash, timestamp: new Date("2026-11-20T10:00:00.123Z") }));
+  return alertDraftFixture({ id: ruleId, name: "Network tool in container" }, `${ruleId}:${hashes.join(",")}`, events);
 }
 
 const unique = () => Math.random().toString(36).slice(2);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
+import { alertDraftFixture } from "../../alert-test-fixtures";
 import type { AlertDraft } from "../../alerts";
 import { closeBatchWriter } from "../../batch-writer";
 import { prisma } from "../../client";
@@ -39,28 +40,7 @@ export function toolAlertDraft(
   events: readonly EventRow[],
   suppression?: AlertDraft["suppression"],
 ): AlertDraft {
-  return {
-    ruleId: TOOL_RULE.id,
-    ruleName: TOOL_RULE.name,
-    severity: "medium",
-    severityRank: 2,
-    riskScore: 47,
-    dedupKey,
-    timestamp: events[0]?.timestamp ?? new Date(),
-    containerId: "c1",
-    containerName: "web",
-    imageName: "nginx",
-    hostName: "node-1",
-    processName: "nc",
-    processExecutable: "/tmp/nc",
-    commandLine: "nc -l",
-    userName: "root",
-    entityId: null,
-    entryLeaderEntityId: null,
-    sessionLeaderEntityId: null,
-    events: events.map((event) => ({ contentHash: event.contentHash, timestamp: event.timestamp })),
-    suppression,
-  };
+  return alertDraftFixture(TOOL_RULE, dedupKey, events, suppression);
 }
 
 /** A time of the fixtures' minute, by its second. */
