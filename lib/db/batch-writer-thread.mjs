@@ -21,6 +21,7 @@
 import { randomUUID } from "node:crypto";
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { planAlerts, runAlertPlan, sourceActivityUpdate, uploadProgressUpdate } from "./batch-writer-plan.mjs";
 import { packBlock } from "./events/block-codec.mjs";
 import { convertLegacyBatch, retentionStep } from "./events/maintenance.mjs";
 import { decodeRows } from "./row-chunk.mjs";
@@ -214,30 +215,21 @@ function writeBatch(statements, { uploadId, staged, events, alerts, progress, so
   for (const row of inline) insert(row);
   block.seal();
   const duplicates = stagedRows + inline.length - inserted;
-  const createdAlerts = insertAlerts(statements, uploadId, alerts, eventIds);
-  const alertsCreated = createdAlerts.filter((key) => !key.startsWith(SUPPRESSED_PREFIX)).length;
-  if (progress) {
-    const counts = [
-      progress.bytes,
-      progress.received,
-      progress.rejected,
-      progress.format,
-      inserted + duplicates,
-      duplicates,
-    ];
-    if (progress.additive) statements.addProgress.run(...counts, alertsCreated, uploadId);
-    else statements.recordProgress.run(...counts, uploadId);
-  }
-  if (source) recordSourceActivity(statements, source, { events: inserted + duplicates, alerts: alertsCreated });
+  const { createdAlerts, alertsCreated } = runAlertPlan(
+    planAlerts(alerts, eventIds),
+    alertStorage(statements, uploadId),
+  );
+  const counts = { inserted, duplicates, alertsCreated };
+  if (progress) recordProgress(statements, uploadId, uploadProgressUpdate(progress, counts));
+  if (source) recordSourceActivity(statements, source, counts);
   return { inserted, duplicates, createdAlerts, duplicateHashes };
 }
 
-/** How many of a source's latest errors its row keeps (the Sources page shows them). */
-const KEPT_SOURCE_ERRORS = 20;
-/** Per-minute activity older than this is deleted as new minutes are written (the page shows a day). */
-const SOURCE_ACTIVITY_DAYS = 8;
-/** Weight of the newest gap in a source's smoothed gap between pushes. */
-const GAP_WEIGHT = 0.2;
+function recordProgress(statements, uploadId, update) {
+  const figures = [update.bytes, update.received, update.rejected, update.format, update.accepted, update.duplicate];
+  if (update.additive) statements.addProgress.run(...figures, update.alerts, uploadId);
+  else statements.recordProgress.run(...figures, uploadId);
+}
 
 function sourceStatements(db) {
   return {
@@ -262,46 +254,39 @@ function sourceStatements(db) {
 
 /**
  * A source's counters, in the transaction that stores its pushes' events, so
- * the Sources page counts exactly what is stored. `source` says what the
- * pushes held (pushes, rejected lines, formats, errors); the events and alerts
- * are what this batch stored. A group of pushes larger than one batch sends
- * its pushes, rejected lines and errors with its last batch only.
+ * the Sources page counts exactly what is stored (batch-writer-plan.mjs works
+ * them out).
  */
-function recordSourceActivity(statements, source, stored) {
+function recordSourceActivity(statements, source, counts) {
   const current = statements.readSource.get(source.tokenId);
   if (!current) throw new Error(`source ${source.tokenId} has no Source row; nothing was stored`);
-  const at = new Date(source.at);
-  let meanGap = current.meanGapSeconds;
-  if (source.pushes > 0 && current.lastSeenAt) {
-    const gap = Math.max(0, (source.at - Date.parse(current.lastSeenAt)) / 1000);
-    meanGap = meanGap === null ? gap : meanGap * (1 - GAP_WEIGHT) + gap * GAP_WEIGHT;
-  }
-  const formats = [...new Set([...JSON.parse(current.formats), ...source.formats])].sort();
-  const errors = [...source.errors.slice().reverse(), ...JSON.parse(current.latestErrors)].slice(0, KEPT_SOURCE_ERRORS);
-  const seen = source.pushes > 0 ? sqliteDateTime(at) : current.lastSeenAt;
+  const update = sourceActivityUpdate(
+    source,
+    { ...current, lastSeenAt: current.lastSeenAt === null ? null : new Date(current.lastSeenAt) },
+    counts,
+  );
+  const seen = update.seenAt === null ? null : sqliteDateTime(update.seenAt);
   statements.updateSource.run(
-    source.pushes,
-    stored.events,
-    source.rejected,
-    stored.alerts,
+    update.pushes,
+    update.events,
+    update.rejected,
+    update.alerts,
     seen,
     seen,
-    meanGap,
-    JSON.stringify(formats),
-    JSON.stringify(errors),
-    source.tokenId,
+    update.meanGapSeconds,
+    update.formats,
+    update.latestErrors,
+    update.tokenId,
   );
-  const minute = new Date(Math.floor(source.at / 60_000) * 60_000);
   statements.addActivity.run(
-    source.tokenId,
-    sqliteDateTime(minute),
-    source.pushes,
-    stored.events,
-    source.rejected,
-    stored.alerts,
+    update.tokenId,
+    sqliteDateTime(update.minute),
+    update.pushes,
+    update.events,
+    update.rejected,
+    update.alerts,
   );
-  const oldest = new Date(minute.getTime() - SOURCE_ACTIVITY_DAYS * 86_400_000);
-  statements.pruneActivity.run(source.tokenId, sqliteDateTime(oldest));
+  statements.pruneActivity.run(update.tokenId, sqliteDateTime(update.pruneBefore));
 }
 
 /**
@@ -361,12 +346,7 @@ class BlockBuilder {
   }
 }
 
-/**
- * A draft whose dedup key is stored already (the same rule on the same events)
- * is skipped. Triggering events are linked by content hash: this batch's were
- * just stored, a sequence's earlier events were stored by an earlier batch.
- */
-/** Statements of alert suppression, prepared once per database (insertAlerts is all this file lets them touch). */
+/** Statements of alert suppression, prepared once per database, on the first batch that suppresses. */
 const suppressionStatements = new WeakMap();
 
 function suppressionOf(statements) {
@@ -393,69 +373,61 @@ function suppressionOf(statements) {
   return prepared;
 }
 
-/** Returned beside created dedup keys for matches folded into a kept alert (lib/ingest counts them as suppressed). */
-const SUPPRESSED_PREFIX = "suppressed\n";
-
-function insertAlerts(statements, uploadId, drafts, eventIds) {
-  const created = new Set();
+/**
+ * The statements behind each step of the batch's alert plan (batch-writer-plan.mjs decides which drafts become
+ * alerts, fold into a kept one, or are skipped).
+ */
+function alertStorage(statements, uploadId) {
   const now = sqliteDateTime(new Date());
-  for (const draft of drafts) {
-    if (created.has(draft.dedupKey)) continue;
-    const suppression = draft.suppression ? suppressionOf(statements) : null;
-    if (suppression) {
-      // A completing event stored before (an upload sent again) was counted then: a duplicate, not one more repeat.
-      const last = draft.events[draft.events.length - 1];
-      if (last && !eventIds.has(last.contentHash)) continue;
-      const at = sqliteDateTime(draft.timestamp);
-      const kept = draft.suppression.endsAt
-        ? suppression.openGroup.get(draft.suppression.key, at, at)
-        : suppression.uploadGroup.get(draft.suppression.key, uploadId);
-      if (kept !== undefined) {
-        suppression.fold.run(kept);
-        created.add(`${SUPPRESSED_PREFIX}${draft.dedupKey}`);
-        continue;
+  return {
+    findGroupAlertAt: ({ key, at }) => {
+      const time = sqliteDateTime(at);
+      return suppressionOf(statements).openGroup.get(key, time, time);
+    },
+    findGroupAlertOfUpload: ({ key }) => suppressionOf(statements).uploadGroup.get(key, uploadId),
+    foldIntoAlert: ({ alertId }) => {
+      suppressionOf(statements).fold.run(alertId);
+    },
+    insertAlert: ({ draft }) => {
+      const id = randomUUID();
+      const stored = statements.insertAlert.get(
+        id,
+        draft.ruleId,
+        draft.ruleName,
+        draft.severity,
+        draft.severityRank,
+        draft.riskScore,
+        "open",
+        draft.dedupKey,
+        sqliteDateTime(draft.timestamp),
+        now,
+        now,
+        1,
+        draft.containerId,
+        draft.containerName,
+        draft.imageName,
+        draft.hostName,
+        draft.processName,
+        draft.processExecutable,
+        draft.commandLine,
+        draft.userName,
+        draft.entityId,
+        draft.entryLeaderEntityId,
+        draft.sessionLeaderEntityId,
+        uploadId,
+      );
+      if (stored === undefined) return undefined;
+      if (draft.suppression) {
+        const endsAt = draft.suppression.endsAt ? sqliteDateTime(draft.suppression.endsAt) : null;
+        suppressionOf(statements).mark.run(draft.suppression.key, endsAt, id);
       }
-    }
-    const id = randomUUID();
-    const stored = statements.insertAlert.get(
-      id,
-      draft.ruleId,
-      draft.ruleName,
-      draft.severity,
-      draft.severityRank,
-      draft.riskScore,
-      "open",
-      draft.dedupKey,
-      sqliteDateTime(draft.timestamp),
-      now,
-      now,
-      1,
-      draft.containerId,
-      draft.containerName,
-      draft.imageName,
-      draft.hostName,
-      draft.processName,
-      draft.processExecutable,
-      draft.commandLine,
-      draft.userName,
-      draft.entityId,
-      draft.entryLeaderEntityId,
-      draft.sessionLeaderEntityId,
-      uploadId,
-    );
-    if (stored === undefined) continue;
-    created.add(draft.dedupKey);
-    if (suppression) {
-      const endsAt = draft.suppression.endsAt ? sqliteDateTime(draft.suppression.endsAt) : null;
-      suppression.mark.run(draft.suppression.key, endsAt, id);
-    }
-    draft.events.forEach((event, position) => {
-      const eventId =
-        eventIds.get(event.contentHash) ?? statements.findEvent.get(sqliteDateTime(event.timestamp), event.contentHash);
-      if (eventId !== undefined) statements.linkEvent.run(id, position, eventId);
-    });
-  }
-  return [...created];
+      return id;
+    },
+    findStoredEvent: ({ event }) => statements.findEvent.get(sqliteDateTime(event.timestamp), event.contentHash),
+    linkEvent: ({ alertId, position, eventId }) => {
+      statements.linkEvent.run(alertId, position, eventId);
+    },
+  };
 }
 
 let writer = null;

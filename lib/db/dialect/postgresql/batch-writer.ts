@@ -2,6 +2,15 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { AlertDraft } from "../../alerts";
 import type { SourceDelta, UploadProgress } from "../../batch-writer";
+import {
+  type AsyncAlertStorage,
+  type BatchCounts,
+  planAlerts,
+  runAlertPlanAsync,
+  sourceActivityUpdate,
+  type UploadProgressUpdate,
+  uploadProgressUpdate,
+} from "../../batch-writer-plan.mjs";
 import { packBlock } from "../../events/block-codec.mjs";
 import type { EventRow } from "../../events/index";
 import { deepWithoutNul } from "./text";
@@ -11,7 +20,8 @@ import { inTransaction } from "./transaction";
  * The batch writer on PostgreSQL: what lib/db/batch-writer-thread.mjs does on SQLite, with the same results. One
  * batch of an upload is one transaction: its events (deduplicated against the batch and the database), their block,
  * the alerts they raised (dedup, suppression, links to their events) and the upload's progress are stored together
- * or not at all.
+ * or not at all. Which drafts become alerts and what the counters become is decided in lib/db/batch-writer-plan.mjs,
+ * for both databases; this file runs the statements.
  *
  * No thread: PostgreSQL does the storing in its own process, so this one only sends. Events go in one INSERT … SELECT
  * FROM unnest(arrays): sixteen parameters whatever the batch's size (PostgreSQL takes at most 65,535 a statement),
@@ -45,9 +55,6 @@ export interface PostgresBatch {
   progress: UploadProgress | undefined;
   source: SourceDelta | undefined;
 }
-
-/** As the SQLite writer marks them (lib/ingest counts these as suppressed). */
-const SUPPRESSED_PREFIX = "suppressed\n";
 
 /** Connections of the writer's own pool: batches of different uploads may be stored at once. */
 const WRITER_CONNECTIONS = 2;
@@ -134,58 +141,40 @@ async function writeBatch(client: pg.PoolClient, batch: PostgresBatch): Promise<
     if (firsts.get(key) === row && eventIds.has(row.contentHash) && !counted.has(key)) counted.add(key);
     else duplicateHashes.push(row.contentHash);
   }
-  const createdAlerts = await insertAlerts(client, uploadId, alerts, eventIds);
-  const alertsCreated = createdAlerts.filter((key) => !key.startsWith(SUPPRESSED_PREFIX)).length;
-  if (progress?.additive) {
+  const { createdAlerts, alertsCreated } = await runAlertPlanAsync(
+    planAlerts(alerts, eventIds),
+    alertStorage(client, uploadId),
+  );
+  const counts = { inserted, duplicates, alertsCreated };
+  if (progress) await recordProgress(client, uploadId, uploadProgressUpdate(progress, counts));
+  if (source) await recordSourceActivity(client, source, counts);
+  return { inserted, duplicates, createdAlerts, duplicateHashes };
+}
+
+async function recordProgress(client: pg.PoolClient, uploadId: string, update: UploadProgressUpdate): Promise<void> {
+  const figures = [update.bytes, update.received, update.rejected, update.format, update.accepted, update.duplicate];
+  if (update.additive) {
     await client.query(
       `UPDATE "Upload" SET "bytesReceived" = "bytesReceived" + $1, "eventsReceived" = "eventsReceived" + $2,
        "eventsRejected" = "eventsRejected" + $3, "format" = $4, "eventsAccepted" = "eventsAccepted" + $5,
        "eventsDuplicate" = "eventsDuplicate" + $6, "alertsCreated" = "alertsCreated" + $7 WHERE "id" = $8`,
-      [
-        progress.bytes,
-        progress.received,
-        progress.rejected,
-        progress.format,
-        inserted + duplicates,
-        duplicates,
-        alertsCreated,
-        uploadId,
-      ],
+      [...figures, update.alerts, uploadId],
     );
-  } else if (progress) {
+  } else {
     await client.query(
       `UPDATE "Upload" SET "bytesReceived" = $1, "eventsReceived" = $2, "eventsRejected" = $3, "format" = $4,
        "eventsAccepted" = "eventsAccepted" + $5, "eventsDuplicate" = "eventsDuplicate" + $6 WHERE "id" = $7`,
-      [
-        progress.bytes,
-        progress.received,
-        progress.rejected,
-        progress.format,
-        inserted + duplicates,
-        duplicates,
-        uploadId,
-      ],
+      [...figures, uploadId],
     );
   }
-  if (source) await recordSourceActivity(client, source, { events: inserted + duplicates, alerts: alertsCreated });
-  return { inserted, duplicates, createdAlerts, duplicateHashes };
 }
 
-/** As in batch-writer-thread.mjs: the Sources page's figures. */
-const KEPT_SOURCE_ERRORS = 20;
-const SOURCE_ACTIVITY_DAYS = 8;
-const GAP_WEIGHT = 0.2;
-
 /**
- * A source's counters, in the transaction that stores its pushes' events (see recordSourceActivity in
- * batch-writer-thread.mjs). The Source row is locked first: another instance's pushes of the same source wait,
- * so the smoothed gap, the formats and the latest errors are read and written by one at a time.
+ * A source's counters, in the transaction that stores its pushes' events (batch-writer-plan.mjs works them out).
+ * The Source row is locked first: another instance's pushes of the same source wait, so the smoothed gap, the
+ * formats and the latest errors are read and written by one at a time.
  */
-async function recordSourceActivity(
-  client: pg.PoolClient,
-  source: SourceDelta,
-  stored: { events: number; alerts: number },
-): Promise<void> {
+async function recordSourceActivity(client: pg.PoolClient, source: SourceDelta, counts: BatchCounts): Promise<void> {
   const { rows } = await client.query<{
     lastSeenAt: Date | null;
     meanGapSeconds: number | null;
@@ -196,43 +185,34 @@ async function recordSourceActivity(
   ]);
   const current = rows[0];
   if (!current) throw new Error(`source ${source.tokenId} has no Source row; nothing was stored`);
-  let meanGap = current.meanGapSeconds;
-  if (source.pushes > 0 && current.lastSeenAt) {
-    const gap = Math.max(0, (source.at - current.lastSeenAt.getTime()) / 1000);
-    meanGap = meanGap === null ? gap : meanGap * (1 - GAP_WEIGHT) + gap * GAP_WEIGHT;
-  }
-  const formats = [...new Set([...JSON.parse(current.formats), ...source.formats])].sort();
-  const errors = [...source.errors.slice().reverse(), ...JSON.parse(current.latestErrors)].slice(0, KEPT_SOURCE_ERRORS);
-  const seen = source.pushes > 0 ? new Date(source.at).toISOString() : (current.lastSeenAt?.toISOString() ?? null);
+  const update = sourceActivityUpdate(source, current, counts);
   await client.query(
     `UPDATE "Source" SET "pushes" = "pushes" + $1, "events" = "events" + $2, "rejected" = "rejected" + $3,
      "alerts" = "alerts" + $4, "firstSeenAt" = COALESCE("firstSeenAt", $5), "lastSeenAt" = $5, "meanGapSeconds" = $6,
      "formats" = $7, "latestErrors" = $8 WHERE "tokenId" = $9`,
     [
-      source.pushes,
-      stored.events,
-      source.rejected,
-      stored.alerts,
-      seen,
-      meanGap,
-      JSON.stringify(formats),
-      JSON.stringify(errors),
-      source.tokenId,
+      update.pushes,
+      update.events,
+      update.rejected,
+      update.alerts,
+      update.seenAt?.toISOString() ?? null,
+      update.meanGapSeconds,
+      update.formats,
+      update.latestErrors,
+      update.tokenId,
     ],
   );
-  const minute = new Date(Math.floor(source.at / 60_000) * 60_000);
   await client.query(
     `INSERT INTO "SourceActivity" AS a ("tokenId", "minute", "pushes", "events", "rejected", "alerts")
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT ("tokenId", "minute") DO UPDATE SET "pushes" = a."pushes" + excluded."pushes",
        "events" = a."events" + excluded."events", "rejected" = a."rejected" + excluded."rejected",
        "alerts" = a."alerts" + excluded."alerts"`,
-    [source.tokenId, minute.toISOString(), source.pushes, stored.events, source.rejected, stored.alerts],
+    [update.tokenId, update.minute.toISOString(), update.pushes, update.events, update.rejected, update.alerts],
   );
-  const oldest = new Date(minute.getTime() - SOURCE_ACTIVITY_DAYS * 86_400_000);
   await client.query(`DELETE FROM "SourceActivity" WHERE "tokenId" = $1 AND "minute" < $2`, [
-    source.tokenId,
-    oldest.toISOString(),
+    update.tokenId,
+    update.pruneBefore.toISOString(),
   ]);
 }
 
@@ -339,100 +319,83 @@ async function insertEvents(
 }
 
 /**
- * As insertAlerts in batch-writer-thread.mjs: a draft whose dedup key is stored is skipped; a suppressing rule's
- * match folds into its group's kept alert when there is one; the triggering events are linked by content hash
- * (this batch's were just stored, a sequence's earlier ones by an earlier batch).
+ * The statements behind each step of the batch's alert plan (batch-writer-plan.mjs decides which drafts become
+ * alerts, fold into a kept one, or are skipped). A suppression group's lookups run under its lock, held since the
+ * transaction began (lockSuppressionGroups): one batch at a time per group.
  */
-async function insertAlerts(
-  client: pg.PoolClient,
-  uploadId: string,
-  drafts: readonly AlertDraft[],
-  eventIds: Map<string, number>,
-): Promise<string[]> {
-  const created = new Set<string>();
+function alertStorage(client: pg.PoolClient, uploadId: string): AsyncAlertStorage {
   const now = new Date().toISOString();
-  for (const draft of drafts) {
-    if (created.has(draft.dedupKey)) continue;
-    const suppression = draft.suppression;
-    if (suppression) {
-      // A completing event stored before (an upload sent again) was counted then: a duplicate, not one more repeat.
-      const last = draft.events[draft.events.length - 1];
-      if (last && !eventIds.has(last.contentHash)) continue;
-      // The group's lock is held since the transaction began (lockSuppressionGroups): one batch at a time per group.
-      const at = draft.timestamp.toISOString();
-      const kept = suppression.endsAt
-        ? await client.query<{ id: string }>(
-            `SELECT "id" FROM "Alert" WHERE "suppressionKey" = $1 AND "timestamp" <= $2 AND "suppressionEndsAt" >= $2
-             ORDER BY "timestamp" DESC LIMIT 1`,
-            [suppression.key, at],
-          )
-        : await client.query<{ id: string }>(
-            `SELECT "id" FROM "Alert" WHERE "suppressionKey" = $1 AND "suppressionEndsAt" IS NULL AND "uploadId" = $2 LIMIT 1`,
-            [suppression.key, uploadId],
-          );
-      const keptId = kept.rows[0]?.id;
-      if (keptId !== undefined) {
-        await client.query(`UPDATE "Alert" SET "suppressedCount" = "suppressedCount" + 1 WHERE "id" = $1`, [keptId]);
-        created.add(`${SUPPRESSED_PREFIX}${draft.dedupKey}`);
-        continue;
-      }
-    }
-    const id = randomUUID();
-    const stored = await client.query(
-      `INSERT INTO "Alert" ("id", "ruleId", "ruleName", "severity", "severityRank", "riskScore", "status", "dedupKey",
-         "timestamp", "createdAt", "updatedAt", "version", "containerId", "containerName", "imageName", "hostName",
-         "processName", "processExecutable", "commandLine", "userName", "entityId", "entryLeaderEntityId",
-         "sessionLeaderEntityId", "uploadId", "suppressionKey", "suppressionEndsAt")
-       VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $9, 1, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-         $21, $22, $23)
-       ON CONFLICT DO NOTHING RETURNING "id"`,
-      [
-        id,
-        draft.ruleId,
-        draft.ruleName,
-        draft.severity,
-        draft.severityRank,
-        draft.riskScore,
-        draft.dedupKey,
-        draft.timestamp.toISOString(),
-        now,
-        draft.containerId,
-        draft.containerName,
-        draft.imageName,
-        draft.hostName,
-        draft.processName,
-        draft.processExecutable,
-        draft.commandLine,
-        draft.userName,
-        draft.entityId,
-        draft.entryLeaderEntityId,
-        draft.sessionLeaderEntityId,
-        uploadId,
-        suppression ? suppression.key : null,
-        suppression?.endsAt ? suppression.endsAt.toISOString() : null,
-      ],
-    );
-    if (stored.rowCount === 0) continue;
-    created.add(draft.dedupKey);
-    for (const [position, event] of draft.events.entries()) {
-      let eventId = eventIds.get(event.contentHash);
-      if (eventId === undefined) {
-        const found = await client.query<{ id: number }>(
-          // FOR KEY SHARE: retention deleting this event waits for the link (and then keeps the event), or the
-          // lookup waits for retention's delete and finds nothing, as on SQLite (dialect/postgresql/retention.ts).
-          `SELECT "id" FROM "Event" WHERE "timestamp" = $1 AND "contentHash" = $2 FOR KEY SHARE`,
-          [event.timestamp.toISOString(), event.contentHash],
-        );
-        eventId = found.rows[0]?.id;
-      }
-      if (eventId !== undefined) {
-        await client.query(`INSERT INTO "AlertEvent" ("alertId", "position", "eventId") VALUES ($1, $2, $3)`, [
+  const firstId = async (sql: string, values: unknown[]) =>
+    (await client.query<{ id: string }>(sql, values)).rows[0]?.id;
+  return {
+    findGroupAlertAt: ({ key, at }) =>
+      firstId(
+        `SELECT "id" FROM "Alert" WHERE "suppressionKey" = $1 AND "timestamp" <= $2 AND "suppressionEndsAt" >= $2
+         ORDER BY "timestamp" DESC LIMIT 1`,
+        [key, at.toISOString()],
+      ),
+    findGroupAlertOfUpload: ({ key }) =>
+      firstId(
+        `SELECT "id" FROM "Alert" WHERE "suppressionKey" = $1 AND "suppressionEndsAt" IS NULL AND "uploadId" = $2 LIMIT 1`,
+        [key, uploadId],
+      ),
+    foldIntoAlert: async ({ alertId }) => {
+      await client.query(`UPDATE "Alert" SET "suppressedCount" = "suppressedCount" + 1 WHERE "id" = $1`, [alertId]);
+    },
+    insertAlert: async ({ draft }) => {
+      const id = randomUUID();
+      const { suppression } = draft;
+      const stored = await client.query(
+        `INSERT INTO "Alert" ("id", "ruleId", "ruleName", "severity", "severityRank", "riskScore", "status", "dedupKey",
+           "timestamp", "createdAt", "updatedAt", "version", "containerId", "containerName", "imageName", "hostName",
+           "processName", "processExecutable", "commandLine", "userName", "entityId", "entryLeaderEntityId",
+           "sessionLeaderEntityId", "uploadId", "suppressionKey", "suppressionEndsAt")
+         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $9, 1, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+           $21, $22, $23)
+         ON CONFLICT DO NOTHING RETURNING "id"`,
+        [
           id,
-          position,
-          eventId,
-        ]);
-      }
-    }
-  }
-  return [...created];
+          draft.ruleId,
+          draft.ruleName,
+          draft.severity,
+          draft.severityRank,
+          draft.riskScore,
+          draft.dedupKey,
+          draft.timestamp.toISOString(),
+          now,
+          draft.containerId,
+          draft.containerName,
+          draft.imageName,
+          draft.hostName,
+          draft.processName,
+          draft.processExecutable,
+          draft.commandLine,
+          draft.userName,
+          draft.entityId,
+          draft.entryLeaderEntityId,
+          draft.sessionLeaderEntityId,
+          uploadId,
+          suppression ? suppression.key : null,
+          suppression?.endsAt ? suppression.endsAt.toISOString() : null,
+        ],
+      );
+      return stored.rowCount === 0 ? undefined : id;
+    },
+    findStoredEvent: async ({ event }) => {
+      const found = await client.query<{ id: number }>(
+        // FOR KEY SHARE: retention deleting this event waits for the link (and then keeps the event), or the
+        // lookup waits for retention's delete and finds nothing, as on SQLite (dialect/postgresql/retention.ts).
+        `SELECT "id" FROM "Event" WHERE "timestamp" = $1 AND "contentHash" = $2 FOR KEY SHARE`,
+        [event.timestamp.toISOString(), event.contentHash],
+      );
+      return found.rows[0]?.id;
+    },
+    linkEvent: async ({ alertId, position, eventId }) => {
+      await client.query(`INSERT INTO "AlertEvent" ("alertId", "position", "eventId") VALUES ($1, $2, $3)`, [
+        alertId,
+        position,
+        eventId,
+      ]);
+    },
+  };
 }
