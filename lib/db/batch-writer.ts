@@ -14,6 +14,8 @@ import { CONNECTION_PRAGMAS, WRITER_PRAGMAS } from "./pragmas";
 import { databaseIsReadOnly } from "./read-only";
 import { encodeRows, type RowChunk } from "./row-chunk.mjs";
 
+export { alertOutcome } from "./batch-writer-plan.mjs";
+
 /**
  * The ingest hot path's storage: batches go to a thread of their own
  * (batch-writer-thread.mjs), which holds a better-sqlite3 connection with
@@ -39,7 +41,7 @@ import { encodeRows, type RowChunk } from "./row-chunk.mjs";
 export interface StoredBatch {
   inserted: number;
   duplicates: number;
-  /** dedup keys of the alerts that were new */
+  /** dedup keys of the alerts that were new and of the matches folded into a kept alert: read them with alertOutcome */
   createdAlerts: Set<string>;
   /** content hashes of the events that were stored already (usually none) */
   duplicateHashes: string[];

@@ -1,5 +1,5 @@
 import type { AlertDraft } from "../db/alerts";
-import { type SourceDelta, StagedRows, type StoredBatch, storeBatch } from "../db/batch-writer";
+import { alertOutcome, type SourceDelta, StagedRows, type StoredBatch, storeBatch } from "../db/batch-writer";
 import { findEventsBetween } from "../db/events";
 import { loadActiveExceptions } from "../db/exceptions";
 import { storedFieldTypes } from "../db/field-mapping";
@@ -70,9 +70,6 @@ type Json = Record<string, unknown>;
  * 2026-11-24).
  */
 const IDENTITY = Symbol("keelwatch.ingest.identity");
-
-/** How the batch writer (insertAlerts) marks a match it folded into a kept alert, beside the created dedup keys. */
-const SUPPRESSED_PREFIX = "suppressed\n";
 
 type IdentifiedEvent = Json & { [IDENTITY]?: PendingEvent };
 
@@ -389,26 +386,20 @@ export class IngestRun {
     const observer = this.stream?.observer;
     if (observer && stored.duplicateHashes.length > 0) observer.duplicates(stored.duplicateHashes);
     for (const draft of drafts) {
-      if (observer) {
-        const outcome = stored.createdAlerts.has(draft.dedupKey)
-          ? "created"
-          : stored.createdAlerts.has(`${SUPPRESSED_PREFIX}${draft.dedupKey}`)
-            ? "suppressed"
-            : "duplicate";
-        observer.alert(
-          draft.events.map((event) => event.contentHash),
-          outcome,
-          draft,
-        );
-      }
-      if (stored.createdAlerts.has(draft.dedupKey)) {
+      const outcome = alertOutcome(stored.createdAlerts, draft.dedupKey);
+      observer?.alert(
+        draft.events.map((event) => event.contentHash),
+        outcome,
+        draft,
+      );
+      if (outcome === "created") {
         this.alertsCreated++;
         // Per alert name: a promotion rule's alerts are named after each sensor rule.
         const key = `${draft.ruleId}\n${draft.ruleName}`;
         const entry = this.createdByRule.get(key) ?? { ruleId: draft.ruleId, ruleName: draft.ruleName, created: 0 };
         entry.created++;
         this.createdByRule.set(key, entry);
-      } else if (stored.createdAlerts.has(`${SUPPRESSED_PREFIX}${draft.dedupKey}`)) {
+      } else if (outcome === "suppressed") {
         // Folded into the kept alert of its suppression group (the rule's alert_suppression).
         this.alertsSuppressed++;
       } else {
