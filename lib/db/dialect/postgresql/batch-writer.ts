@@ -13,6 +13,7 @@ import {
 } from "../../batch-writer-plan.mjs";
 import { packBlock } from "../../events/block-codec.mjs";
 import type { EventRow } from "../../events/index";
+import { duplicateHashes, eventIdentity, firstCopies } from "./batch-events";
 import { deepWithoutNul } from "./text";
 import { inTransaction } from "./transaction";
 
@@ -105,8 +106,6 @@ function storeNow(url: string, batch: PostgresBatch): Promise<PostgresStoredBatc
   return inTransaction(writerPool(url), (client) => writeBatch(client, batch));
 }
 
-const identity = (timestamp: Date, contentHash: string) => `${timestamp.toISOString()}\n${contentHash}`;
-
 async function writeBatch(client: pg.PoolClient, batch: PostgresBatch): Promise<PostgresStoredBatch> {
   const { uploadId, alerts, progress, source } = batch;
   await lockSuppressionGroups(client, alerts);
@@ -122,25 +121,13 @@ async function writeBatch(client: pg.PoolClient, batch: PostgresBatch): Promise<
     lineBase = Number(last.rows[0]?.line ?? 0);
   }
   const events = lineBase === 0 ? batch.events : batch.events.map((row) => ({ ...row, line: lineBase + row.line }));
-  // The first copy of each event in the batch, and of those the ones not stored before.
-  const firsts = new Map<string, EventRow>();
-  for (const row of events) {
-    const key = identity(row.timestamp, row.contentHash);
-    if (!firsts.has(key)) firsts.set(key, row);
-  }
-  const stored = await storedIdentities(client, [...firsts.values()]);
-  const fresh = [...firsts.values()].filter((row) => !stored.has(identity(row.timestamp, row.contentHash)));
+  // The first copy of each event in the batch, and of those the ones not stored before (batch-events.ts).
+  const firsts = firstCopies(events);
+  const stored = await storedIdentities(client, firsts);
+  const fresh = firsts.filter((row) => !stored.has(eventIdentity(row.timestamp, row.contentHash)));
   const eventIds = await insertEvents(client, uploadId, fresh);
   const inserted = eventIds.size;
   const duplicates = events.length - inserted;
-  // Every row but the one copy of each event this batch stored, in order, as the SQLite writer lists them.
-  const duplicateHashes: string[] = [];
-  const counted = new Set<string>();
-  for (const row of events) {
-    const key = identity(row.timestamp, row.contentHash);
-    if (firsts.get(key) === row && eventIds.has(row.contentHash) && !counted.has(key)) counted.add(key);
-    else duplicateHashes.push(row.contentHash);
-  }
   const { createdAlerts, alertsCreated } = await runAlertPlanAsync(
     planAlerts(alerts, eventIds),
     alertStorage(client, uploadId),
@@ -148,7 +135,7 @@ async function writeBatch(client: pg.PoolClient, batch: PostgresBatch): Promise<
   const counts = { inserted, duplicates, alertsCreated };
   if (progress) await recordProgress(client, uploadId, uploadProgressUpdate(progress, counts));
   if (source) await recordSourceActivity(client, source, counts);
-  return { inserted, duplicates, createdAlerts, duplicateHashes };
+  return { inserted, duplicates, createdAlerts, duplicateHashes: duplicateHashes(events, eventIds) };
 }
 
 async function recordProgress(client: pg.PoolClient, uploadId: string, update: UploadProgressUpdate): Promise<void> {
@@ -238,7 +225,7 @@ async function storedIdentities(client: pg.PoolClient, rows: readonly EventRow[]
        ON e."timestamp" = k."timestamp" AND e."contentHash" = k."contentHash"`,
     [rows.map((row) => row.timestamp.toISOString()), rows.map((row) => row.contentHash)],
   );
-  return new Set(found.map((row) => identity(row.timestamp, row.contentHash)));
+  return new Set(found.map((row) => eventIdentity(row.timestamp, row.contentHash)));
 }
 
 /**
