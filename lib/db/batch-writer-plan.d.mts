@@ -110,5 +110,3 @@ export declare function sourceActivityUpdate(
 ): SourceActivityUpdate;
 
 export declare const KEPT_SOURCE_ERRORS: number;
-export declare const SOURCE_ACTIVITY_DAYS: number;
-export declare const GAP_WEIGHT: number;

@@ -19,9 +19,9 @@ const SUPPRESSED_PREFIX = "suppressed\n";
 /** How many of a source's latest errors its row keeps (the Sources page shows them). */
 export const KEPT_SOURCE_ERRORS = 20;
 /** Per-minute activity older than this is deleted as new minutes are written (the page shows a day). */
-export const SOURCE_ACTIVITY_DAYS = 8;
+const SOURCE_ACTIVITY_DAYS = 8;
 /** Weight of the newest gap in a source's smoothed gap between pushes. */
-export const GAP_WEIGHT = 0.2;
+const GAP_WEIGHT = 0.2;
 
 /**
  * The alert decisions of one batch, in draft order. `eventIds` are the ids of the events this batch stored, by

@@ -17,6 +17,10 @@
  * stored strictly in the order they were sent, and the thread never waits on
  * a lock inside SQLite (busy timeout 0): a busy database answers SQLITE_BUSY
  * at once and batch-writer.ts retries after an asynchronous pause.
+ *
+ * Which drafts become alerts and what the upload's and source's counters
+ * become is decided in batch-writer-plan.mjs, which the PostgreSQL writer
+ * follows too; this file runs SQLite's statements for it.
  */
 import { randomUUID } from "node:crypto";
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
