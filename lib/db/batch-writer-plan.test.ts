@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { alertDraftFixture } from "./alert-test-fixtures";
 import type { AlertDraft } from "./alerts";
 import {
   type AlertAnswers,
@@ -21,29 +22,10 @@ import {
 
 const at = (second: number) => new Date(Date.UTC(2026, 11, 6, 12, 0, second));
 
+/** A draft on events known by content hash only (the plan reads nothing else of them), all at at(0). */
 function draft(dedupKey: string, hashes: string[], suppression?: AlertDraft["suppression"]): AlertDraft {
-  return {
-    ruleId: "r1",
-    ruleName: "Network tool in container",
-    severity: "medium",
-    severityRank: 2,
-    riskScore: 47,
-    dedupKey,
-    timestamp: at(30),
-    containerId: "c1",
-    containerName: "web",
-    imageName: "nginx",
-    hostName: "node-1",
-    processName: "nc",
-    processExecutable: "/tmp/nc",
-    commandLine: "nc -l",
-    userName: "root",
-    entityId: null,
-    entryLeaderEntityId: null,
-    sessionLeaderEntityId: null,
-    events: hashes.map((contentHash, index) => ({ contentHash, timestamp: at(index) })),
-    suppression,
-  };
+  const events = hashes.map((contentHash) => ({ contentHash, timestamp: at(0) }));
+  return alertDraftFixture({ id: "r1", name: "Tool" }, dedupKey, events, suppression);
 }
 
 type Answer = AlertAnswers[keyof AlertAnswers];
@@ -139,10 +121,10 @@ describe("planAlerts", () => {
     });
     const decided = runAlertPlan(planAlerts(drafts, eventIds), storage);
     expect(steps).toEqual([
-      `findGroupAlertAt(r1\nc1, ${at(30).toISOString()})`,
+      `findGroupAlertAt(r1\nc1, ${at(0).toISOString()})`,
       "insertAlert(s1)",
       "linkEvent(alert-s1, 0, 1)",
-      `findGroupAlertAt(r1\nc1, ${at(30).toISOString()})`,
+      `findGroupAlertAt(r1\nc1, ${at(0).toISOString()})`,
       "foldIntoAlert(alert-s1)",
       "findGroupAlertOfUpload(r1\nc2)",
       "insertAlert(u1)",
