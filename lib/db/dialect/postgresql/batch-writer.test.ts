@@ -6,6 +6,7 @@ import { prisma } from "../../client";
 import { readEventDocuments } from "../../events";
 import type { EventRow } from "../../events/index";
 import { getUploadDetail } from "../../uploads";
+import { waitForLockWaits } from "./lock-waits";
 import { at, toolAlertDraft as draft, setUpWriterTestDatabase } from "./writer-test-fixtures";
 
 /**
@@ -219,6 +220,54 @@ describe("storeBatch on PostgreSQL", () => {
       { suppressionKey: g1.key, suppressedCount: 1 },
       { suppressionKey: g2.key, suppressedCount: 1 },
     ]);
+  });
+
+  it("two writers whose batches carry the same processes in opposite orders store both without a deadlock", async () => {
+    const [earlier, a, b] = await Promise.all([
+      seedUpload(prisma(), "processes-0.ndjson"),
+      seedUpload(prisma(), "processes-a.ndjson"),
+      seedUpload(prisma(), "processes-b.ndjson"),
+    ]);
+    const process = (line: number, entityId: string, minute: number) =>
+      eventRow(line, { entityId, processName: entityId, timestamp: at(minute) });
+    // Both processes stored already (their first events), so each batch's later events update their Process rows.
+    await storeBatch(earlier.id, [process(1, "proc-1", 50), process(2, "proc-2", 50)], []);
+    const watcher = new pg.Client({ connectionString: database.url });
+    const holder = new pg.Client({ connectionString: database.url });
+    await Promise.all([watcher.connect(), holder.connect()]);
+    try {
+      const deadlocks = async () =>
+        Number(
+          (await watcher.query(`SELECT "deadlocks" FROM pg_stat_database WHERE "datname" = current_database()`)).rows[0]
+            ?.deadlocks,
+        );
+      const before = await deadlocks();
+      // Another session holds proc-1's row. Batch a (proc-1 then proc-2, in its lines' order) queues for it first;
+      // then batch b (proc-2 then proc-1). Stored in line order, b would hold proc-2 while it waits, and a, given
+      // proc-1, would wait for b: a deadlock. Stored in one order, b waits for proc-1 holding nothing a needs.
+      await holder.query("BEGIN");
+      await holder.query(`SELECT 1 FROM "Process" WHERE "entityId" = 'proc-1' FOR UPDATE`);
+      const storedA = storeBatch(a.id, [process(1, "proc-1", 51), process(2, "proc-2", 51)], []);
+      await waitForLockWaits(watcher, { statement: `INSERT INTO "Event"`, count: 1 });
+      const storedB = storeBatch(b.id, [process(1, "proc-2", 52), process(2, "proc-1", 52)], []);
+      await waitForLockWaits(watcher, { statement: `INSERT INTO "Event"`, count: 2 });
+      await holder.query("COMMIT");
+      const [first, second] = await Promise.all([storedA, storedB]);
+      expect(first.inserted + second.inserted).toBe(4);
+      expect(await deadlocks()).toBe(before);
+    } finally {
+      await Promise.all([watcher.end(), holder.end()]);
+    }
+    // Ids still follow each batch's lines.
+    const stored = await prisma().event.findMany({
+      where: { uploadId: { in: [a.id, b.id] } },
+      orderBy: { id: "asc" },
+      select: { uploadId: true, line: true },
+    });
+    for (const upload of [a.id, b.id]) {
+      expect(stored.filter((event) => event.uploadId === upload).map((event) => event.line)).toEqual([1, 2]);
+    }
+    expect(await prisma().process.count({ where: { entityId: { in: ["proc-1", "proc-2"] } } })).toBe(2);
   });
 
   it("adds a source's pushes to its stream: lines after the stream's last, counters and activity added", async () => {

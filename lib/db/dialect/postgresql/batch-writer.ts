@@ -264,16 +264,27 @@ async function insertEvents(
   );
   const blockId = block.rows[0]?.id;
   const column = <T>(pick: (row: EventRow) => T) => rows.map(pick);
+  // Ids are drawn in the batch's order (the inner query numbers the rows as unnest yields them; its volatile
+  // nextval keeps the planner from merging it into the outer one), so event ids still follow the file. The rows go in
+  // sorted by process and event identity instead: the Process trigger upserts each event's process at the end of the
+  // statement in that order, and the unique index on (timestamp, contentHash) is claimed in it too, so two instances
+  // storing batches that share processes take those locks in one order and never deadlock (in line order they did,
+  // and PostgreSQL rolled one batch back after deadlock_timeout). An event's identity fixes its process, so the
+  // order is the same in every batch that holds it.
   const result = await client.query<{ id: number; contentHash: string }>(
-    `INSERT INTO "Event" ("uploadId", "line", "contentHash", "timestamp", "category", "type", "action", "containerId",
-       "hostName", "entityId", "parentEntityId", "processName", "processExecutable", "blockId", "position", "document")
-     SELECT $1, e."line", e."contentHash", e."timestamp", e."category", e."type", e."action", e."containerId",
-       e."hostName", e."entityId", e."parentEntityId", e."processName", e."processExecutable", $14, e."ord" - 1, ''
-     FROM unnest($2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                 $10::text[], $11::text[], $12::text[], $13::text[])
-          WITH ORDINALITY AS e("line", "contentHash", "timestamp", "category", "type", "action", "containerId",
-                               "hostName", "entityId", "parentEntityId", "processName", "processExecutable", "ord")
-     ORDER BY e."ord"
+    `INSERT INTO "Event" ("id", "uploadId", "line", "contentHash", "timestamp", "category", "type", "action",
+       "containerId", "hostName", "entityId", "parentEntityId", "processName", "processExecutable", "blockId",
+       "position", "document")
+     SELECT n."id", $1, n."line", n."contentHash", n."timestamp", n."category", n."type", n."action", n."containerId",
+       n."hostName", n."entityId", n."parentEntityId", n."processName", n."processExecutable", $14, n."ord" - 1, ''
+     FROM (
+       SELECT nextval(pg_get_serial_sequence('"Event"', 'id')) AS "id", e.*
+       FROM unnest($2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                   $10::text[], $11::text[], $12::text[], $13::text[])
+            WITH ORDINALITY AS e("line", "contentHash", "timestamp", "category", "type", "action", "containerId",
+                                 "hostName", "entityId", "parentEntityId", "processName", "processExecutable", "ord")
+     ) AS n
+     ORDER BY n."entityId" NULLS LAST, n."timestamp", n."contentHash", n."ord"
      ON CONFLICT DO NOTHING
      RETURNING "id", "contentHash"`,
     [
