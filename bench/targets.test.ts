@@ -162,7 +162,9 @@ describe("alerts API verdicts", () => {
   it("says when the seeded alerts were kept from an earlier run", () => {
     expect(alertsSection(result(20, null)).sections[0]?.notes?.[0]).not.toContain("before this run");
     const reused = { ...result(20, null), seedAgeMillis: 3 * 3_600_000 };
-    expect(alertsSection(reused).sections[0]?.notes?.[0]).toContain("seeded in 60.00 s (3.0 h before this run, kept in .cache/bench)");
+    expect(alertsSection(reused).sections[0]?.notes?.[0]).toContain(
+      "seeded in 60.00 s (3.0 h before this run, kept in .cache/bench)",
+    );
   });
 
   it("puts the same requests on both databases side by side and names each database's slow cases", () => {

@@ -1,10 +1,5 @@
 import type { NextResponse } from "next/server";
-import {
-  connectionLost,
-  type StorageProblem,
-  storageErrorCode,
-  storageProblem,
-} from "../db/storage-problem";
+import { connectionLost, type StorageProblem, storageErrorCode, storageProblem } from "../db/storage-problem";
 import { errorResponse } from "./http";
 
 // Classifying the error is lib/db's; answering it over HTTP is this module's.
