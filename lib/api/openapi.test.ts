@@ -1,34 +1,21 @@
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { API_METHODS, apiRouteFiles } from "@/lib/app/api-route-files";
 import { AlertListQuerySchema } from "@/lib/db/alert-list";
 import { buildOpenApiDocument, operationId, queryParameters } from "./openapi";
 import { API_OPERATIONS } from "./operations";
 import { RulePreviewSchema, UploadListQuerySchema } from "./route-schemas";
 
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-const apiRoot = path.resolve(import.meta.dirname, "..", "..", "app", "api");
-
-function routeFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return routeFiles(full);
-    return entry.name === "route.ts" ? [full] : [];
-  });
-}
-
-/** app/api/alerts/[id]/route.ts → /api/alerts/{id} */
-function openApiPath(file: string): string {
-  const route = path.relative(apiRoot, path.dirname(file)).split(path.sep).join("/");
+/** alerts/[id] → /api/alerts/{id} */
+function openApiPath(route: string): string {
   return `/api/${route}`.replace(/\[([^\]]+)\]/g, "{$1}");
 }
 
 async function implementedOperations(): Promise<string[]> {
   const found: string[] = [];
-  for (const file of routeFiles(apiRoot)) {
+  for (const { file, route } of apiRouteFiles()) {
     const module = (await import(file)) as Record<string, unknown>;
-    for (const method of METHODS) {
-      if (typeof module[method] === "function") found.push(`${method} ${openApiPath(file)}`);
+    for (const method of API_METHODS) {
+      if (typeof module[method] === "function") found.push(`${method} ${openApiPath(route)}`);
     }
   }
   return found.sort();

@@ -1,32 +1,18 @@
-import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../db/client";
+import { API_ROOT, apiRouteFiles, API_METHODS as METHODS } from "./api-route-files";
 
 /**
  * Every API route, with PostgreSQL out of reach (a restart, a failover, a network fault): it answers 503
  * `database_unreachable` with Retry-After, which a load balancer or a sensor retries, never a bare 500. The route
  * list is read from the file system, so a new route that forgets withStorageErrors fails here.
  */
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 /** Routes that answer without the database: the API description, and health (which reports the database itself). */
 const NO_DATABASE = new Set(["openapi.json"]);
 
-const apiRoot = path.resolve(import.meta.dirname, "..", "..", "app", "api");
-
-function routeFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return routeFiles(full);
-    return entry.name === "route.ts" ? [full] : [];
-  });
-}
-
-const routes = routeFiles(apiRoot).map((file) => ({
-  file,
-  route: path.relative(apiRoot, path.dirname(file)).split(path.sep).join("/"),
-}));
+const routes = apiRouteFiles();
 
 const saved = { url: process.env.DATABASE_URL, key: process.env.KEELWATCH_SECRET_KEY };
 beforeAll(async () => {
@@ -88,7 +74,7 @@ describe("every API route with the database out of reach", () => {
   }
 
   it("/api/health says the database is unavailable", async () => {
-    const { GET } = (await import(path.join(apiRoot, "health", "route.ts"))) as { GET: () => Promise<Response> };
+    const { GET } = (await import(path.join(API_ROOT, "health", "route.ts"))) as { GET: () => Promise<Response> };
     const response = await GET();
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ db: "unavailable" });

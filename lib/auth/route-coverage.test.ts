@@ -1,6 +1,5 @@
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { apiRouteFiles, API_METHODS as METHODS } from "../app/api-route-files";
 import { setUpTestDatabase } from "../db/test-database-hooks";
 import { apiRequest } from "./test-helpers";
 
@@ -10,24 +9,10 @@ import { apiRequest } from "./test-helpers";
  * guard fails here. Routes public by design are named explicitly.
  */
 const PUBLIC_ROUTES = new Set(["health", "auth/login"]);
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 setUpTestDatabase();
 
-const apiRoot = path.resolve(import.meta.dirname, "..", "..", "app", "api");
-
-function routeFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return routeFiles(full);
-    return entry.name === "route.ts" ? [full] : [];
-  });
-}
-
-const routes = routeFiles(apiRoot).map((file) => ({
-  file,
-  route: path.relative(apiRoot, path.dirname(file)).split(path.sep).join("/"),
-}));
+const routes = apiRouteFiles();
 
 describe("every API route is guarded", () => {
   it("finds the route files", () => {
