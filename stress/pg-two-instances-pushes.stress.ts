@@ -19,6 +19,7 @@
 import http from "node:http";
 import { afterAll, describe, expect, it } from "vitest";
 import { Prng } from "@/bench/prng";
+import { databaseDeadlocks } from "@/lib/db/dialect/postgresql/lock-waits";
 import { unpackBlock } from "@/lib/db/events/block-codec.mjs";
 import {
   type Answer,
@@ -213,10 +214,7 @@ describe("two instances on one PostgreSQL database ingesting at once", () => {
     await withPostgres(url, async (client) => {
       // No deadlock between the instances' transactions: a batch takes its suppression groups sorted, first, and its
       // processes' rows in one order (PostgreSQL would roll one back, and it would be stored again, a second late).
-      const stats = await client.query<{ deadlocks: string }>(
-        `SELECT "deadlocks" FROM pg_stat_database WHERE "datname" = current_database()`,
-      );
-      expect(Number(stats.rows[0]?.deadlocks)).toBe(0);
+      expect(await databaseDeadlocks(client)).toBe(0);
       // The promotion rule raised or folded each alert exactly once.
       const falco = await client.query<{ id: string; suppressedCount: number; links: string }>(
         `SELECT a."id", a."suppressedCount", (SELECT count(*) FROM "AlertEvent" ae WHERE ae."alertId" = a."id") AS "links"

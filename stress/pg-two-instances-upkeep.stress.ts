@@ -35,7 +35,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitForLockWaits } from "@/lib/db/dialect/postgresql/lock-waits";
+import { databaseDeadlocks, waitForLockWaits } from "@/lib/db/dialect/postgresql/lock-waits";
 import { unpackBlock } from "@/lib/db/events/block-codec.mjs";
 import { throttleKeyOf } from "@/lib/notify/matching";
 import { type WebhookPayload, WebhookPayloadSchema } from "@/lib/notify/message";
@@ -160,19 +160,9 @@ function errorLines(): string[] {
   );
 }
 
-/**
- * Transactions of the test's database that ended in a deadlock since it was made: none may (PostgreSQL would roll
- * one back, the instance would retry it as busy, and nothing would be logged). A session counts its deadlock when it
- * next reports its statistics, within a second of going idle: hence the pause.
- */
-async function deadlocks(url: string): Promise<number> {
-  await sleep(1_500);
-  return withPostgres(url, async (client) => {
-    const { rows } = await client.query<{ deadlocks: string }>(
-      `SELECT "deadlocks" FROM pg_stat_database WHERE "datname" = current_database()`,
-    );
-    return Number(rows[0]?.deadlocks ?? 0);
-  });
+/** Transactions of the test's database that ended in a deadlock since it was made: none may. */
+function deadlocks(url: string): Promise<number> {
+  return withPostgres(url, (client) => databaseDeadlocks(client));
 }
 
 /** Every upload stored whole: none marked interrupted by the other instance's lease sweep while it was received. */

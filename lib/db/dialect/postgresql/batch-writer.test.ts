@@ -6,7 +6,7 @@ import { prisma } from "../../client";
 import { readEventDocuments } from "../../events";
 import type { EventRow } from "../../events/index";
 import { getUploadDetail } from "../../uploads";
-import { waitForLockWaits } from "./lock-waits";
+import { databaseDeadlocks, waitForLockWaits } from "./lock-waits";
 import { at, toolAlertDraft as draft, setUpWriterTestDatabase } from "./writer-test-fixtures";
 
 /**
@@ -177,12 +177,7 @@ describe("storeBatch on PostgreSQL", () => {
     const admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
     try {
-      const deadlocks = async () =>
-        Number(
-          (await admin.query(`SELECT "deadlocks" FROM pg_stat_database WHERE "datname" = current_database()`)).rows[0]
-            ?.deadlocks,
-        );
-      const before = await deadlocks();
+      const before = await databaseDeadlocks(admin, 0);
       // Another session holds group 1 until both batches are under way, so both reach their locks before either ends.
       await admin.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [`suppression\n${g1.key}`]);
       const stores = Promise.all([
@@ -206,7 +201,7 @@ describe("storeBatch on PostgreSQL", () => {
       await admin.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [`suppression\n${g1.key}`]);
       const [first, second] = await stores;
       expect([...first.createdAlerts, ...second.createdAlerts]).toHaveLength(4);
-      expect(await deadlocks()).toBe(before);
+      expect(await databaseDeadlocks(admin)).toBe(before);
     } finally {
       await admin.end();
     }
@@ -236,12 +231,7 @@ describe("storeBatch on PostgreSQL", () => {
     const holder = new pg.Client({ connectionString: database.url });
     await Promise.all([watcher.connect(), holder.connect()]);
     try {
-      const deadlocks = async () =>
-        Number(
-          (await watcher.query(`SELECT "deadlocks" FROM pg_stat_database WHERE "datname" = current_database()`)).rows[0]
-            ?.deadlocks,
-        );
-      const before = await deadlocks();
+      const before = await databaseDeadlocks(watcher, 0);
       // Another session holds proc-1's row. Batch a (proc-1 then proc-2, in its lines' order) queues for it first;
       // then batch b (proc-2 then proc-1). Stored in line order, b would hold proc-2 while it waits, and a, given
       // proc-1, would wait for b: a deadlock. Stored in one order, b waits for proc-1 holding nothing a needs.
@@ -254,7 +244,7 @@ describe("storeBatch on PostgreSQL", () => {
       await holder.query("COMMIT");
       const [first, second] = await Promise.all([storedA, storedB]);
       expect(first.inserted + second.inserted).toBe(4);
-      expect(await deadlocks()).toBe(before);
+      expect(await databaseDeadlocks(watcher)).toBe(before);
     } finally {
       await Promise.all([watcher.end(), holder.end()]);
     }

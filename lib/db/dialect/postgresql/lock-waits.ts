@@ -30,3 +30,17 @@ export async function waitForLockWaits(watcher: pg.Client, query: LockWaitQuery 
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * Transactions of the client's database that ended in a deadlock since it was made (pg_stat_database): PostgreSQL
+ * rolls one of them back, and an instance stores its batch again, so nothing else shows it. A session counts its
+ * deadlock when it next reports its statistics, within a second of going idle: `settleMs` waits for that first
+ * (0 for a figure taken before the race).
+ */
+export async function databaseDeadlocks(client: pg.Client, settleMs = 1_500): Promise<number> {
+  if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
+  const { rows } = await client.query<{ deadlocks: string }>(
+    `SELECT "deadlocks" FROM pg_stat_database WHERE "datname" = current_database()`,
+  );
+  return Number(rows[0]?.deadlocks ?? 0);
+}
