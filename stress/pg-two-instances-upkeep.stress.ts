@@ -37,6 +37,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseDeadlocks, waitForLockWaits } from "@/lib/db/dialect/postgresql/lock-waits";
 import { unpackBlock } from "@/lib/db/events/block-codec.mjs";
+import type { StorageSummary } from "@/lib/db/events/storage-summary";
 import { throttleKeyOf } from "@/lib/notify/matching";
 import { type WebhookPayload, WebhookPayloadSchema } from "@/lib/notify/message";
 import { type ReceivedRequest, startHttpReceiver } from "@/lib/notify/test-receivers";
@@ -229,17 +230,6 @@ async function dbStatusTotals(url: string): Promise<Record<string, number>> {
     if (match?.[1] && match[2]) totals[match[1]] = Number(match[2]);
   }
   return totals;
-}
-
-interface StorageSummary {
-  diskBytes: number;
-  eventsKept: number;
-  oldestEvent: string | null;
-  blocks: number;
-  blockBytes: number;
-  rawBytes: number;
-  eventsNotInBlocks: number;
-  retention: unknown;
 }
 
 /** Sums the "retention removed N events" lines an instance logged (one per pass that removed any). */
