@@ -50,6 +50,8 @@ export declare function planAlerts(drafts: readonly AlertDraft[], eventIds: Read
 export declare function runAlertPlan(plan: AlertPlan, storage: AlertStorage): AlertDecisions;
 export declare function runAlertPlanAsync(plan: AlertPlan, storage: AsyncAlertStorage): Promise<AlertDecisions>;
 
+export declare function alertContextValues(draft: AlertDraft, uploadId: string): (string | null)[];
+
 export type AlertOutcome = "created" | "suppressed" | "duplicate";
 export declare function alertOutcome(createdAlerts: ReadonlySet<string>, dedupKey: string): AlertOutcome;
 

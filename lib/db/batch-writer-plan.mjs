@@ -92,6 +92,27 @@ export function alertOutcome(createdAlerts, dedupKey) {
 }
 
 /**
+ * The alert columns a draft carries as they are, in the order both writers' INSERT statements name them: from
+ * "containerId" to "uploadId".
+ */
+export function alertContextValues(draft, uploadId) {
+  return [
+    draft.containerId,
+    draft.containerName,
+    draft.imageName,
+    draft.hostName,
+    draft.processName,
+    draft.processExecutable,
+    draft.commandLine,
+    draft.userName,
+    draft.entityId,
+    draft.entryLeaderEntityId,
+    draft.sessionLeaderEntityId,
+    uploadId,
+  ];
+}
+
+/**
  * The Upload row's new counters. The events the batch stored or found stored already are added to the accepted
  * count (and the latter to the duplicate count): the batch knows only what it stored itself. A file's batch sets
  * the upload's byte, line and rejected figures as they stand; a source's stream (`additive`) adds its push's own,

@@ -25,7 +25,13 @@
 import { randomUUID } from "node:crypto";
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { planAlerts, runAlertPlan, sourceActivityUpdate, uploadProgressUpdate } from "./batch-writer-plan.mjs";
+import {
+  alertContextValues,
+  planAlerts,
+  runAlertPlan,
+  sourceActivityUpdate,
+  uploadProgressUpdate,
+} from "./batch-writer-plan.mjs";
 import { packBlock } from "./events/block-codec.mjs";
 import { convertLegacyBatch, retentionStep } from "./events/maintenance.mjs";
 import { decodeRows } from "./row-chunk.mjs";
@@ -407,18 +413,7 @@ function alertStorage(statements, uploadId) {
         now,
         now,
         1,
-        draft.containerId,
-        draft.containerName,
-        draft.imageName,
-        draft.hostName,
-        draft.processName,
-        draft.processExecutable,
-        draft.commandLine,
-        draft.userName,
-        draft.entityId,
-        draft.entryLeaderEntityId,
-        draft.sessionLeaderEntityId,
-        uploadId,
+        ...alertContextValues(draft, uploadId),
       );
       if (stored === undefined) return undefined;
       if (draft.suppression) {
